@@ -1,0 +1,48 @@
+"""The ``pgraph`` group, shared options and the one error handler."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pgraph import __version__
+from pgraph.errors import PgraphError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+DEFAULT_STORE = Path(".pgraph/store")
+
+
+class PgraphGroup(click.Group):
+    """Turns pgraph's errors into one ``Error: …`` line and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PgraphError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+store_option = click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_STORE,
+    envvar="PGRAPH_STORE",
+    show_default=True,
+    help="The on-disk Oxigraph store (env PGRAPH_STORE).",
+)
+
+
+@click.group(cls=PgraphGroup)
+@click.version_option(__version__, prog_name="pgraph")
+def cli() -> None:
+    """pgraph: catalogues of crime-prevention practices as a linked-data knowledge graph.
+
+    Exit codes: 0 success (or the graph conforms), 1 SHACL violations, 2 usage or runtime error.
+    """
+
+
+def main() -> None:
+    cli()

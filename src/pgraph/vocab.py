@@ -1,0 +1,323 @@
+"""Our namespace, the standard ones we reuse, and the label tables loaded from the vocabularies.
+
+Everything a reader or the mapping needs to know about labels comes from the
+SKOS files in ``ontology/vocabularies/`` (and ISO 3166 through pycountry):
+headings per interface language, facet values, rating scales, roles, Acts,
+organisation types. Adding a language or a value is a change to those files.
+
+Example:
+    >>> v = vocabularies()
+    >>> v.field_for_heading("Point d’intervention").key
+    'intervention_points'
+    >>> str(v.concept("domains", "Extrémisme violent"))
+    'https://w3id.org/pgraph/vocab/domain/violent-extremism'
+    >>> v.country_code("Royaume-Uni")
+    'GB'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+from pgraph.resources import vocabularies_dir
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+WD = Namespace("http://www.wikidata.org/entity/")
+PGV = Namespace("https://w3id.org/pgraph/vocab/")
+"""Our vocabularies' concepts (fixed IRIs, not under the configurable data base)."""
+
+DEFAULT_BASE = "https://w3id.org/pgraph/id/"
+"""Where data IRIs (practices, organisations, …) are minted unless configured otherwise."""
+
+
+class PG(DefinedNamespace):
+    """Terms of ``ontology/pgraph.ttl``; using a term it lacks is an error."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/pgraph/ontology#")
+
+    Practice: URIRef
+    Assessment: URIRef
+    Reference: URIRef
+    UnrecognisedSection: URIRef
+    Build: URIRef
+    objectives: URIRef
+    sustainability: URIRef
+    transferability: URIRef
+    evidence: URIRef
+    partnershipDescription: URIRef
+    costDescription: URIRef
+    country: URIRef
+    timeline: URIRef
+    level: URIRef
+    domain: URIRef
+    targetAudience: URIRef
+    practiceType: URIRef
+    interventionPoint: URIRef
+    costs: URIRef
+    notReported: URIRef
+    unmapped: URIRef
+    partnership: URIRef
+    statutoryBasis: URIRef
+    unresolved: URIRef
+    year: URIRef
+    chapter: URIRef
+    assessment: URIRef
+    criterion: URIRef
+    rating: URIRef
+    rank: URIRef
+    ratingScale: URIRef
+    reference: URIRef
+    unrecognisedSection: URIRef
+    heading: URIRef
+    fieldKey: URIRef
+    fieldKind: URIRef
+    assesses: URIRef
+    facetScheme: URIRef
+    keyword: URIRef
+    sourceFile: URIRef
+    sourceLine: URIRef
+    contentHash: URIRef
+
+
+def fold(text: str) -> str:
+    """Return ``text`` folded for label matching: case, accents, apostrophes, spacing.
+
+    Example:
+        >>> fold("  Point d’intervention\\u00a0")
+        "point d'intervention"
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u2018\u2019\u02bc\u0060\u00b4]", "'", text)
+    return " ".join(text.split()).casefold()
+
+
+def slugify(text: str) -> str:
+    """Return a lowercase ASCII slug of ``text`` (the stable key in minted IRIs).
+
+    Example:
+        >>> slugify("The City of London Police*")
+        'the-city-of-london-police'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A page heading's meaning: which record field it fills and how it is read."""
+
+    key: str
+    kind: str  # chrome, marker, meta, prose, facet, rating, assessment
+    concept: URIRef
+    scheme: URIRef | None = None  # facets: the scheme of their values
+    criterion: URIRef | None = None  # ratings and assessments
+
+
+FACET_PROPERTIES = {
+    "timeline": PG.timeline,
+    "levels": PG.level,
+    "domains": PG.domain,
+    "target_audiences": PG.targetAudience,
+    "types": PG.practiceType,
+    "intervention_points": PG.interventionPoint,
+    "costs": PG.costs,
+}
+
+
+class Vocabularies:
+    """The SKOS vocabularies of ``ontology/vocabularies/``, indexed for look-ups by label."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._headings: dict[str, Field] = {}
+        self._fields_by_key: dict[tuple[str, str], Field] = {}
+        self.interface_languages: dict[str, set[str]] = {}  # folded heading -> languages
+        self.not_reported_labels: set[str] = set()
+        self._concepts: dict[tuple[URIRef, str], URIRef] = {}
+        self._index_fields()
+        self._index_concepts()
+
+    # -- headings
+    def _index_fields(self) -> None:
+        g = self.graph
+        for concept in g.subjects(PG.fieldKey, None):
+            concept = URIRef(concept)
+            field = Field(
+                key=str(g.value(concept, PG.fieldKey)),
+                kind=str(g.value(concept, PG.fieldKind)),
+                concept=concept,
+                scheme=_uri_or_none(g.value(concept, PG.facetScheme)),
+                criterion=_uri_or_none(g.value(concept, PG.assesses)),
+            )
+            self._fields_by_key[(field.kind, field.key)] = field
+            for label in _labels(g, concept):
+                if field.kind == "marker":
+                    self.not_reported_labels.add(fold(label))
+                    continue
+                self._headings[fold(label)] = field
+                if label.language:
+                    self.interface_languages.setdefault(fold(label), set()).add(label.language)
+
+    def field_for_heading(self, heading: str) -> Field | None:
+        """Return the field a heading line introduces, or None when the heading is unknown."""
+        return self._headings.get(fold(heading))
+
+    def field(self, kind: str, key: str) -> Field:
+        """Return the field of a kind and key, e.g. ``field("facet", "domains")``."""
+        return self._fields_by_key[(kind, key)]
+
+    def headings(self) -> dict[str, Field]:
+        """Return every known heading (folded) with its field."""
+        return dict(self._headings)
+
+    def is_not_reported(self, value: str) -> bool:
+        """Return True when a value says "no value" ("n/a", "sans objet", …).
+
+        Example:
+            >>> vocabularies().is_not_reported(" N/A ")
+            True
+        """
+        return fold(value.strip(" .")) in self.not_reported_labels or fold(value) in self.not_reported_labels
+
+    # -- concepts
+    def _index_concepts(self) -> None:
+        g = self.graph
+        for concept, scheme in g.subject_objects(SKOS.inScheme):
+            for label in _labels(g, concept):
+                self._concepts[(URIRef(scheme), fold(label))] = URIRef(concept)
+
+    def scheme_of_facet(self, facet_key: str) -> URIRef:
+        """Return the concept scheme of a facet field, e.g. ``"domains"``."""
+        scheme = self.field("facet", facet_key).scheme
+        assert scheme is not None, f"facet {facet_key} has no pg:facetScheme"
+        return scheme
+
+    def concept(self, facet_key: str, label: str) -> URIRef | None:
+        """Return the concept a facet value names (any language), or None if unmapped."""
+        return self._concepts.get((self.scheme_of_facet(facet_key), fold(label)))
+
+    def criterion(self, key: str) -> URIRef:
+        """Return the criterion concept for a criterion key such as ``"effectiveness"``."""
+        criterion = self.field("rating", key).criterion
+        assert criterion is not None
+        return criterion
+
+    def rating_scale(self, criterion_key: str) -> URIRef:
+        """Return the scheme holding the ordered ratings of a criterion."""
+        return URIRef(self.graph.value(self.criterion(criterion_key), PG.ratingScale))
+
+    def rating(self, criterion_key: str, label: str) -> URIRef | None:
+        """Return the rating concept a label names on a criterion's scale, or None."""
+        return self._concepts.get((self.rating_scale(criterion_key), fold(label)))
+
+    def role(self, key: str) -> URIRef:
+        """Return the role concept ``partner`` or ``statutory-partner``."""
+        return PGV[f"role/{key}"]
+
+    def act(self, name: str, year: int | None) -> URIRef | None:
+        """Return the official IRI of an Act named as in a page, or None if unknown.
+
+        Example:
+            >>> str(vocabularies().act("Crime and Disorder Act", 1998))
+            'http://www.legislation.gov.uk/id/ukpga/1998/37'
+        """
+        wanted = fold(re.sub(r"\(?\b(1[89]|20)\d\d\)?", "", name))
+        for act in self.graph.subjects(RDF.type, SCHEMA.Legislation):
+            act_year = self.graph.value(act, PG.year)
+            if year is not None and act_year is not None and int(str(act_year)) != year:
+                continue
+            names = {fold(re.sub(r"\b(1[89]|20)\d\d\b", "", str(label))) for label in _labels(self.graph, act)}
+            if wanted in {n.strip() for n in names}:
+                return URIRef(act)
+        return None
+
+    def organisation_type(self, name: str) -> URIRef | None:
+        """Return the organisation-type concept whose keyword occurs in ``name``, if any.
+
+        Example:
+            >>> vocabularies().organisation_type("London Fire Brigade").split("/")[-1]
+            'fire-and-rescue'
+        """
+        words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
+        for concept, keyword in sorted(self.graph.subject_objects(PG.keyword)):
+            if f" {fold(str(keyword))} " in words:
+                return URIRef(concept)
+        return None
+
+    # -- countries (ISO 3166 through pycountry)
+    def country_code(self, name: str) -> str | None:
+        """Return the ISO 3166-1 alpha-2 code of a country named in English or French, or None."""
+        return _country_index().get(fold(name))
+
+    def country_concept(self, code: str) -> URIRef:
+        """Return the country concept for an alpha-2 code."""
+        return PGV[f"country/{code}"]
+
+
+def _labels(g: Graph, concept) -> list[Literal]:
+    return [
+        label
+        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, _RDFS_LABEL)
+        for label in g.objects(concept, prop)
+        if isinstance(label, Literal)
+    ]
+
+
+_RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _uri_or_none(node) -> URIRef | None:
+    return URIRef(node) if node is not None else None
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    french = country_names("fr")
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = {code, country.alpha_3, country.name, french[code]}
+        names |= {getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)}
+        for name in names:
+            index[fold(name)] = code
+    return index
+
+
+@cache
+def country_names(language: str) -> dict[str, str]:
+    """Return ISO 3166-1 country names in ``language`` (``en`` or any pycountry locale), by code.
+
+    Example:
+        >>> country_names("fr")["GB"]
+        'Royaume-Uni'
+    """
+    import gettext
+
+    translate = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    ).gettext
+    return {c.alpha_2: translate(c.name) for c in pycountry.countries}
+
+
+def load_vocabulary_graph() -> Graph:
+    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph."""
+    graph = Graph()
+    for path in sorted(vocabularies_dir().glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def vocabularies() -> Vocabularies:
+    """Return the vocabularies, loaded once per process."""
+    return Vocabularies(load_vocabulary_graph())
