@@ -1,0 +1,3 @@
+"""pgraph network commands."""
+
+from pgraph.cli.main import cli  # noqa: F401

@@ -1,0 +1,3 @@
+"""pgraph publish commands."""
+
+from pgraph.cli.main import cli  # noqa: F401

@@ -1,0 +1,3 @@
+"""pgraph synth commands."""
+
+from pgraph.cli.main import cli  # noqa: F401
