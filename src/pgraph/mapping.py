@@ -1,0 +1,433 @@
+"""Practice records → RDF triples, with the ontology's terms and deterministic IRIs.
+
+Words from pages (facet values, ratings, countries, Acts, partner names) are
+resolved here through the vocabularies; what cannot be resolved is kept —
+as a concept flagged ``pg:unmapped`` or an Act flagged ``pg:unresolved`` —
+and reported as a warning, never dropped.
+
+Example:
+    >>> from pgraph.records import Practice
+    >>> mapped = map_practice(Practice(slug="street-watch", title="Street Watch",
+    ...                                country="France", domains=["Cybercrime"]))
+    >>> len(mapped.triples), mapped.warnings
+    (5, [])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import quote
+
+import yaml
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from pgraph.errors import Warning_
+from pgraph.records import CRITERIA, FACET_FIELDS, Practice
+from pgraph.resources import data_dir
+from pgraph.vocab import (
+    DEFAULT_BASE,
+    ELI,
+    FACET_PROPERTIES,
+    ORG,
+    PG,
+    PGV,
+    SCHEMA,
+    WD,
+    Vocabularies,
+    fold,
+    slugify,
+    vocabularies,
+)
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+PROSE_PROPERTIES = {
+    "description": DCTERMS.description,
+    "objectives": PG.objectives,
+    "sustainability": PG.sustainability,
+    "transferability": PG.transferability,
+    "evidence": PG.evidence,
+    "partnerships": PG.partnershipDescription,
+    "cost_description": PG.costDescription,
+}
+
+LEXVO_ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
+
+
+class Iris:
+    """Mints data IRIs under one base from stable keys, so rebuilds give the same IRIs.
+
+    Example:
+        >>> Iris("https://example.org/").organisation("The City of London Police*")
+        rdflib.term.URIRef('https://example.org/organisation/city-of-london-police')
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def _mint(self, *parts: str) -> URIRef:
+        # Keys are slugs already; quote() guards against anything a slug function missed.
+        return URIRef(self.base + "/".join(quote(part, safe="-") for part in parts))
+
+    def practice(self, slug: str) -> URIRef:
+        return self._mint("practice", slugify(slug) or "untitled")
+
+    def assessment(self, slug: str, criterion: str) -> URIRef:
+        return URIRef(f"{self.practice(slug)}/assessment/{criterion}")
+
+    def reference(self, slug: str, number: int) -> URIRef:
+        return URIRef(f"{self.practice(slug)}/reference/{number}")
+
+    def section(self, slug: str, heading: str) -> URIRef:
+        return URIRef(f"{self.practice(slug)}/section/{slugify(heading) or 'untitled'}")
+
+    def organisation(self, name: str) -> URIRef:
+        return self._mint("organisation", organisation_key(name))
+
+    def partnership(self, key: str) -> URIRef:
+        return self._mint("partnership", slugify(key))
+
+    def membership(self, partnership: URIRef, organisation: URIRef) -> URIRef:
+        return self._mint(
+            "membership", partnership.rsplit("/", 1)[-1], organisation.rsplit("/", 1)[-1]
+        )
+
+    def concept(self, scheme: URIRef, label: str) -> URIRef:
+        return self._mint("concept", scheme.rsplit("/", 1)[-1], slugify(label) or "blank")
+
+    def legislation(self, name: str, year: int | None) -> URIRef:
+        return self._mint("legislation", slugify(f"{name} {year or ''}"))
+
+    def source_graph(self, source_name: str) -> URIRef:
+        """The named graph holding what one source file says."""
+        return self._mint("graph", "source", slugify(source_name))
+
+    def graph(self, name: str) -> URIRef:
+        """A named graph of pgraph's own: ``vocabularies``, ``ontology``, ``builds``."""
+        return self._mint("graph", name)
+
+
+@dataclass
+class MappedPractice:
+    """The triples of one practice and what was odd about its values."""
+
+    iri: URIRef
+    triples: list[Triple] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def map_practice(
+    practice: Practice, *, base: str = DEFAULT_BASE, vocab: Vocabularies | None = None
+) -> MappedPractice:
+    """Return the RDF triples of one practice record (and warnings for unresolved values)."""
+    return _PracticeMapper(practice, Iris(base), vocab or vocabularies()).run()
+
+
+def map_practices(
+    practices: Iterable[Practice], *, base: str = DEFAULT_BASE
+) -> tuple[list[Triple], list[Warning_]]:
+    """Return the triples and warnings of several practices (one source file's worth)."""
+    triples: list[Triple] = []
+    warnings: list[Warning_] = []
+    for practice in practices:
+        mapped = map_practice(practice, base=base)
+        triples += mapped.triples
+        warnings += mapped.warnings
+    return triples, warnings
+
+
+class _PracticeMapper:
+    def __init__(self, practice: Practice, iris: Iris, vocab: Vocabularies) -> None:
+        self.p = practice
+        self.iris = iris
+        self.vocab = vocab
+        self.subject = iris.practice(practice.slug)
+        self.out = MappedPractice(self.subject)
+        self.lang = practice.language or None
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.out.triples.append((s, p, o))
+
+    def text(self, value: str) -> Literal:
+        return Literal(value, lang=self.lang)
+
+    def warn(self, message: str, field_key: str) -> None:
+        self.out.warnings.append(
+            Warning_(message, path=self.p.source_file, line=self.p.lines.get(field_key), field=field_key)
+        )
+
+    def run(self) -> MappedPractice:
+        p, s = self.p, self.subject
+        self.add(s, RDF.type, PG.Practice)
+        self.add(s, DCTERMS.identifier, Literal(p.slug))
+        self.add(s, DCTERMS.title, self.text(p.title))
+        if p.language:
+            self.add(s, DCTERMS.language, URIRef(LEXVO_ISO639_1 + p.language.split("-")[0]))
+        if p.start_date:
+            self.add(s, SCHEMA.startDate, Literal(p.start_date, datatype=XSD.date))
+        for key, prop in PROSE_PROPERTIES.items():
+            value = getattr(p, key)
+            if value:
+                self.add(s, prop, self.text(value))
+        self.map_country()
+        for facet in FACET_FIELDS:
+            self.map_facet(facet)
+        for key in sorted(set(p.not_reported)):
+            self.map_not_reported(key)
+        self.map_partnership()
+        self.map_assessments()
+        self.map_references()
+        for link in p.links:
+            self.add(s, RDFS.seeAlso, URIRef(link))
+        for section in p.unrecognised_sections:
+            node = self.iris.section(p.slug, section.heading)
+            self.add(s, PG.unrecognisedSection, node)
+            self.add(node, RDF.type, PG.UnrecognisedSection)
+            self.add(node, PG.heading, Literal(section.heading))
+            self.add(node, RDF.value, self.text(section.text))
+        if p.source_url:
+            self.add(s, DCTERMS.source, URIRef(p.source_url))
+            self.add(s, PROV.wasDerivedFrom, URIRef(p.source_url))
+        if p.source_file:
+            self.add(s, PG.sourceFile, Literal(p.source_file))
+            self.add(s, PG.sourceLine, Literal(p.lines.get("title", 1)))
+        return self.out
+
+    def map_country(self) -> None:
+        if not self.p.country:
+            return
+        code = self.vocab.country_code(self.p.country)
+        if code is None:
+            concept = self.iris.concept(PGV.country, self.p.country)
+            self.unmapped_concept(concept, PGV.country, self.p.country)
+            self.warn(f'"{self.p.country}" is not an ISO 3166 country name; kept as unmapped', "country")
+        else:
+            concept = self.vocab.country_concept(code)
+        self.add(self.subject, PG.country, concept)
+
+    def map_facet(self, facet: str) -> None:
+        scheme = self.vocab.scheme_of_facet(facet)
+        for value in getattr(self.p, facet):
+            concept = self.vocab.concept(facet, value)
+            if concept is None:
+                concept = self.iris.concept(scheme, value)
+                self.unmapped_concept(concept, scheme, value)
+                self.warn(f'"{value}" is not in the {facet} vocabulary; kept as unmapped', facet)
+            self.add(self.subject, FACET_PROPERTIES[facet], concept)
+
+    def map_not_reported(self, key: str) -> None:
+        kind, _, name = key.rpartition(":")
+        if not kind:
+            kind = "facet" if key in FACET_FIELDS else "prose"
+        self.add(self.subject, PG.notReported, self.vocab.field(kind, name).concept)
+
+    def unmapped_concept(self, concept: URIRef, scheme: URIRef, label: str) -> None:
+        self.add(concept, RDF.type, SKOS.Concept)
+        self.add(concept, SKOS.inScheme, scheme)
+        self.add(concept, SKOS.prefLabel, Literal(label))
+        self.add(concept, PG.unmapped, Literal(True))
+
+    def map_partnership(self) -> None:
+        partnership = self.p.partnership
+        if partnership is None or not (partnership.partners or partnership.name):
+            return
+        node = self.iris.partnership(partnership.name or f"{self.p.slug} partnership")
+        self.add(self.subject, PG.partnership, node)
+        self.add(node, RDF.type, ORG.OrganizationalCollaboration)
+        name = partnership.name or f"Partnership of {self.p.title}"
+        self.add(node, SKOS.prefLabel, Literal(name))
+        act = self.map_act() if any(pt.statutory for pt in partnership.partners) else None
+        for partner in partnership.partners:
+            organisation = self.map_organisation(partner.name)
+            membership = self.iris.membership(node, organisation)
+            self.add(node, ORG.hasMember, organisation)
+            self.add(membership, RDF.type, ORG.Membership)
+            self.add(membership, ORG.member, organisation)
+            self.add(membership, ORG.organization, node)
+            role = "statutory-partner" if partner.statutory else "partner"
+            self.add(membership, ORG.role, self.vocab.role(role))
+            if partner.statutory and act is not None:
+                self.add(membership, PG.statutoryBasis, act)
+
+    def map_organisation(self, name: str) -> URIRef:
+        canonical = canonical_organisation_name(name)
+        node = self.iris.organisation(canonical)
+        self.add(node, RDF.type, ORG.Organization)
+        self.add(node, SKOS.prefLabel, Literal(canonical))
+        written = name.strip().rstrip("*").strip()
+        if written != canonical:
+            self.add(node, SKOS.altLabel, Literal(written))
+        kind = self.vocab.organisation_type(canonical)
+        if kind is not None:
+            self.add(node, ORG.classification, kind)
+        wikidata = alignments()["organisations"].get(canonical)
+        if wikidata:
+            self.add(node, OWL.sameAs, WD[wikidata])
+        return node
+
+    def map_act(self) -> URIRef | None:
+        mention = self.p.partnership.statutory_basis if self.p.partnership else None
+        if mention is None:
+            self.warn("partners are marked statutory but no Act is named", "partnership")
+            return None
+        act = self.vocab.act(mention.name, mention.year)
+        if act is not None:
+            return act
+        act = self.iris.legislation(mention.name, mention.year)
+        self.add(act, RDF.type, SCHEMA.Legislation)
+        self.add(act, RDF.type, ELI.LegalResource)
+        label = f"{mention.name} {mention.year}" if mention.year else mention.name
+        self.add(act, RDFS.label, Literal(label))
+        if mention.year:
+            self.add(act, PG.year, Literal(str(mention.year), datatype=XSD.gYear))
+        self.add(act, PG.unresolved, Literal(True))
+        self.warn(f'the Act "{label}" is not in ontology/vocabularies/legislation.ttl; '
+                  "kept as unresolved", "partnership")
+        return act
+
+    def map_assessments(self) -> None:
+        for criterion in CRITERIA:
+            assessment = self.p.assessments.get(criterion)
+            if assessment is None or not (assessment.rating or assessment.text):
+                continue
+            node = self.iris.assessment(self.p.slug, criterion)
+            self.add(self.subject, PG.assessment, node)
+            self.add(node, RDF.type, PG.Assessment)
+            self.add(node, SCHEMA.itemReviewed, self.subject)
+            self.add(node, PG.criterion, self.vocab.criterion(criterion))
+            if assessment.rating:
+                rating = self.vocab.rating(criterion, assessment.rating)
+                if rating is None:
+                    scale = self.vocab.rating_scale(criterion)
+                    rating = self.iris.concept(scale, assessment.rating)
+                    self.unmapped_concept(rating, scale, assessment.rating)
+                    self.warn(f'"{assessment.rating}" is not on the {criterion} rating scale; '
+                              "kept as unmapped (unranked)", f"assessments.{criterion}.rating")
+                self.add(node, PG.rating, rating)
+            if assessment.text:
+                self.add(node, SCHEMA.reviewBody, self.text(assessment.text))
+
+    def map_references(self) -> None:
+        for number, reference in enumerate(self.p.references, start=1):
+            node = self.iris.reference(self.p.slug, number)
+            self.add(self.subject, PG.reference, node)
+            self.add(node, RDF.type, PG.Reference)
+            self.add(node, DCTERMS.bibliographicCitation, Literal(reference.text))
+            if reference.date:
+                self.add(node, DCTERMS.date, Literal(reference.date, datatype=XSD.date))
+            if reference.url:
+                self.add(node, SCHEMA.url, URIRef(reference.url))
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def organisation_key(name: str) -> str:
+    """Return the stable key of an organisation name (its IRI's last segment).
+
+    Example:
+        >>> organisation_key("The City of London Police*") == organisation_key("City of London police")
+        True
+    """
+    return slugify(_strip_article(canonical_organisation_name(name))) or "unnamed"
+
+
+def canonical_organisation_name(name: str) -> str:
+    """Return the canonical form of a partner name, through the alias table in data.
+
+    Example:
+        >>> canonical_organisation_name("HM Court Service")
+        'HM Courts & Tribunals Service'
+        >>> canonical_organisation_name("The City of London Police*")
+        'City of London Police'
+    """
+    written = " ".join(name.replace("\u00a0", " ").split()).rstrip("*").strip()
+    return _alias_index().get(fold(_strip_article(written)), _strip_article(written))
+
+
+def _strip_article(name: str) -> str:
+    return name[4:] if name[:4].casefold() == "the " else name
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    path = data_dir() / "aliases.yaml"
+    table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    index = {}
+    for canonical, aliases in table.items():
+        for alias in [canonical, *(aliases or [])]:
+            index[fold(_strip_article(alias))] = canonical
+    return index
+
+
+@cache
+def alignments() -> dict[str, dict[str, str]]:
+    """Return the curated links of ``data/alignments.yaml`` (countries, organisations, Acts)."""
+    table = yaml.safe_load((data_dir() / "alignments.yaml").read_text(encoding="utf-8")) or {}
+    return {key: dict(table.get(key) or {}) for key in ("countries", "organisations", "legislation")}
+
+
+# ---------------------------------------------------------------- vocabulary graph
+
+
+def country_triples() -> list[Triple]:
+    """Return the ISO 3166-1 country concepts (English and French labels, Wikidata links).
+
+    Example:
+        >>> from rdflib import Graph
+        >>> g = Graph()
+        >>> for t in country_triples(): _ = g.add(t)
+        >>> str(g.value(PGV["country/GB"], SKOS.notation))
+        'GB'
+    """
+    from pgraph.vocab import country_names
+
+    scheme = PGV.country
+    english, french = country_names("en"), country_names("fr")
+    wikidata = alignments()["countries"]
+    triples: list[Triple] = [
+        (scheme, RDF.type, SKOS.ConceptScheme),
+        (scheme, SKOS.prefLabel, Literal("Countries (ISO 3166-1)", lang="en")),
+        (scheme, SKOS.prefLabel, Literal("Pays (ISO 3166-1)", lang="fr")),
+    ]
+    for code in sorted(english):
+        concept = PGV[f"country/{code}"]
+        triples += [
+            (concept, RDF.type, SKOS.Concept),
+            (concept, SKOS.inScheme, scheme),
+            (concept, SKOS.notation, Literal(code)),
+            (concept, SKOS.prefLabel, Literal(english[code], lang="en")),
+            (concept, SKOS.prefLabel, Literal(french[code], lang="fr")),
+        ]
+        if code in wikidata:
+            triples.append((concept, SKOS.exactMatch, WD[wikidata[code]]))
+    return triples
+
+
+def build_activity_triples(
+    build: URIRef, *, started: dt.datetime, ended: dt.datetime, version: str,
+    generated: Iterable[tuple[URIRef, str, str]],
+) -> list[Triple]:
+    """Return the PROV-O record of one build: when, which pgraph, which graphs from which files."""
+    agent = URIRef(f"https://w3id.org/pgraph/software/{version}")
+    triples: list[Triple] = [
+        (build, RDF.type, PG.Build),
+        (build, RDF.type, PROV.Activity),
+        (build, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)),
+        (build, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)),
+        (build, PROV.wasAssociatedWith, agent),
+        (agent, RDF.type, PROV.SoftwareAgent),
+        (agent, RDFS.label, Literal(f"pgraph {version}")),
+    ]
+    for graph, source_name, content_hash in generated:
+        triples += [
+            (build, PROV.generated, graph),
+            (graph, PROV.wasGeneratedBy, build),
+            (graph, PG.sourceFile, Literal(source_name)),
+            (graph, PG.contentHash, Literal(content_hash)),
+        ]
+    return triples
