@@ -179,6 +179,14 @@ def replace_graphs(
         raise StoreError(f"writing to the store failed: {error}", hint=_hint_for(error)) from error
 
 
+def add_triples(store: ox.Store, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+    """Add triples to a named graph (one transaction), keeping what it holds."""
+    try:
+        store.extend(_quads(str(graph), triples))
+    except OSError as error:
+        raise StoreError(f"writing to the store failed: {error}", hint=_hint_for(error)) from error
+
+
 def _drop_staging_graphs(store: ox.Store) -> None:
     leftovers = [g for g in store.named_graphs() if g.value.endswith(STAGING_SUFFIX)]
     if leftovers:

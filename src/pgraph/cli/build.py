@@ -1,3 +1,100 @@
-"""pgraph build commands."""
+"""Commands of the build stage: build, validate, stats, export, demo."""
 
-from pgraph.cli.main import cli  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pgraph.build import build_catalogue
+from pgraph.cli.main import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, cli, store_option
+from pgraph.resources import data_dir
+from pgraph.stats import graph_stats
+from pgraph.store import open_store
+from pgraph.validate import validate_store
+from pgraph.vocab import DEFAULT_BASE
+
+base_option = click.option(
+    "--base", default=DEFAULT_BASE, envvar="PGRAPH_BASE", show_default=True,
+    help="Base of minted IRIs (env PGRAPH_BASE).",
+)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@base_option
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
+@click.option("--wait", is_flag=True, help="Wait for another build holding the store's lock.")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
+def build(sources, store, base, strict, wait, jobs, quiet):
+    """Build catalogue pages and records (default: the bundled data/) into the store.
+
+    Rebuilds only files that changed; prints a summary; exits 2 if a file could not be read.
+
+    Example: pgraph build data/ --store .pgraph/store
+    """
+    report = build_catalogue(
+        list(sources) or [data_dir()], store_path=store, base=base, strict=strict, wait=wait,
+        jobs=jobs,
+    )
+    if not quiet:
+        for warning in report.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        for skipped in report.skipped:
+            click.echo(f"Skipped: {skipped}", err=True)
+    for error in report.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(f"Built {store}: {report.summary()}")
+    sys.exit(EXIT_ERROR if report.errors else EXIT_OK)
+
+
+@cli.command()
+@store_option
+@click.option("--warnings/--no-warnings", default=True, help="Also list SHACL warnings.")
+def validate(store, warnings):
+    """Validate the built graph against ontology/shapes.ttl (SHACL).
+
+    Exit code 0 when it conforms, 1 on violations.
+
+    Example: pgraph validate --store .pgraph/store
+    """
+    report = validate_store(open_store(store, read_only=True))
+    for finding in report.findings:
+        if finding.severity == "Violation" or warnings:
+            click.echo(str(finding))
+    click.echo(report.summary())
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(store, as_json):
+    """Print counts of practices, organisations, memberships, triples, flags and countries.
+
+    Example: pgraph stats --json
+    """
+    figures = graph_stats(open_store(store, read_only=True))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    per_country = figures.pop("practices_per_country")
+    for name, value in figures.items():
+        click.echo(f"{name.replace('_', ' '):<24}{value:>10}")
+    click.echo("practices per country   " + ", ".join(f"{c} {n}" for c, n in per_country.items()))
+
+
+@cli.command()
+@store_option
+def demo(store):
+    """Build the bundled data, validate it, run a sample query and export a network.
+
+    Example: pgraph demo
+    """
+    from pgraph.cli.demo import run_demo
+
+    sys.exit(run_demo(store))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,18 @@ class PgraphGroup(click.Group):
             return super().invoke(ctx)
         except PgraphError as error:
             click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as error:  # a bug: say so in one line, keep the traceback on request
+            if os.environ.get("PGRAPH_DEBUG"):
+                raise
+            click.echo(
+                f"Error: unexpected {type(error).__name__}: {error} "
+                "(this is a bug in pgraph; rerun with PGRAPH_DEBUG=1 for the traceback "
+                "and report it)",
+                err=True,
+            )
             sys.exit(EXIT_ERROR)
 
 

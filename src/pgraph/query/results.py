@@ -1,0 +1,348 @@
+"""Query results: rows of Python values, rdflib terms, and the formats they are written in.
+
+Example:
+    >>> from rdflib import Literal, URIRef
+    >>> result = QueryResult("select", ["org", "n"],
+    ...                      [{"org": URIRef("https://example.org/a"), "n": Literal(3)}])
+    >>> result.rows
+    [{'org': 'https://example.org/a', 'n': 3}]
+    >>> print(result.serialize("markdown"))
+    | org                   | n |
+    | --------------------- | - |
+    | https://example.org/a | 3 |
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from pgraph.errors import QueryError
+
+TABLE_CELL_WIDTH = 80
+"""Longer values are cut in the ``table`` format (only there: other formats keep everything)."""
+
+
+class ResultFormat(str, Enum):
+    """The formats ``pgraph query --format`` writes."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    XML = "xml"
+    MARKDOWN = "markdown"
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+
+
+RESULT_FORMATS = tuple(f.value for f in ResultFormat)
+
+
+def python_value(term: Node | None) -> object:
+    """Return the Python value of a term: str for IRIs and text, int/float/Decimal/bool/date.
+
+    Example:
+        >>> python_value(Literal("2014-01-01", datatype=XSD.date))
+        datetime.date(2014, 1, 1)
+    """
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.language or term.datatype in (None, XSD.string):
+            return str(term)
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+@dataclass
+class QueryResult:
+    """What a query gave back.
+
+    ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE).
+    ``terms`` are the rows as rdflib terms, ``rows`` the same with Python
+    values (None where a variable is unbound); a graph result's rows are its
+    triples as ``subject``/``predicate``/``object``.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    terms: list[dict[str, Node | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    query: str = ""
+    _rows: list[dict[str, object]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        """Return the rows with Python values."""
+        if self._rows is None:
+            self._rows = [{v: python_value(row.get(v)) for v in self.variables} for row in self.terms]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def to_dataframe(self):
+        """Return the rows as a pandas DataFrame (pandas is the optional ``pandas`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise QueryError(
+                "pandas is not installed",
+                hint="install the extra: pip install 'pgraph[pandas]'",
+            ) from None
+        if self.kind == "ask":
+            return pd.DataFrame({"boolean": [self.boolean]})
+        return pd.DataFrame(self.rows, columns=self.variables)
+
+    def serialize(self, fmt: str | ResultFormat = ResultFormat.TABLE) -> str:
+        """Return the result written in a format (see :class:`ResultFormat`)."""
+        fmt = _format(fmt)
+        if self.kind == "graph":
+            return _write_graph(self, fmt)
+        if fmt in (ResultFormat.TURTLE, ResultFormat.NTRIPLES):
+            raise QueryError(
+                f"{fmt.value} is for CONSTRUCT and DESCRIBE results; a {self.kind.upper()} "
+                "result is written as table, csv, tsv, json, xml or markdown"
+            )
+        writer = _WRITERS[fmt]
+        return writer(self)
+
+    def write(self, fmt: str | ResultFormat, file: str | Path | IO[str] | None = None) -> None:
+        """Write the result in a format to a file path or text stream (standard output: None)."""
+        text = self.serialize(fmt)
+        if file is None:
+            import sys
+
+            sys.stdout.write(text)
+        elif isinstance(file, str | Path):
+            try:
+                Path(file).write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise QueryError(f"cannot write the result: {error.strerror}", path=str(file)) from error
+        else:
+            file.write(text)
+
+
+def _format(fmt: str | ResultFormat) -> ResultFormat:
+    try:
+        return ResultFormat(fmt)
+    except ValueError:
+        raise QueryError(
+            f"unknown format {fmt!r}", hint=f"use one of {', '.join(RESULT_FORMATS)}"
+        ) from None
+
+
+# ---------------------------------------------------------------- SELECT and ASK writers
+
+
+def _lexical(term: Node | None) -> str:
+    return "" if term is None else (f"_:{term}" if isinstance(term, BNode) else str(term))
+
+
+def _n3(term: Node | None) -> str:
+    from pgraph.query.binding import sparql_term
+
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return sparql_term(term)
+
+
+def _table(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    return _aligned(result.variables, _cells(result, TABLE_CELL_WIDTH), markdown=False)
+
+
+def _markdown(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    cells = [[c.replace("|", "\\|") for c in row] for row in _cells(result, None)]
+    return _aligned(result.variables, cells, markdown=True)
+
+
+def _cells(result: QueryResult, width: int | None) -> list[list[str]]:
+    rows = []
+    for row in result.terms:
+        cells = []
+        for var in result.variables:
+            text = " ".join(_lexical(row.get(var)).split())
+            if width and len(text) > width:
+                text = text[: width - 1] + "…"
+            cells.append(text)
+        rows.append(cells)
+    return rows
+
+
+def _aligned(header: list[str], rows: list[list[str]], *, markdown: bool) -> str:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    if markdown:
+        widths = [max(w, 1) for w in widths]
+        line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"  # noqa: E731
+        out = [line(header), "| " + " | ".join("-" * w for w in widths) + " |"]
+    else:
+        line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+        out = [line(header), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    if not markdown:
+        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return buffer.getvalue()
+    writer.writerow(result.variables)
+    for row in result.terms:
+        writer.writerow([_lexical(row.get(v)) for v in result.variables])
+    return buffer.getvalue()
+
+
+def _tsv(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(_n3(row.get(v)) for v in result.variables) for row in result.terms]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _json(result: QueryResult) -> str:
+    document: dict[str, Any]
+    if result.kind == "ask":
+        document = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [
+            {v: _json_term(t) for v in result.variables if (t := row.get(v)) is not None}
+            for row in result.terms
+        ]
+        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _xml_term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{xml_escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{xml_escape(str(term))}</bnode>"
+    assert isinstance(term, Literal)
+    attributes = ""
+    if term.language:
+        attributes = f" xml:lang={quoteattr(term.language)}"
+    elif term.datatype and term.datatype != XSD.string:
+        attributes = f" datatype={quoteattr(str(term.datatype))}"
+    return f"<literal{attributes}>{xml_escape(str(term))}</literal>"
+
+
+def _xml(result: QueryResult) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("  </head>")
+    if result.kind == "ask":
+        out.append(f"  <boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("  <results>")
+        for row in result.terms:
+            out.append("    <result>")
+            out += [
+                f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v in result.variables if (t := row.get(v)) is not None
+            ]
+            out.append("    </result>")
+        out.append("  </results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+_WRITERS = {
+    ResultFormat.TABLE: _table,
+    ResultFormat.CSV: _csv,
+    ResultFormat.TSV: _tsv,
+    ResultFormat.JSON: _json,
+    ResultFormat.XML: _xml,
+    ResultFormat.MARKDOWN: _markdown,
+}
+
+
+# ---------------------------------------------------------------- graph writers
+
+
+_GRAPH_SYNTAX = {
+    ResultFormat.TURTLE: "turtle",
+    ResultFormat.NTRIPLES: "nt",
+    ResultFormat.JSON: "json-ld",
+    ResultFormat.XML: "xml",
+}
+
+
+def _write_graph(result: QueryResult, fmt: ResultFormat) -> str:
+    graph = result.graph if result.graph is not None else Graph()
+    if fmt in _GRAPH_SYNTAX:
+        if fmt is ResultFormat.NTRIPLES:
+            # Sorted, so that two runs of the same query give the same file.
+            return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
+        return graph.serialize(format=_GRAPH_SYNTAX[fmt])
+    triples = QueryResult("select", list(result.variables), result.terms)
+    return _WRITERS[fmt](triples)
+
+
+def graph_result(triples: Iterable[tuple[Node, Node, Node]], *, query: str = "") -> QueryResult:
+    """Return the result of a CONSTRUCT or DESCRIBE: its graph, and its triples as rows."""
+    graph = Graph()
+    for prefix, namespace in _PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    rows: list[dict[str, Node | None]] = [
+        {"subject": s, "predicate": p, "object": o} for s, p, o in sorted(graph)
+    ]
+    return QueryResult("graph", ["subject", "predicate", "object"], rows, graph=graph, query=query)
+
+
+_PREFIXES = {
+    "pg": "https://w3id.org/pgraph/ontology#",
+    "pgv": "https://w3id.org/pgraph/vocab/",
+    "pgid": "https://w3id.org/pgraph/id/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+}

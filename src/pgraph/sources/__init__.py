@@ -1,0 +1,206 @@
+"""Sources → records: find source files and read each into ``Practice`` records.
+
+Inputs, chosen by suffix:
+
+- ``.txt`` / ``.text``: a catalogue practice page as scraped (``pages.read_page``);
+- ``.yaml`` / ``.yml`` / ``.json``: structured records, one or a list;
+- ``.csv``: one record per row, header = field names, lists split on ";".
+
+``root/sources.yaml`` maps file names (relative to the root) to the catalogue
+URL they were read from. Reading never raises for bad content: a file that
+yields nothing has ``error``, odd values are ``warnings``, and a page of the
+site that is not a practice is ``skipped``.
+
+Example:
+    >>> from pgraph.resources import data_dir
+    >>> [(f.name, r.name) for f, r in discover_sources([data_dir() / "pages"])][:1]
+    [('000_370808593d96a53c.txt', 'data')]
+    >>> records = read_source(data_dir() / "pages" / "000_370808593d96a53c.txt", root=data_dir())
+    >>> records.name, records.practices[0].slug, records.error, records.warnings
+    ('pages/000_370808593d96a53c.txt', 'z-community-policing-in-the-uk', None, [])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pgraph.errors import PgraphError, SourceError, Warning_
+from pgraph.records import Practice
+from pgraph.sources.decoding import decode_text
+from pgraph.sources.pages import NotAPracticePage, read_page
+from pgraph.sources.records_files import (
+    load_yaml,
+    read_csv_records,
+    read_json_records,
+    read_yaml_records,
+)
+
+__all__ = [
+    "NotAPracticePage",
+    "SourceRecords",
+    "discover_sources",
+    "load_source_urls",
+    "read_page",
+    "read_source",
+]
+
+SOURCES_FILE = "sources.yaml"
+PAGE_SUFFIXES = frozenset({".txt", ".text"})
+RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv"})
+_ROOT_SEARCH_DEPTH = 4
+
+_Reader = Callable[..., tuple[list[Practice], list[Warning_]]]
+_RECORD_READERS: dict[str, _Reader] = {
+    ".yaml": read_yaml_records,
+    ".yml": read_yaml_records,
+    ".json": read_json_records,
+    ".csv": read_csv_records,
+}
+
+
+@dataclass
+class SourceRecords:
+    """What one source file gave: its practices, warnings, and why it gave none if so."""
+
+    path: Path
+    name: str
+    content_hash: str
+    practices: list[Practice] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    error: PgraphError | None = None
+    skipped: str | None = None
+
+
+def discover_sources(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """Return (file, root) for every source file under the given files and folders, sorted.
+
+    The root is the nearest folder at or above the given one holding
+    ``sources.yaml``, else the folder given (for a file: its folder), so that
+    a file has the same name, and URL, however it is reached. Skipped:
+    ``sources.yaml``, ``*.schema.json``, templates (``*.template.*``),
+    ``README*``, hidden files and folders, and suffixes no reader knows.
+    Raises ``SourceError`` for a path that does not exist.
+
+    Example:
+        >>> discover_sources([Path("no/such/folder")])
+        Traceback (most recent call last):
+        ...
+        pgraph.errors.SourceError: no/such/folder: no such file or folder
+    """
+    found: set[tuple[Path, Path]] = set()
+    for path in paths:
+        if path.is_file():
+            found.add((path, _root_of(path.parent)))
+        elif path.is_dir():
+            root = _root_of(path)
+            for file in path.rglob("*"):
+                if file.is_file() and _is_source(file.relative_to(path)):
+                    found.add((file, root))
+        else:
+            raise SourceError("no such file or folder", path=str(path))
+    return sorted(found, key=lambda pair: (str(pair[1]), pair[0].relative_to(pair[1]).as_posix()))
+
+
+def _is_source(relative: Path) -> bool:
+    name = relative.name
+    return (
+        not any(part.startswith(".") for part in relative.parts)
+        and relative.suffix.lower() in PAGE_SUFFIXES | RECORD_SUFFIXES
+        and name != SOURCES_FILE
+        and not name.endswith(".schema.json")
+        and ".template." not in name
+        and not name.upper().startswith("README")
+    )
+
+
+def _root_of(folder: Path) -> Path:
+    for candidate in [folder, *folder.parents][:_ROOT_SEARCH_DEPTH]:
+        if (candidate / SOURCES_FILE).is_file():
+            return candidate
+    return folder
+
+
+def load_source_urls(root: Path) -> dict[str, str]:
+    """Return the file → catalogue URL table of ``root/sources.yaml`` ({} when there is none).
+
+    Raises ``SourceError`` when the file is not a mapping of names to URLs.
+
+    Example:
+        >>> from pgraph.resources import data_dir
+        >>> load_source_urls(data_dir())["pages/000_370808593d96a53c.txt"].split("/")[2]
+        'firstlinepractitioners.com'
+    """
+    path = root / SOURCES_FILE
+    if not path.is_file():
+        return {}
+    name = str(path)
+    text, _ = decode_text(path.read_bytes(), name=name)
+    data, _ = load_yaml(text, name=name)
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise SourceError(
+            "expected a mapping of file names (relative to this folder) to URLs", path=name
+        )
+    return {Path(k).as_posix(): v.strip() for k, v in data.items()}
+
+
+def read_source(
+    path: Path, *, root: Path, source_urls: Mapping[str, str] | None = None
+) -> SourceRecords:
+    """Return the practices one source file gives, read by its suffix; never raises for content.
+
+    ``source_urls`` (file name → URL) defaults to ``root/sources.yaml``.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "empty.txt").write_bytes(b"")
+        >>> str(read_source(folder / "empty.txt", root=folder).error)
+        'empty.txt: the file is empty'
+    """
+    try:
+        name = path.relative_to(root).as_posix()
+    except ValueError:
+        name = path.as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        error = SourceError(f"cannot read the file: {exc.strerror}", path=name)
+        return SourceRecords(path, name, "", [], [], error=error)
+    records = SourceRecords(path, name, hashlib.sha256(data).hexdigest(), [], [])
+    try:
+        if source_urls is None:
+            source_urls = load_source_urls(root)
+        text, records.warnings = decode_text(data, name=name)
+        suffix = path.suffix.lower()
+        if suffix in PAGE_SUFFIXES:
+            practice, warnings = read_page(text, name=name, source_url=source_urls.get(name))
+            records.practices = [practice] if practice is not None else []
+        elif suffix in _RECORD_READERS:
+            records.practices, warnings = _RECORD_READERS[suffix](text, name=name)
+            if not records.practices and any("skipped" in w.message for w in warnings):
+                records.error = SourceError(
+                    "no record could be read (see the warnings for each one)", path=name
+                )
+        else:
+            raise SourceError(
+                f'unknown kind of source "{path.suffix}"', path=name,
+                hint="use .txt for catalogue pages, .yaml/.json/.csv for records",
+            )
+        records.warnings += warnings
+    except NotAPracticePage as exc:
+        records.skipped = str(exc)
+    except PgraphError as exc:
+        records.error = exc
+    except Exception as exc:  # a reader bug must not stop the other files from building
+        records.error = SourceError(
+            f"cannot read the file ({type(exc).__name__}: {exc})", path=name,
+            hint="this is a bug in pgraph's readers; please report it with the file",
+        )
+    return records

@@ -1,0 +1,110 @@
+"""Dates as the catalogue writes them, in English or French words or ISO form.
+
+Month names come from ``ontology/vocabularies/months.ttl`` (data, so adding a
+language is adding labels); python-dateutil reads the numeric forms the month
+table cannot ("01/02/2014").
+
+Example:
+    >>> parse_date("1er janvier 2014"), parse_date("1st January 2014")
+    (datetime.date(2014, 1, 1), datetime.date(2014, 1, 1))
+    >>> find_date("City of London police. January 29, 2014. https://x.uk/a.")
+    datetime.date(2014, 1, 29)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+
+from dateutil import parser as date_parser
+from rdflib import SKOS, Literal, URIRef
+
+from pgraph.vocab import fold, vocabularies
+
+MONTH_SCHEME = URIRef("https://w3id.org/pgraph/vocab/month")
+
+EXAMPLE_DATE = "1st January 2014"
+"""How a start date is written on the seed page: what hints show."""
+
+_ORDINAL = r"(?:st|nd|rd|th|er|re|e|eme|ème)?"
+
+
+@cache
+def month_numbers() -> dict[str, int]:
+    """Return every month label of the month table, folded and without a final ".", → 1..12."""
+    graph = vocabularies().graph
+    months: dict[str, int] = {}
+    for concept in graph.subjects(SKOS.inScheme, MONTH_SCHEME):
+        number = int(str(graph.value(concept, SKOS.notation)))
+        for prop in (SKOS.prefLabel, SKOS.altLabel):
+            for label in graph.objects(concept, prop):
+                if isinstance(label, Literal):
+                    months[fold(str(label)).rstrip(".")] = number
+    return months
+
+
+@cache
+def _patterns() -> list[re.Pattern[str]]:
+    # Longest names first so that "sept" is not read as "sep" + "t".
+    names = "|".join(re.escape(m) for m in sorted(month_numbers(), key=len, reverse=True))
+    month = rf"(?P<month>{names})\.?"
+    day = rf"(?P<day>\d{{1,2}}){_ORDINAL}"
+    year = r"(?P<year>\d{4})"
+    return [
+        re.compile(rf"(?<![\w-])(?P<year>\d{{4}})-(?P<month>\d{{1,2}})-(?P<day>\d{{1,2}})(?![\w-])"),
+        re.compile(rf"(?<!\w){day}\s+(?:of\s+|de\s+)?{month}\s*,?\s+{year}(?!\d)"),
+        re.compile(rf"(?<!\w){month}\s+{day}\s*,?\s+{year}(?!\d)"),
+    ]
+
+
+def _search(text: str) -> re.Match[str] | None:
+    folded = fold(text)
+    found = [m for p in _patterns() if (m := p.search(folded))]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
+def _date_of(match: re.Match[str]) -> dt.date:
+    month = match["month"]
+    number = int(month) if month.isdigit() else month_numbers()[month]
+    return dt.date(int(match["year"]), number, int(match["day"]))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Return the date ``text`` writes, None when it writes none; raise ValueError if impossible.
+
+    Example:
+        >>> parse_date("29 January 2014"), parse_date("2014-01-29"), parse_date("soon")
+        (datetime.date(2014, 1, 29), datetime.date(2014, 1, 29), None)
+        >>> parse_date("31st February 2014")
+        Traceback (most recent call last):
+        ...
+        ValueError: day is out of range for month
+    """
+    match = _search(text)
+    if match is not None:
+        return _date_of(match)
+    if not re.search(r"\d", text) or not re.fullmatch(r"[\d\s./-]+", text.strip()):
+        return None
+    # Numeric forms: day first, as everywhere the catalogue is written.
+    try:
+        return date_parser.parse(text.strip(), dayfirst=True).date()
+    except (date_parser.ParserError, OverflowError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def find_date(text: str) -> dt.date | None:
+    """Return the first well-formed date written in words or ISO form inside ``text``, or None.
+
+    Example:
+        >>> find_date("Home Office (29 janvier 2014), p. 3")
+        datetime.date(2014, 1, 29)
+    """
+    folded = fold(text)
+    for pattern in _patterns():
+        for match in pattern.finditer(folded):
+            try:
+                return _date_of(match)
+            except ValueError:
+                continue
+    return None

@@ -1,0 +1,249 @@
+"""Field values of a catalogue page: dates, facets, references, links, partnership, language.
+
+These read the text under one heading; ``pages.read_page`` decides which
+heading is which.
+
+Example:
+    >>> facet_values(["Local", "n/a", "local", "Regional"])
+    ['Local', 'Regional']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from rdflib import SKOS, Literal, URIRef
+
+from pgraph.records import CRITERIA, FACET_FIELDS, PROSE_FIELDS, Partnership, Reference
+from pgraph.sources.dates import EXAMPLE_DATE, find_date, parse_date
+from pgraph.sources.page_lines import PageLine, label_value
+from pgraph.sources.partnerships import read_partnership
+from pgraph.vocab import Field, fold, vocabularies
+
+CONTENT_LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt", "pl", "bg", "ro", "sv", "da",
+                     "fi", "el", "cs", "hu")
+"""Languages the content-language detector chooses among (the catalogue's EU languages)."""
+
+NON_PRACTICE_SCHEME = URIRef("https://w3id.org/pgraph/vocab/non-practice-marker")
+
+_URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]{1,20}):", re.IGNORECASE)
+_MIN_TEXT_FOR_LANGUAGE = 20
+
+
+def start_date(value: str, label: str) -> tuple[dt.date | None, str | None]:
+    """Return the start date a header value writes, or None and a message saying why not.
+
+    Example:
+        >>> start_date("31st February 2014", "Date de début")[1]
+        '"Date de début" is "31st February 2014", not a date; write it as in "1st January 2014"'
+    """
+    try:
+        date = parse_date(value)
+    except ValueError:
+        date = None
+    if date is None:
+        return None, f'"{label}" is "{value}", not a date; write it as in "{EXAMPLE_DATE}"'
+    return date, None
+
+
+def facet_values(values: Sequence[str]) -> list[str]:
+    """Return a facet's values as written, without "n/a" and repeats (compared folded)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        value = value.strip().rstrip(",;")
+        if value and not vocabularies().is_not_reported(value) and fold(value) not in seen:
+            seen.add(fold(value))
+            out.append(value)
+    return out
+
+
+def references(body: Iterable[PageLine]) -> list[Reference]:
+    """Return one reference a non-empty line: its text, first http(s) URL and date.
+
+    Example:
+        >>> from pgraph.sources.page_lines import split_page
+        >>> r = references(split_page("City police. January 29, 2014. https://x.uk/a.aspx."))[0]
+        >>> r.date, r.url
+        (datetime.date(2014, 1, 29), 'https://x.uk/a.aspx')
+    """
+    texts = (line.value.strip() for line in body)
+    return [reference_from_text(t) for t in texts if t and not vocabularies().is_not_reported(t)]
+
+
+def reference_from_text(text: str) -> Reference:
+    """Return a reference whose date and URL are the first ones ``text`` gives.
+
+    Example:
+        >>> reference_from_text("Report, 29 janvier 2014").date
+        datetime.date(2014, 1, 29)
+    """
+    urls = _urls(text)
+    return Reference(text=text, date=find_date(text), url=urls[0] if urls else None)
+
+
+def links(body: Iterable[PageLine]) -> tuple[list[str], list[tuple[int, str]]]:
+    """Return the http(s) URLs of the links section and (line, message) for lines dropped.
+
+    Example:
+        >>> from pgraph.sources.page_lines import split_page
+        >>> links(split_page("https://a.org/x\\njavascript:alert(1)"))
+        (['https://a.org/x'], [(2, 'link "javascript:alert(1)" dropped: only http(s) links are kept')])
+    """
+    found: list[str] = []
+    problems: list[tuple[int, str]] = []
+    for line in body:
+        text = line.value.strip()
+        if not text or vocabularies().is_not_reported(text):
+            continue
+        urls = _urls(text)
+        if urls:
+            found.extend(u for u in urls if u not in found)
+        elif _SCHEME.match(text):
+            problems.append((line.number, f'link "{text}" dropped: only http(s) links are kept'))
+        else:
+            problems.append((line.number, f'"{text}" is not a link; dropped'))
+    return found, problems
+
+
+def _urls(text: str) -> list[str]:
+    return [m.group(0).rstrip(".,;:)") for m in _URL.finditer(text)]
+
+
+def partnership(body: Sequence[PageLine]) -> Partnership | None:
+    """Return the partnership of the cooperation section: bullets are partners."""
+    prose = [line.value for line in body if not line.bullet]
+    partners = [line.value for line in body if line.bullet]
+    return read_partnership(prose, partners)
+
+
+def line_key(found: Field) -> str:
+    """Return the ``Practice.lines`` key of a field (``assessments.impact.rating`` …)."""
+    if found.kind == "rating":
+        return f"assessments.{found.key}.rating"
+    if found.kind == "assessment":
+        return f"assessments.{found.key}.text"
+    return found.key
+
+
+def not_reported_key(found: Field) -> str:
+    """Return the ``Practice.not_reported`` key of a field ("rating:impact", "costs", …)."""
+    if found.kind in {"rating", "assessment"}:
+        return f"{found.kind}:{found.key}"
+    return found.key
+
+
+def non_practice_markers(lines: Iterable[PageLine]) -> list[tuple[str, int]]:
+    """Return (label, line) of lines such as "Language: English" that mark a non-practice page."""
+    labels = _non_practice_labels()
+    found = []
+    for line in lines:
+        pair = label_value(line.value)
+        if pair and fold(pair[0]) in labels:
+            found.append((pair[0], line.number))
+    return found
+
+
+@cache
+def _non_practice_labels() -> frozenset[str]:
+    graph = vocabularies().graph
+    return frozenset(
+        fold(str(label))
+        for concept in graph.subjects(SKOS.inScheme, NON_PRACTICE_SCHEME)
+        for prop in (SKOS.prefLabel, SKOS.altLabel)
+        for label in graph.objects(concept, prop)
+        if isinstance(label, Literal)
+    )
+
+
+def _page_order(kind: str, key: str) -> int:
+    # Where a field sits on a catalogue page, to tell "cut off" from "lacks".
+    # All qualitative blocks share one rank: their order varies between pages.
+    prose = [*PROSE_FIELDS, "references", "links"]
+    if kind == "meta":
+        return 0
+    if kind == "prose":
+        return 1 + (prose.index(key) if key in prose else len(prose))
+    if kind == "facet":
+        return 20 + (FACET_FIELDS.index(key) if key in FACET_FIELDS else len(FACET_FIELDS))
+    if kind == "rating":
+        return 30 + (CRITERIA.index(key) if key in CRITERIA else len(CRITERIA))
+    return 40
+
+
+def missing_message(seen: set[tuple[str, str]], language: str | None) -> str | None:
+    """Return one message listing the expected fields a page lacks, or None.
+
+    "page ends early: …" when everything missing would come after the last
+    field found; "missing sections: …" otherwise. Expected fields are those
+    of the label table.
+
+    Example:
+        >>> missing_message({("meta", "start_date")}, "en")[:60]
+        'page ends early: no Description, no Objectives, no Sustainab'
+    """
+    vocab = vocabularies()
+    expected = {
+        (kind, str(vocab.graph.value(c, _FIELD_KEY)))
+        for kind in ("meta", "prose", "facet", "rating", "assessment")
+        for c in vocab.graph.subjects(_FIELD_KIND, Literal(kind))
+    }
+    missing = sorted(expected - seen, key=lambda f: (_page_order(*f), f[1]))
+    if not missing:
+        return None
+    parts: list[str] = []
+    for kind, group in (("rating", "ratings"), ("assessment", "qualitative assessments")):
+        whole = {f for f in expected if f[0] == kind}
+        if whole <= set(missing):
+            parts.append(f"no {group}")
+            missing = [f for f in missing if f[0] != kind]
+    names = [f"no {_label(vocab.field(kind, key), language)}" for kind, key in missing]
+    listed = ", ".join([*names, *parts])
+    last_found = max((_page_order(*f) for f in seen), default=-1)
+    first_missing = min(_page_order(*f) for f in expected - seen)
+    ends_early = first_missing >= last_found and first_missing > 0
+    return f"page ends early: {listed}" if ends_early else f"missing sections: {listed}"
+
+
+_FIELD_KEY = URIRef("https://w3id.org/pgraph/ontology#fieldKey")
+_FIELD_KIND = URIRef("https://w3id.org/pgraph/ontology#fieldKind")
+
+
+def _label(found: Field, language: str | None) -> str:
+    labels = [x for x in vocabularies().graph.objects(found.concept, SKOS.prefLabel)
+              if isinstance(x, Literal)]
+    for wanted in (language, "en"):
+        for label in labels:
+            if label.language == wanted:
+                return str(label)
+    return found.key
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(CONTENT_LANGUAGES))
+    return identifier
+
+
+def content_language(values: dict[str, Any]) -> str | None:
+    """Return the BCP 47 tag of the language the page's prose is written in, or None if too short.
+
+    Example:
+        >>> content_language({"description": "La police travaille avec les habitants du quartier."})
+        'fr'
+    """
+    texts = [values.get(key) for key in PROSE_FIELDS]
+    texts += [a.text for a in values.get("assessments", {}).values() if a.text]
+    text = "\n".join(t for t in texts if isinstance(t, str))
+    if len(text.strip()) < _MIN_TEXT_FOR_LANGUAGE:
+        return None
+    language, _ = _identifier().classify(text)
+    return str(language)

@@ -1,0 +1,228 @@
+"""A catalogue page cut into lines and sections: where headings are, what lies under each.
+
+Headings are recognised only through the label table
+(``vocabularies().field_for_heading``); a line that looks like a heading but
+is not in the table becomes an unknown section, kept verbatim by the caller.
+
+Example:
+    >>> page = split_page("Chrome\\n\\nTitle\\n  •\\u00a0France\\nObjectives\\n\\nTo help.\\n")
+    >>> [(s.heading, s.line, len(s.body)) for s in cut_sections(page, 3)]
+    [('', 4, 1), ('Objectives', 5, 3)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pgraph.vocab import Field, vocabularies
+
+SECTION_KINDS = frozenset({"meta", "prose", "facet", "rating", "assessment"})
+"""Kinds of label-table fields that open a section of a practice page."""
+
+_INLINE_KINDS = frozenset({"facet", "rating"})
+"""Kinds whose heading may carry its value on the same line ("Calendrier Long term / Permanent")."""
+
+_MAX_HEADING_WORDS = 8
+
+# Bullets the catalogue and hand-edited copies use. "•", "·", "▪", "◦" are
+# unambiguous; "-", "*", "–", "—" only count when a space follows, so that
+# "-5 %" or "*note" stay text.
+_BULLET = re.compile(r"^(?:[•·▪◦‣](?:\s*)|[-*–—](?:\s+))(?P<value>.*)$")
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+_FINAL_PUNCTUATION = tuple(".,;:!?…")
+
+
+@dataclass
+class PageLine:
+    """One line of a page: its 1-based number, its text (spaces normalised) and bullet value."""
+
+    number: int
+    text: str
+    bullet: bool = False
+    value: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class PageSection:
+    """A heading and the lines under it; ``field`` is None for a heading the table lacks."""
+
+    field: Field | None
+    heading: str
+    line: int
+    body: list[PageLine] = field(default_factory=list)
+    label: str = ""  # the heading words that matched the label table
+
+
+def split_page(text: str) -> list[PageLine]:
+    """Return the page's lines, numbered from 1, with line ends, spaces and bullets normalised.
+
+    Example:
+        >>> [(x.number, x.bullet, x.value) for x in split_page("a\\r\\n\\u2022\\u00a0b\\rc")]
+        [(1, False, 'a'), (2, True, 'b'), (3, False, 'c')]
+    """
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    lines = []
+    for number, raw in enumerate(_NEWLINES.sub("\n", text).split("\n"), start=1):
+        line = " ".join(_SPACES.sub(" ", raw).split())
+        match = _BULLET.match(line)
+        if match:
+            lines.append(PageLine(number, line, bullet=True, value=match["value"].strip()))
+        else:
+            lines.append(PageLine(number, line, value=line))
+    return lines
+
+
+def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
+    """Return (field, matched label, inline value) when a line is a heading of the label table.
+
+    A heading may end with ":"; a facet or rating heading may carry its value
+    on the same line ("Calendrier Long term / Permanent").
+    """
+    if line.blank or line.bullet:
+        return None
+    vocab = vocabularies()
+    text = line.text.rstrip(":").strip()
+    found = vocab.field_for_heading(text)
+    if found is not None:
+        return (found, text, None) if found.kind in SECTION_KINDS else None
+    words = line.text.split()
+    for size in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:size]).rstrip(":")
+        found = vocab.field_for_heading(head)
+        if found is not None and found.kind in _INLINE_KINDS:
+            value = " ".join(words[size:])
+            if _short(value):
+                return found, head, value
+    return None
+
+
+def looks_like_heading(line: PageLine) -> bool:
+    """Return True for a line shaped like a heading: short, capitalised, no final punctuation."""
+    text = line.text
+    if line.blank or line.bullet or "://" in text or not _short(text):
+        return False
+    if vocabularies().is_not_reported(text):
+        return False
+    first = next((c for c in text if c.isalpha()), "")
+    return first.isupper()
+
+
+def _short(text: str) -> bool:
+    return 0 < len(text.split()) <= _MAX_HEADING_WORDS and not text.endswith(_FINAL_PUNCTUATION)
+
+
+def label_value(text: str) -> tuple[str, str] | None:
+    """Split a "Label: value" line; None when there is no label (or it is a URL's scheme).
+
+    Example:
+        >>> label_value("Date de début: 1er janvier 2014"), label_value("https://x.org")
+        (('Date de début', '1er janvier 2014'), None)
+    """
+    match = re.match(r"^([^:]{1,60}?)\s*:\s*(.*)$", text)
+    if match is None or match[2].startswith("//") or not match[1].strip():
+        return None
+    return match[1].strip(), match[2].strip()
+
+
+def is_chrome(line: PageLine) -> bool:
+    """Return True for the site's navigation line ("Curricula - Knowledge - Navigation")."""
+    found = vocabularies().field_for_heading(line.text)
+    return found is not None and found.kind == "chrome"
+
+
+def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
+    """Return the sections of ``lines[start:]``: each heading with the lines under it.
+
+    Lines before the first heading belong to a leading section whose heading
+    is "" (the page's header: country and start date bullets).
+
+    An unknown heading is a heading-shaped line (see ``looks_like_heading``)
+    that either stands alone between blank lines after some body text of the
+    current section, or is directly followed by bullets while the current
+    section is a facet or rating block (or the header). Inside References and
+    Useful links a short line alone is a reference, not a heading.
+    """
+    sections = [PageSection(None, "", lines[start].number if start < len(lines) else 0)]
+    for i in range(start, len(lines)):
+        line = lines[i]
+        current = sections[-1]
+        if is_chrome(line):
+            continue
+        heading = known_heading(line) if _may_open_section(lines, i, current) else None
+        if heading is not None:
+            found, label, inline = heading
+            section = PageSection(found, line.text, line.number, label=label)
+            if inline is not None:
+                section.body.append(PageLine(line.number, inline, value=inline))
+            sections.append(section)
+        elif _unknown_heading(lines, i, current):
+            sections.append(PageSection(None, line.text, line.number))
+        else:
+            current.body.append(line)
+    return sections
+
+
+def _may_open_section(lines: list[PageLine], i: int, current: PageSection) -> bool:
+    # A heading-with-value line inside a running paragraph is prose that
+    # happens to start with a facet's name ("Types of support include …");
+    # an exact heading line always opens a section.
+    line = lines[i]
+    exact = vocabularies().field_for_heading(line.text.rstrip(":").strip())
+    if exact is not None:
+        return True
+    in_prose = current.field is not None and current.field.kind in {"prose", "assessment"}
+    return not in_prose or i == 0 or lines[i - 1].blank
+
+
+def _unknown_heading(lines: list[PageLine], i: int, current: PageSection) -> bool:
+    line = lines[i]
+    if not looks_like_heading(line) or label_value(line.text) is not None:
+        return False
+    before = lines[i - 1] if i > 0 else None
+    after = lines[i + 1] if i + 1 < len(lines) else None
+    kind = current.field.kind if current.field is not None else ("header" if not current.heading else "unknown")
+    has_body = any(not b.blank for b in current.body)
+    if after is not None and after.bullet:
+        return kind in {"facet", "rating", "meta", "unknown"} or (kind == "header" and has_body)
+    alone = (before is None or before.blank) and (after is None or after.blank)
+    follows = any(not x.blank for x in lines[i + 1 :])
+    if not (alone and follows and has_body):
+        return False
+    in_list_section = (
+        current.field is not None
+        and current.field.kind == "prose"
+        and current.field.key in {"references", "links"}
+    )
+    return not in_list_section
+
+
+def section_text(body: list[PageLine]) -> str:
+    """Return a section's lines as text: blank runs collapsed, edges trimmed.
+
+    Example:
+        >>> section_text(split_page("\\na\\n\\n\\nb\\n"))
+        'a\\n\\nb'
+    """
+    out: list[str] = []
+    for line in body:
+        if line.blank and (not out or out[-1] == ""):
+            continue
+        out.append(line.text)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
+def first_words(text: str, limit: int = 8) -> str:
+    """Return the first words of a text, for messages."""
+    words = text.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+

@@ -1,0 +1,392 @@
+"""Structured practice records: YAML, JSON and CSV files read into ``Practice`` objects.
+
+A file holds one record or a list of them (YAML/JSON; also a mapping with a
+``practices`` list), or one record per row (CSV, header = field names). Each
+record is validated by the ``Practice`` model; a bad value is left out with a
+warning naming the file, line and field, a record that cannot stand (no
+title, not a mapping, wrong column count) is skipped with a warning, and the
+other records still land. YAML is read with a ``SafeLoader`` that refuses
+Python tags and alias bombs.
+
+Example:
+    >>> practices, warnings = read_yaml_records("title: Street Watch\\ncountry: France\\n", name="r.yaml")
+    >>> practices[0].slug, practices[0].lines, warnings
+    ('street-watch', {'title': 1, 'country': 2}, [])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import ValidationError
+
+from pgraph.errors import SourceError, Warning_
+from pgraph.records import CRITERIA, FACET_FIELDS, Practice
+from pgraph.sources.page_fields import reference_from_text
+from pgraph.sources.partnerships import act_mention, read_partner
+from pgraph.vocab import slugify
+
+MAX_YAML_NODES = 100_000
+"""Most nodes a YAML document may expand to (aliases counted as copies): stops alias bombs."""
+
+LIST_FIELDS = (*FACET_FIELDS, "links", "not_reported")
+_REQUIRED = ("slug", "title")
+_LineOf = Callable[[tuple[Any, ...]], int | None]
+
+
+# ---------------------------------------------------------------- YAML
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """SafeLoader that checks a document's tags and expanded size before building it."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # SafeLoader raises ValueError on "2015-02-31"; keep the text so that the
+    # record model reports it as one bad field instead of losing the file.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def load_yaml(text: str, *, name: str) -> tuple[Any, yaml.Node | None]:
+    """Return the data of a one-document YAML text and its node tree (for line numbers).
+
+    Raises ``SourceError`` for bad YAML, a non-standard tag (``!!python/object``)
+    or a document whose aliases expand past ``MAX_YAML_NODES``.
+
+    Example:
+        >>> load_yaml("a: [1, 2]", name="x.yaml")[0]
+        {'a': [1, 2]}
+    """
+    loader = _GuardedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _check_nodes(node, name)
+        return loader.construct_document(node), node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise SourceError(f"not valid YAML: {exc.problem or exc}", path=name, line=line) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"not valid YAML: {exc}", path=name) from None
+    except RecursionError:
+        raise SourceError("YAML nested too deeply", path=name) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor refusing a value
+        raise SourceError(f"YAML value cannot be read: {exc}", path=name) from None
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(root: yaml.Node, name: str) -> None:
+    # Aliases share nodes, so the tree is a graph: count each node's expanded
+    # size once (memoised) to see what a consumer walking the data would meet.
+    sizes: dict[int, int] = {}
+    known_tags = set(_GuardedLoader.yaml_constructors) - {None}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise SourceError("YAML alias refers to itself", path=name, line=_line(node))
+            return sizes[key]
+        if node.tag not in known_tags:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise SourceError(
+                f"YAML tag {tag} is not allowed: records are plain data (maps, lists, text,"
+                " numbers, dates)",
+                path=name, line=_line(node), hint="remove the tag",
+            )
+        sizes[key] = -1
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        if total > MAX_YAML_NODES:
+            raise SourceError(
+                f"YAML document expands to more than {MAX_YAML_NODES} values through aliases"
+                " (an alias bomb?); refused",
+                path=name, line=_line(node),
+            )
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _yaml_line_of(node: yaml.Node | None) -> _LineOf:
+    def line_of(loc: tuple[Any, ...]) -> int | None:
+        current, line = node, None
+        for part in loc:
+            if isinstance(current, yaml.MappingNode):
+                pair = next(((k, v) for k, v in current.value if k.value == str(part)), None)
+                if pair is None:
+                    break
+                line, current = _line(pair[0]), pair[1]
+            elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(current.value):
+                    break
+                current = current.value[part]
+                line = _line(current)
+            else:
+                break
+        return line if line is not None else (_line(node) if node is not None else None)
+
+    return line_of
+
+
+def read_yaml_records(text: str, *, name: str) -> tuple[list[Practice], list[Warning_]]:
+    """Return the practices of a YAML file (one record, or a list) and warnings."""
+    data, node = load_yaml(text, name=name)
+    items, node_items = _items(data, node, name)
+    practices, warnings = [], []
+    for index, (item, item_node) in enumerate(zip(items, node_items, strict=True), start=1):
+        line_of = _yaml_line_of(item_node)
+        lines = {}
+        if isinstance(item_node, yaml.MappingNode):
+            lines = {str(k.value): _line(k) for k, _ in item_node.value if isinstance(k.value, str)}
+        practice, problems = practice_from_data(item, name=name, index=index, line_of=line_of,
+                                                lines=lines)
+        warnings += problems
+        if practice is not None:
+            practices.append(practice)
+    return practices, warnings
+
+
+def _items(data: Any, node: Any, name: str) -> tuple[list[Any], list[Any]]:
+    if isinstance(data, dict) and set(data) == {"practices"}:
+        data = data["practices"]
+        node = node.value[0][1] if isinstance(node, yaml.MappingNode) else None
+    if isinstance(data, list):
+        nodes = node.value if isinstance(node, yaml.SequenceNode) else [None] * len(data)
+        return data, list(nodes)
+    if isinstance(data, dict):
+        return [data], [node]
+    raise SourceError(
+        f"expected a record (a mapping) or a list of records, found {type(data).__name__}",
+        path=name, line=1,
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def read_json_records(text: str, *, name: str) -> tuple[list[Practice], list[Warning_]]:
+    """Return the practices of a JSON file (one object, or an array of them) and warnings.
+
+    Example:
+        >>> read_json_records('[{"title": "A"}, {"title": ""}]', name="r.json")[0][0].slug
+        'a'
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"not valid JSON: {exc.msg}", path=name, line=exc.lineno) from None
+    except RecursionError:
+        raise SourceError("JSON nested too deeply", path=name) from None
+    items, _ = _items(data, None, name)
+    practices, warnings = [], []
+    for index, item in enumerate(items, start=1):
+        practice, problems = practice_from_data(item, name=name, index=index)
+        warnings += problems
+        if practice is not None:
+            practices.append(practice)
+    return practices, warnings
+
+
+# ---------------------------------------------------------------- CSV
+
+_COLUMN_ALIASES = {"partnership_name": "partnership.name", "statutory_act": "statutory_act"}
+_ASSESSMENT_COLUMN = re.compile(
+    rf"^(?:(?P<kind>rating|assessment)_(?P<c1>{'|'.join(CRITERIA)})"
+    rf"|assessments\.(?P<c2>{'|'.join(CRITERIA)})\.(?P<part>rating|text))$"
+)
+
+
+def read_csv_records(text: str, *, name: str) -> tuple[list[Practice], list[Warning_]]:
+    """Return one practice a CSV row (header = field names) and warnings.
+
+    List fields (facets, links, not_reported, references) split on ";";
+    ``partners`` is "A*; B" (``*`` = statutory), with optional
+    ``partnership_name`` and ``statutory_act`` columns; ``rating_<criterion>``
+    and ``assessment_<criterion>`` fill the assessments.
+
+    Example:
+        >>> rows = "title,domains,partners,rating_impact\\nX,Cybercrime; Fraud,Police*; NGO,Positive impact\\n"
+        >>> p = read_csv_records(rows, name="r.csv")[0][0]
+        >>> p.domains, p.partnership.partners[0].statutory, p.assessments["impact"].rating
+        (['Cybercrime', 'Fraud'], True, 'Positive impact')
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    practices: list[Practice] = []
+    warnings: list[Warning_] = []
+    header: list[str] | None = None
+    previous_end = 0
+    try:
+        for row in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip().removeprefix("\ufeff") for cell in row]
+                warnings += _check_header(header, name, start)
+                continue
+            if len(row) != len(header):
+                warnings.append(Warning_(
+                    f"row has {len(row)} values but the header has {len(header)} columns;"
+                    " row skipped (a value with a comma needs quotes)",
+                    path=name, line=start,
+                ))
+                continue
+            data = _row_data(header, row)
+            lines = {key: start for key in data}
+            practice, problems = practice_from_data(
+                data, name=name, index=len(practices) + 1, line_of=lambda _loc, s=start: s,
+                lines=lines, what=f"row at line {start}",
+            )
+            warnings += problems
+            if practice is not None:
+                practices.append(practice)
+    except csv.Error as exc:
+        raise SourceError(f"not valid CSV: {exc}", path=name, line=reader.line_num) from None
+    if header is None:
+        raise SourceError("the CSV file has no header row", path=name, line=1)
+    return practices, warnings
+
+
+def _known_column(column: str) -> bool:
+    return (
+        column in Practice.model_fields
+        or column in {"partners", "partnership_name", "partnership.name", "statutory_act"}
+        or _ASSESSMENT_COLUMN.match(column) is not None
+    )
+
+
+def _check_header(header: list[str], name: str, line: int) -> list[Warning_]:
+    return [
+        Warning_("unknown column; its values are ignored", path=name, line=line, field=column)
+        for column in header
+        if not _known_column(column)
+    ]
+
+
+def _row_data(header: list[str], row: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for column, raw in zip(header, row, strict=True):
+        value = raw.strip()
+        if not value or not _known_column(column):
+            continue
+        parts = [v.strip() for v in value.split(";") if v.strip()]
+        partnership = data.setdefault("partnership", {})
+        if column in LIST_FIELDS:
+            data[column] = parts
+        elif column == "references":
+            data[column] = [reference_from_text(p).model_dump() for p in parts]
+        elif column == "partners":
+            partnership["partners"] = [p.model_dump() for p in map(read_partner, parts) if p]
+        elif _COLUMN_ALIASES.get(column, column) == "partnership.name":
+            partnership["name"] = value
+        elif column == "statutory_act":
+            act = act_mention(value)
+            partnership["statutory_basis"] = act.model_dump() if act else {"name": value}
+        elif match := _ASSESSMENT_COLUMN.match(column):
+            criterion = match["c1"] or match["c2"]
+            part = match["part"] or ("rating" if match["kind"] == "rating" else "text")
+            data.setdefault("assessments", {}).setdefault(criterion, {})[part] = value
+        else:
+            data[column] = value
+        if not partnership:
+            del data["partnership"]
+    return data
+
+
+# ---------------------------------------------------------------- one record
+
+
+def practice_from_data(
+    data: Any,
+    *,
+    name: str,
+    index: int,
+    line_of: _LineOf | None = None,
+    lines: dict[str, int] | None = None,
+    what: str | None = None,
+) -> tuple[Practice | None, list[Warning_]]:
+    """Return a validated practice from one record's data (or None) and warnings.
+
+    A missing ``slug`` comes from ``source_url`` or the title. A bad value of
+    an optional field is left out with a warning; a record without a usable
+    title or slug is skipped with a warning.
+
+    Example:
+        >>> p, w = practice_from_data({"title": "A", "start_date": "2014-02-31"}, name="r.json", index=1)
+        >>> p.start_date, str(w[0])[:44]
+        (None, 'r.json: start_date: Input should be a valid ')
+    """
+    what = what or f"record {index}"
+    where = line_of or (lambda _loc: None)
+    if not isinstance(data, dict):
+        return None, [Warning_(f"{what} skipped: a record is a mapping of field names to values,"
+                               f" found {type(data).__name__}", path=name, line=where(()))]
+    data = {str(k): v for k, v in data.items()}
+    _fill_defaults(data, name, lines or {})
+    warnings: list[Warning_] = []
+    for _attempt in range(3):
+        try:
+            return Practice.model_validate(data), warnings
+        except ValidationError as exc:
+            errors = exc.errors()
+        fatal = [e for e in errors if not e["loc"] or e["loc"][0] in _REQUIRED]
+        for error in fatal or errors:
+            loc = tuple(error["loc"])
+            message = _message(error)
+            if fatal:
+                message = f"{what} skipped: {message}"
+            elif error["type"] != "extra_forbidden":
+                message += "; the field is left out"
+            field = ".".join(str(p) for p in loc) or None
+            warnings.append(Warning_(message, path=name, line=where(loc), field=field))
+        if fatal:
+            return None, warnings
+        for error in errors:
+            data.pop(str(error["loc"][0]), None)
+    return None, warnings  # pragma: no cover - each round removes at least one field
+
+
+def _fill_defaults(data: dict[str, Any], name: str, lines: dict[str, int]) -> None:
+    title = data.get("title")
+    if not data.get("slug") and isinstance(title, str) and title.strip():
+        url = data.get("source_url")
+        last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) else ""
+        data["slug"] = last or slugify(title) or "practice"
+    data.setdefault("source_file", name)
+    if "lines" not in data and lines:
+        data["lines"] = {k: v for k, v in lines.items() if k in Practice.model_fields}
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field; ignored"
+    if error["type"] == "missing":
+        return "required field is missing"
+    shown = repr(error.get("input"))
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return f"{error['msg']} (got {shown})"

@@ -1,0 +1,237 @@
+"""The seed page as RDF, field by field; golden files; stable IRIs; interface languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+from pgraph.mapping import Iris, canonical_organisation_name, map_practice, organisation_key
+from pgraph.records import Practice
+from pgraph.sources import read_source
+from pgraph.vocab import ORG, PG, PGV, SCHEMA
+from tests.conftest import DATA, SEED_URL, TESTS
+
+GOLDEN = TESTS / "golden"
+PRACTICE = URIRef("https://w3id.org/pgraph/id/practice/z-community-policing-in-the-uk")
+CDA_1998 = URIRef("http://www.legislation.gov.uk/id/ukpga/1998/37")
+ROLE_STATUTORY = PGV["role/statutory-partner"]
+
+
+def page_graph(path: Path, *, url: str | None = SEED_URL) -> Graph:
+    records = read_source(path, root=path.parent, source_urls={path.name: url} if url else {})
+    assert records.error is None, records.error
+    graph = Graph()
+    graph.bind("pg", PG._NS)
+    graph.bind("org", ORG)
+    graph.bind("schema", SCHEMA)
+    for practice in records.practices:
+        for triple in map_practice(practice).triples:
+            graph.add(triple)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def seed(seed_page) -> Graph:
+    return page_graph(seed_page)
+
+
+def objects(graph: Graph, subject, predicate) -> set:
+    return set(graph.objects(subject, predicate))
+
+
+def test_title_country_and_start(seed):
+    assert objects(seed, PRACTICE, DCTERMS.title) == {
+        Literal("Z Community Policing in the UK", lang="en")
+    }
+    assert objects(seed, PRACTICE, PG.country) == {PGV["country/GB"]}
+    assert objects(seed, PRACTICE, SCHEMA.startDate) == {
+        Literal(dt.date(2014, 1, 1), datatype=XSD.date)
+    }
+    assert objects(seed, PRACTICE, DCTERMS.source) == {URIRef(SEED_URL)}
+
+
+@pytest.mark.parametrize(
+    ("facet", "expected"),
+    [
+        (PG.timeline, {"timeline/long-term-permanent"}),
+        (PG.level, {"level/local", "level/regional"}),
+        (PG.domain, {"domain/violent-extremism", "domain/organised-crime"}),
+        (PG.targetAudience, {"target-audience/police-and-leas"}),
+        (PG.practiceType, {"type/surveillance", "type/conflict-transformation",
+                           "type/primary-prevention", "type/crime-prevention",
+                           "type/early-intervention"}),
+        (PG.interventionPoint, {"intervention-point/prevention", "intervention-point/protection",
+                                "intervention-point/pursuit", "intervention-point/reduction"}),
+        (PG.costs, set()),
+    ],
+)
+def test_facets_are_vocabulary_concepts(seed, facet, expected):
+    assert objects(seed, PRACTICE, facet) == {PGV[key] for key in expected}
+
+
+def test_costs_are_not_reported_rather_than_a_concept_named_na(seed):
+    assert objects(seed, PRACTICE, PG.notReported) >= {
+        PGV["field/costs"], PGV["field/cost-description"]
+    }
+    assert not any("n/a" in str(o).casefold() for o in seed.objects(None, SKOS.prefLabel))
+
+
+def test_twelve_partners_five_statutory_under_the_crime_and_disorder_act(seed):
+    (partnership,) = objects(seed, PRACTICE, PG.partnership)
+    assert (partnership, RDF.type, ORG.OrganizationalCollaboration) in seed
+    assert seed.value(partnership, SKOS.prefLabel) == Literal("Safer City Partnership")
+    memberships = set(seed.subjects(ORG.organization, partnership))
+    assert len(memberships) == 12
+    statutory = {m for m in memberships if (m, ORG.role, ROLE_STATUTORY) in seed}
+    assert len(statutory) == 5
+    assert all(objects(seed, m, PG.statutoryBasis) == {CDA_1998} for m in statutory)
+    assert all(not objects(seed, m, PG.statutoryBasis) for m in memberships - statutory)
+    names = {str(seed.value(seed.value(m, ORG.member), SKOS.prefLabel)) for m in statutory}
+    assert names == {
+        "City of London Corporation", "City of London Police", "London Fire Brigade",
+        "London Probation Trust", "City and Hackney Clinical Commissioning Group",
+    }
+
+
+def test_six_assessments_with_ratings_and_texts(seed):
+    ratings = {}
+    texts = {}
+    for assessment in seed.objects(PRACTICE, PG.assessment):
+        criterion = str(seed.value(assessment, PG.criterion)).rsplit("/", 1)[-1]
+        ratings[criterion] = str(seed.value(assessment, PG.rating)).rsplit("/", 1)[-1]
+        texts[criterion] = seed.value(assessment, SCHEMA.reviewBody)
+    assert ratings == {
+        "relevance": "relevance-very-relevant",
+        "impact": "impact-positive-impact",
+        "effectiveness": "effectiveness-effective",
+        "efficiency": "efficiency-efficient",
+        "inclusiveness": "inclusiveness-very-inclusive",
+        "sustainability": "sustainability-sustainable",
+    }
+    assert texts["impact"] is None  # "n/a" on the page
+    assert texts["efficiency"] == Literal(
+        "The City of London experiences low levels of crime, disorder and anti-social "
+        "behaviour. This reflects the efforts of the City of London Police, the City of London "
+        "Corporation and the many other partners.",
+        lang="en",
+    )
+    assert str(texts["sustainability"]).startswith("Sustainability is enhanced through trainings")
+    assert str(texts["relevance"]).startswith("The Safer City Partnership vision")
+
+
+def test_reference_and_useful_links(seed):
+    (reference,) = objects(seed, PRACTICE, PG.reference)
+    assert str(seed.value(reference, DCTERMS.bibliographicCitation)).startswith(
+        "City of London police. January 29, 2014."
+    )
+    assert seed.value(reference, DCTERMS.date) == Literal(dt.date(2014, 1, 29), datatype=XSD.date)
+    assert seed.value(reference, SCHEMA.url) == URIRef(
+        "https://www.cityoflondon.police.uk/community-policing/Pages/About-community-policing.aspx"
+    )
+    assert objects(seed, PRACTICE, RDFS.seeAlso) == {
+        URIRef("https://www.cityoflondon.police.uk/community-policing/Pages/"
+               "About-community-policing.aspx"),
+        URIRef("https://www.cityoflondon.police.uk/community-policing/Pages/"
+               "Safer-City-Partnership.aspx"),
+    }
+
+
+def test_viabilite_section_and_viabilite_criterion_are_different_things(seed):
+    (section,) = objects(seed, PRACTICE, PG.sustainability)
+    assert str(section).startswith("The City of London experiences low levels of crime")
+    assessment = URIRef(f"{PRACTICE}/assessment/sustainability")
+    assert str(seed.value(assessment, SCHEMA.reviewBody)).startswith("Sustainability is enhanced")
+
+
+def test_prose_is_tagged_with_the_content_language_not_the_interface_language(seed):
+    for prop in (DCTERMS.description, PG.objectives, PG.transferability, PG.evidence):
+        (text,) = objects(seed, PRACTICE, prop)
+        assert text.language == "en"
+
+
+def test_seed_matches_the_reviewed_golden_file(seed, request):
+    golden = GOLDEN / "seed" / "expected.ttl"
+    if request.config.getoption("--update-golden"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        seed.serialize(golden, format="turtle")
+    expected = Graph().parse(golden)
+    if not isomorphic(seed, expected):
+        _, only_built, only_golden = graph_diff(to_isomorphic(seed), to_isomorphic(expected))
+        pytest.fail(
+            "the seed's graph differs from tests/golden/seed/expected.ttl "
+            "(rerun with --update-golden after review):\n"
+            f"only built:\n{only_built.serialize(format='nt')}\n"
+            f"only golden:\n{only_golden.serialize(format='nt')}"
+        )
+
+
+def test_english_interface_gives_the_same_graph(seed):
+    english = page_graph(TESTS / "fixtures" / "pages" / "seed_en.txt")
+    # Only the file name differs; the interface language leaves no trace in the graph.
+    french = Graph() + seed
+    french.remove((None, PG.sourceFile, None))
+    english.remove((None, PG.sourceFile, None))
+    assert isomorphic(french, english)
+
+
+def test_iris_are_stable_across_rebuilds(seed_page):
+    first = page_graph(seed_page)
+    second = page_graph(seed_page)
+    assert {str(s) for s in first.subjects()} == {str(s) for s in second.subjects()}
+    assert isomorphic(first, second)
+
+
+def test_the_same_organisation_named_two_ways_is_one_node():
+    assert organisation_key("The City of London Police*") == organisation_key(
+        "City of London Police"
+    )
+    assert canonical_organisation_name("HM Court Service") == "HM Courts & Tribunals Service"
+    a = map_practice(Practice(slug="a", title="A", partnership={
+        "name": "A Partnership", "partners": [{"name": "HM Court Service"}]}))
+    b = map_practice(Practice(slug="b", title="B", partnership={
+        "name": "B Partnership", "partners": [{"name": "HMCTS"}]}))
+    organisations = {
+        s for mapped in (a, b) for s, p, o in mapped.triples if o == ORG.Organization
+    }
+    assert len(organisations) == 1
+
+
+def test_unmapped_values_and_unresolved_acts_are_kept_and_reported():
+    mapped = map_practice(Practice(
+        slug="x", title="X", domains=["Shoplifting"], source_file="x.txt",
+        lines={"domains": 40},
+        partnership={"name": "X Partnership",
+                     "partners": [{"name": "Town Council", "statutory": True}],
+                     "statutory_basis": {"name": "Safer Streets Act", "year": 2031}},
+    ))
+    graph = Graph()
+    for triple in mapped.triples:
+        graph.add(triple)
+    (concept,) = objects(graph, mapped.iri, PG.domain)
+    assert (concept, PG.unmapped, Literal(True)) in graph
+    assert (concept, SKOS.inScheme, PGV.domain) in graph
+    (act,) = set(graph.objects(None, PG.statutoryBasis))
+    assert (act, PG.unresolved, Literal(True)) in graph
+    assert graph.value(act, RDFS.label) == Literal("Safer Streets Act 2031")
+    messages = [str(w) for w in mapped.warnings]
+    assert 'x.txt:40: domains: "Shoplifting" is not in the domains vocabulary; kept as unmapped' in messages
+    assert any("Safer Streets Act 2031" in m and "unresolved" in m for m in messages)
+
+
+def test_base_is_configurable():
+    mapped = map_practice(Practice(slug="x", title="X"), base="https://example.org/cat")
+    assert mapped.iri == URIRef("https://example.org/cat/practice/x")
+    assert Iris("https://example.org/cat/").practice("../../etc") == URIRef(
+        "https://example.org/cat/practice/etc"
+    )
+
+
+def test_bundled_seed_source_url_comes_from_sources_yaml():
+    from pgraph.sources import load_source_urls
+
+    assert load_source_urls(DATA)["pages/000_370808593d96a53c.txt"] == SEED_URL
