@@ -7,3 +7,4 @@ Example:
 """
 
 __version__ = "0.1.0"
+from pgraph import query  # noqa: E402,F401  (callable: pgraph.query(name, **params))

@@ -98,3 +98,28 @@ def demo(store):
     from pgraph.cli.demo import run_demo
 
     sys.exit(run_demo(store))
+
+
+@cli.command()
+@store_option
+@click.option(
+    "--format", "fmt", default="turtle", show_default=True,
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+    help="RDF syntax; Turtle and N-Triples are sorted, so equal graphs give equal bytes.",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file (default: stdout).")
+@click.option("--gzip", is_flag=True, help="Compress the output with gzip.")
+@click.option("--graph", "graphs", multiple=True, help="Only this named graph (repeatable).")
+def export(store, fmt, out, gzip, graphs):
+    """Write the built graph (or some named graphs) in one RDF syntax.
+
+    Example: pgraph export --format jsonld --out catalogue.jsonld
+    """
+    from pgraph.publish import write_dump
+
+    source = open_store(store, read_only=True)
+    if out is None:
+        write_dump(source, sys.stdout.buffer, fmt, graphs=graphs or None, gzip=gzip)
+        return
+    dump = write_dump(source, out, fmt, graphs=graphs or None, gzip=gzip)
+    click.echo(f"Wrote {out}: {dump.triples} triples, {dump.byte_size} bytes", err=True)

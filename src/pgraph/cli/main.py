@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -58,4 +59,6 @@ def cli() -> None:
 
 
 def main() -> None:
+    # `pgraph export | head` should stop quietly, as Unix tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli()

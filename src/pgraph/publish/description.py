@@ -29,7 +29,7 @@ Example:
     ...     ox.NamedNode("http://www.wikidata.org/entity/Q1"), ox.NamedNode("https://e.org/g")))
     >>> stats = dataset_statistics(store)
     >>> stats.triples, stats.entities, stats.linksets
-    {('wikidata', 'http://www.w3.org/2002/07/owl#sameAs'): 1}
+    (1, 1, {('wikidata', 'http://www.w3.org/2002/07/owl#sameAs'): 1})
 """
 
 from __future__ import annotations
@@ -44,10 +44,9 @@ from pathlib import Path
 
 import pycountry
 import pyoxigraph as ox
-from rdflib import OWL, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
 
-from pgraph import __version__
 from pgraph.publish.dumps import PREFIXES, Dump, DumpFormat, write_triples
 from pgraph.vocab import DEFAULT_BASE, PG, PGV, SCHEMA
 
@@ -281,8 +280,6 @@ def _describe_dataset(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
     g.add((d, DCTERMS.license, URIRef(info.license)))
     g.add((d, DCTERMS.modified, _modified(info)))
     g.add((d, DCTERMS.conformsTo, URIRef("https://w3id.org/pgraph/ontology")))
-    g.add((d, PG.softwareVersion if hasattr(PG, "softwareVersion") else DCTERMS.hasVersion,
-           Literal(__version__))) if False else None
     for theme in info.themes:
         g.add((d, DCAT.theme, URIRef(theme)))
     for domain in sorted(stats.domains):
@@ -442,4 +439,3 @@ __all__ = [
     "describe_dump_files",
     "write_description",
 ]
-_ = OWL  # sameAs links are counted by namespace, not by predicate

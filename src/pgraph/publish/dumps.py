@@ -150,7 +150,7 @@ class Dump:
 
     @property
     def file_name(self) -> str:
-        return dump_file_name(self.format, gzip=self.gzip)
+        return self.path.name if self.path else dump_file_name(self.format, gzip=self.gzip)
 
 
 def dump_file_name(fmt: DumpFormat | str, *, gzip: bool = False, stem: str = "pgraph") -> str:
@@ -185,6 +185,19 @@ def write_dump(
         path = Path(path_or_stream)
         return _write_file_atomically(path, quads, fmt, selected, gzip=gzip)
     return _write_stream(path_or_stream, None, quads, fmt, selected, gzip=gzip)
+
+
+def write_triples(
+    triples: Iterable[ox.Triple],
+    path_or_stream: str | os.PathLike[str] | IO[bytes],
+    fmt: DumpFormat | str = DumpFormat.TURTLE,
+) -> Dump:
+    """Return what was written after writing triples (sorted, as in a dump) in ``fmt``."""
+    fmt = DumpFormat.parse(fmt)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    if isinstance(path_or_stream, str | os.PathLike):
+        return _write_file_atomically(Path(path_or_stream), quads, fmt, [], gzip=False)
+    return _write_stream(path_or_stream, None, quads, fmt, [], gzip=False)
 
 
 def write_dumps(
@@ -256,8 +269,10 @@ def _has_blank_node(quad: ox.Quad) -> bool:
 
 
 def _sort_key(triple: ox.Triple | ox.Quad) -> tuple[str, bool, str, str]:
-    # rdf:type first within a subject, as people expect to read it.
-    return (str(triple.subject), triple.predicate.value != RDF_TYPE, str(triple.predicate),
+    # Subjects by IRI (so <x> comes before <x/y>), rdf:type first within a subject.
+    subject = triple.subject
+    subject_key = subject.value if isinstance(subject, ox.NamedNode) else f"~{subject}"
+    return (subject_key, triple.predicate.value != RDF_TYPE, triple.predicate.value,
             str(triple.object))
 
 

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from pgraph.errors import SourceError, Warning_
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice
+from pgraph.sources.dates import parse_date
 from pgraph.sources.page_fields import reference_from_text
 from pgraph.sources.partnerships import act_mention, read_partner
 from pgraph.vocab import slugify
@@ -214,7 +215,6 @@ def read_json_records(text: str, *, name: str) -> tuple[list[Practice], list[War
 
 # ---------------------------------------------------------------- CSV
 
-_COLUMN_ALIASES = {"partnership_name": "partnership.name", "statutory_act": "statutory_act"}
 _ASSESSMENT_COLUMN = re.compile(
     rf"^(?:(?P<kind>rating|assessment)_(?P<c1>{'|'.join(CRITERIA)})"
     rf"|assessments\.(?P<c2>{'|'.join(CRITERIA)})\.(?P<part>rating|text))$"
@@ -272,6 +272,15 @@ def read_csv_records(text: str, *, name: str) -> tuple[list[Practice], list[Warn
     return practices, warnings
 
 
+def _csv_date(value: str) -> Any:
+    # CSV cells are text: accept the page's forms too ("1st January 2014",
+    # "01/02/2014" day first); anything else is left for the model to refuse.
+    try:
+        return parse_date(value) or value
+    except ValueError:
+        return value
+
+
 def _known_column(column: str) -> bool:
     return (
         column in Practice.model_fields
@@ -296,13 +305,15 @@ def _row_data(header: list[str], row: list[str]) -> dict[str, Any]:
             continue
         parts = [v.strip() for v in value.split(";") if v.strip()]
         partnership = data.setdefault("partnership", {})
-        if column in LIST_FIELDS:
+        if column == "start_date":
+            data[column] = _csv_date(value)
+        elif column in LIST_FIELDS:
             data[column] = parts
         elif column == "references":
             data[column] = [reference_from_text(p).model_dump() for p in parts]
         elif column == "partners":
             partnership["partners"] = [p.model_dump() for p in map(read_partner, parts) if p]
-        elif _COLUMN_ALIASES.get(column, column) == "partnership.name":
+        elif column in {"partnership_name", "partnership.name"}:
             partnership["name"] = value
         elif column == "statutory_act":
             act = act_mention(value)
@@ -338,8 +349,8 @@ def practice_from_data(
 
     Example:
         >>> p, w = practice_from_data({"title": "A", "start_date": "2014-02-31"}, name="r.json", index=1)
-        >>> p.start_date, str(w[0])[:44]
-        (None, 'r.json: start_date: Input should be a valid ')
+        >>> p.start_date, str(w[0])
+        (None, 'r.json: start_date: "2014-02-31" is not a date; write it as in "2014-01-01" (year-month-day); the field is left out')
     """
     what = what or f"record {index}"
     where = line_of or (lambda _loc: None)
@@ -355,6 +366,9 @@ def practice_from_data(
         except ValidationError as exc:
             errors = exc.errors()
         fatal = [e for e in errors if not e["loc"] or e["loc"][0] in _REQUIRED]
+        if any(e["loc"] == ("title",) for e in fatal):
+            # the slug is derived from the title: one message about the title says it all
+            fatal = [e for e in fatal if e["loc"] != ("slug",)]
         for error in fatal or errors:
             loc = tuple(error["loc"])
             message = _message(error)
@@ -387,6 +401,8 @@ def _message(error: Any) -> str:
         return "unknown field; ignored"
     if error["type"] == "missing":
         return "required field is missing"
+    if error["type"].startswith("date_") and isinstance(error.get("input"), str):
+        return f'"{error["input"]}" is not a date; write it as in "2014-01-01" (year-month-day)'
     shown = repr(error.get("input"))
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return f"{error['msg']} (got {shown})"

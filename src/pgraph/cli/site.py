@@ -1,0 +1,3 @@
+"""pgraph site and docs commands."""
+
+from pgraph.cli.main import cli  # noqa: F401

@@ -1,0 +1,173 @@
+"""Running a query, local or remote: resolve it, bind its parameters, convert the results.
+
+Example:
+    >>> from pgraph.store import open_store
+    >>> result = run_query("ASK { ?s ?p ?o }", store=open_store(None))
+    >>> result.kind, result.boolean
+    ('ask', False)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from pgraph.errors import QueryError, StoreError
+from pgraph.query.binding import bind_params, bind_query
+from pgraph.query.library import QueryInfo, load_query, query_kind
+from pgraph.query.results import QueryResult, graph_result
+from pgraph.store import open_store
+
+DEFAULT_STORE = Path(".pgraph/store")
+"""The store ``pgraph build`` writes by default (``PGRAPH_STORE`` overrides it)."""
+
+
+def run_query(
+    query: str | Path | QueryInfo,
+    *,
+    store: ox.Store | Path | str | None = None,
+    endpoint: str | None = None,
+    params: Mapping[str, object] | None = None,
+    timeout: float = 60.0,
+    retries: int = 2,
+) -> QueryResult:
+    """Return the result of a library query, a ``.rq`` file or SPARQL text.
+
+    Give a ``store`` (an open pyoxigraph Store or the path of one) or an
+    ``endpoint`` URL, not both; with neither, the default local store
+    (``PGRAPH_STORE`` or ``.pgraph/store``) is used. The local store is
+    queried with its default graph as the union of all named graphs.
+    ``params`` are checked against the query's header and bound as typed
+    terms; ``timeout`` and ``retries`` apply to endpoints.
+
+    Example:
+        >>> from pgraph.store import open_store
+        >>> run_query("practices-per-domain", store=open_store(None), params={"lang": "fr"}).rows
+        []
+    """
+    if store is not None and endpoint is not None:
+        raise QueryError("give a store or an endpoint, not both")
+    info = query if isinstance(query, QueryInfo) else load_query(query)
+    path = str(info.path) if info.path else None
+    kind = query_kind(info.text, path)
+    text = bind_query(info.text, bind_params(info, params))
+    if endpoint is not None:
+        from pgraph.query.remote import run_remote
+
+        return run_remote(text, kind, endpoint, timeout=timeout, retries=retries)
+    return _run_local(text, kind, store, path)
+
+
+def _run_local(text: str, kind: str, store: ox.Store | Path | str | None, path: str | None) -> QueryResult:
+    if not isinstance(store, ox.Store):
+        location = Path(store) if store is not None else Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
+        if not (location / "CURRENT").exists():
+            raise StoreError("no store here yet", path=str(location),
+                             hint="run `pgraph build` first, or pass --store")
+        store = open_store(location, read_only=True)
+    try:
+        raw = store.query(text, use_default_graph_as_union=True)
+        return result_from_oxigraph(raw, kind, text)
+    except SyntaxError as error:
+        from pgraph.query.library import syntax_error
+
+        raise syntax_error(str(error), path) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise QueryError(f"the query failed: {error}", path=path) from error
+
+
+def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
+    """Return the QueryResult for what pyoxigraph gives back (solutions, boolean, triples)."""
+    if isinstance(raw, ox.QueryBoolean) or kind == "ask":
+        if isinstance(raw, ox.QuerySolutions):  # an endpoint's JSON for ASK parses as this
+            raise QueryError("expected a boolean answer to an ASK query")
+        return QueryResult("ask", [], [], boolean=bool(raw), query=text)
+    convert = _Converter()
+    if kind == "graph" or isinstance(raw, ox.QueryTriples):
+        triples = (
+            (convert(t.subject), convert(t.predicate), convert(t.object))
+            for t in raw  # type: ignore[attr-defined]
+        )
+        return graph_result(triples, query=text)  # type: ignore[arg-type]
+    assert isinstance(raw, ox.QuerySolutions)
+    variables = [v.value for v in raw.variables]
+    rows = [
+        {name: convert(term) for name, term in zip(variables, solution, strict=True)}
+        for solution in raw
+    ]
+    return QueryResult("select", variables, rows, query=text)
+
+
+class _Converter:
+    """pyoxigraph terms → rdflib terms, remembering IRIs (results repeat them a lot)."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, URIRef] = {}
+        self.datatypes: dict[str, URIRef | None] = {}
+
+    def __call__(self, term) -> Node | None:
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            iri = term.value
+            node = self.iris.get(iri)
+            if node is None:
+                node = self.iris[iri] = URIRef(iri)
+            return node
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype not in self.datatypes:
+                self.datatypes[datatype] = None if datatype == _XSD_STRING else URIRef(datatype)
+            return Literal(term.value, datatype=self.datatypes[datatype])
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        raise QueryError(f"unsupported term in the results: {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class Rows(list):
+    """The rows of a query (dicts of Python values); ``.result`` holds the whole result."""
+
+    def __init__(self, result: QueryResult) -> None:
+        super().__init__(result.rows)
+        self.result = result
+
+    def to_dataframe(self):
+        """Return the rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.result.to_dataframe()
+
+
+def query(
+    name_or_text: str | Path,
+    endpoint: str | None = None,
+    *,
+    store: ox.Store | Path | str | None = None,
+    **params: object,
+) -> Rows | bool:
+    """Return the rows of a query with Python values (a bool for ASK), for notebooks.
+
+    Keyword arguments other than ``endpoint`` and ``store`` are the query's
+    parameters. The rows have ``.to_dataframe()``; a CONSTRUCT's rows are
+    its triples (``.result.graph`` is the rdflib Graph).
+
+    Example:
+        >>> import pgraph
+        >>> from pgraph.store import open_store
+        >>> pgraph.query("practices-rated-at-least", store=open_store(None),
+        ...              criterion="Effectiveness", rating="Effective")
+        []
+    """
+    result = run_query(name_or_text, store=store, endpoint=endpoint, params=params)
+    if result.kind == "ask":
+        return bool(result.boolean)
+    return Rows(result)
+
