@@ -144,7 +144,7 @@ def test_seed_assessments(seed: Practice) -> None:
     }
     texts = {key: a.text for key, a in seed.assessments.items()}
     assert texts["impact"] is None
-    assert texts["relevance"].startswith("The Safer City Partnership vision’s is")
+    assert texts["relevance"].startswith("The Safer City Partnership vision\u2019s is")
     assert texts["effectiveness"].startswith("Community Policing is at the very heart of the daily")
     assert texts["efficiency"].startswith("The City of London experiences low levels")
     assert texts["sustainability"].startswith("Sustainability is enhanced through trainings")
@@ -200,21 +200,76 @@ def test_read_page_without_url_slugs_the_title() -> None:
     assert practice.source_url is None
 
 
+def seed_text() -> str:
+    return (DATA / SEED_NAME).read_text(encoding="utf-8")
+
+
+def test_title_with_a_colon_and_a_not_reported_rating() -> None:
+    text = seed_text().replace("Z Community Policing in the UK", "Prevent: Engaging Communities")
+    text = text.replace("• Positive impact", "• n/a")
+    practice, warnings = read_page(text, name="x.txt")
+    assert warnings == []
+    assert practice is not None
+    assert practice.title == "Prevent: Engaging Communities"
+    assert "impact" not in practice.assessments  # neither rated nor described
+    assert "rating:impact" in practice.not_reported
+
+
+def test_start_date_as_a_heading_of_its_own() -> None:
+    text = seed_text().replace("  • \u00a0Date de début: 1st January 2014\n", "")
+    text = text.replace("Calendrier Long", "Date de début\n  • 1er mars 2015\nCalendrier Long")
+    practice, warnings = read_page(text, name="x.txt")
+    assert warnings == []
+    assert practice is not None and practice.start_date == dt.date(2015, 3, 1)
+    assert practice.lines["start_date"] == 60
+
+
 def test_sources_yaml_gives_the_seed_url() -> None:
     assert load_source_urls(DATA)[SEED_NAME] == SEED_URL
     assert load_source_urls(FIXTURES) == {}
 
 
+def test_nested_sources_yaml_gives_urls_of_its_folder(tmp_path: Path) -> None:
+    sub = tmp_path / "synthetic" / "pages"
+    sub.mkdir(parents=True)
+    (sub / "p.txt").write_text(seed_text(), encoding="utf-8")
+    (tmp_path / "synthetic" / "sources.yaml").write_text(
+        "pages/p.txt: https://example.org/practice/the-slug/\n", encoding="utf-8"
+    )
+    (tmp_path / "sources.yaml").write_text("# none here\n", encoding="utf-8")
+    [(file, root)] = discover_sources([tmp_path])
+    records = read_source(file, root=root)
+    assert records.name == "synthetic/pages/p.txt"
+    assert records.practices[0].source_url == "https://example.org/practice/the-slug/"
+    assert records.practices[0].slug == "the-slug"
+
+
 def test_discover_sources_names_files_from_the_root(tmp_path: Path) -> None:
     (tmp_path / "pages").mkdir()
     (tmp_path / ".hidden").mkdir()
-    for name in ["pages/a.txt", "b.yaml", "c.csv", "README.md", "README.txt", "sources.yaml",
-                 "practice.schema.json", "practice.template.yaml", ".hidden/d.txt", "e.ttl"]:
+    for name in [
+        "pages/a.txt",
+        "b.yaml",
+        "c.csv",
+        "README.md",
+        "README.txt",
+        "sources.yaml",
+        "practice.schema.json",
+        "practice.template.yaml",
+        ".hidden/d.txt",
+        "e.ttl",
+    ]:
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = discover_sources([tmp_path])
-    assert [f.relative_to(root).as_posix() for f, root in found] == ["b.yaml", "c.csv", "pages/a.txt"]
+    assert [f.relative_to(root).as_posix() for f, root in found] == [
+        "b.yaml",
+        "c.csv",
+        "pages/a.txt",
+    ]
     # A file given alone keeps the name it has under the folder holding sources.yaml.
-    assert discover_sources([tmp_path / "pages" / "a.txt"]) == [(tmp_path / "pages" / "a.txt", tmp_path)]
+    assert discover_sources([tmp_path / "pages" / "a.txt"]) == [
+        (tmp_path / "pages" / "a.txt", tmp_path)
+    ]
     with pytest.raises(SourceError, match="no such file or folder"):
         discover_sources([tmp_path / "missing"])
 
@@ -292,7 +347,9 @@ def test_missing_sections_are_listed_in_one_warning() -> None:
 
 def test_empty_section_warns() -> None:
     records = read_fixture("empty_section.txt")
-    assert messages(records) == ['pages/empty_section.txt:14: objectives: section "Objectifs" is empty']
+    assert messages(records) == [
+        'pages/empty_section.txt:14: objectives: section "Objectifs" is empty'
+    ]
     practice = only_practice(records)
     assert practice.objectives is None
     assert "objectives" not in practice.not_reported

@@ -61,7 +61,9 @@ def test_yaml_list_with_a_bad_record_keeps_the_others() -> None:
     records = read_fixture("list.yaml")
     assert records.error is None
     assert [p.slug for p in records.practices] == ["street-mediators-in-lyon", "youth-forum-sofia"]
-    assert messages(records) == ["records/list.yaml:5: title: record 2 skipped: required field is missing"]
+    assert messages(records) == [
+        "records/list.yaml:5: title: record 2 skipped: required field is missing"
+    ]
     assert records.practices[1].lines["start_date"] == 9
 
 
@@ -118,6 +120,16 @@ def test_yaml_that_is_not_records_never_crashes(text: str) -> None:
         assert all(isinstance(p, Practice) for p in practices)
 
 
+def test_a_table_of_another_kind_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "aliases.yaml").write_text("City Police: [COLP]\nTfL: []\n", encoding="utf-8")
+    records = read_source(tmp_path / "aliases.yaml", root=tmp_path)
+    assert records.error is None and records.practices == []
+    assert records.skipped == (
+        "aliases.yaml: not practice records: none of its keys (City Police, TfL, …) is a"
+        " practice field"
+    )
+
+
 # ---------------------------------------------------------------- JSON
 
 
@@ -159,7 +171,9 @@ def test_csv_records() -> None:
         " (a value with a comma needs quotes)"
     ]
     first, second = records.practices
-    assert first.description == "Community Policing is at the heart.\nSecond line of the description."
+    assert (
+        first.description == "Community Policing is at the heart.\nSecond line of the description."
+    )
     assert first.domains == ["Extrémisme violent", "Criminalité organisée"]
     assert first.types == ["Surveillance", "Crime prevention"]
     partnership = first.partnership
@@ -209,7 +223,8 @@ def test_csv_without_rows() -> None:
 def test_schema_file_is_up_to_date() -> None:
     committed = json.loads((DATA / "practice.schema.json").read_text(encoding="utf-8"))
     assert committed == practice_json_schema(), (
-        "data/practice.schema.json is stale: regenerate it from pgraph.records.practice_json_schema()"
+        "data/practice.schema.json is stale: regenerate it from"
+        " pgraph.records.practice_json_schema()"
     )
 
 

@@ -33,7 +33,7 @@ from pgraph import __version__
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import Iris, Triple, build_activity_triples, country_triples, map_practices
 from pgraph.resources import data_dir, ontology_dir, vocabularies_dir
-from pgraph.sources import SourceRecords, discover_sources, load_source_urls, read_source
+from pgraph.sources import discover_sources, read_source
 from pgraph.store import add_triples, open_store, replace_graphs, store_lock
 from pgraph.vocab import DEFAULT_BASE, PG, load_vocabulary_graph
 
@@ -91,12 +91,12 @@ def build_catalogue(
         known = stored_source_hashes(store)
         files = _discover(sources)
         changed = []
-        for path, root, name, url_map in files:
+        for path, root, name in files:
             content_hash = _hash_file(path, fingerprint)
             if known.get(name) == content_hash:
                 report.unchanged.append(name)
             else:
-                changed.append((path, root, name, url_map, content_hash))
+                changed.append((path, root, name, content_hash))
 
         new_graphs: dict[URIRef, list[Triple]] = {}
         generated = []
@@ -109,7 +109,7 @@ def build_catalogue(
                 report.errors.append(records.error)
                 continue
             if records.skipped is not None:
-                report.skipped.append(f"{records.name}: {records.skipped}")
+                report.skipped.append(records.skipped)
             graph = iris.source_graph(records.name)
             triples += [
                 (graph, PG.sourceFile, Literal(records.name)),
@@ -119,8 +119,8 @@ def build_catalogue(
             generated.append((graph, records.name, content_hash))
             report.read.append(records.name)
 
-        built_names = {name for _, _, name, _ in files}
-        roots = {_root_prefix(root) for _, root, _, _ in files} | {
+        built_names = {name for _, _, name in files}
+        roots = {_root_prefix(root) for _, root, _ in files} | {
             _root_prefix(Path(s)) for s in sources if Path(s).is_dir()
         }
         removed = [
@@ -150,20 +150,16 @@ def build_catalogue(
 # ---------------------------------------------------------------- reading
 
 
-def _discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str, dict[str, str]]]:
-    """Return (file, root, name, urls) per source file; names are prefixed by their root folder."""
+def _discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
+    """Return (file, root, name) per source file; names are prefixed by their root folder."""
     missing = [str(s) for s in sources if not Path(s).exists()]
     if missing:
         raise SourceError("no such file or folder", path=", ".join(missing),
                           hint="pass catalogue pages, record files or folders of them")
-    files = []
-    url_maps: dict[Path, dict[str, str]] = {}
-    for path, root in discover_sources([Path(s) for s in sources]):
-        if root not in url_maps:
-            url_maps[root] = load_source_urls(root)
-        relative = path.relative_to(root).as_posix() if path != root else path.name
-        files.append((path, root, f"{_root_prefix(root)}{relative}", url_maps[root]))
-    return files
+    return [
+        (path, root, f"{_root_prefix(root)}{path.relative_to(root).as_posix()}")
+        for path, root in discover_sources([Path(s) for s in sources])
+    ]
 
 
 def _root_prefix(root: Path) -> str:
@@ -171,18 +167,10 @@ def _root_prefix(root: Path) -> str:
     return f"{root.resolve().name}/" if root.is_dir() else ""
 
 
-def _read_one(job: tuple[Path, Path, str, dict[str, str], str], base: str):
-    path, root, name, url_map, content_hash = job
-    records = read_source(path, root=root, source_urls=url_map)
+def _read_one(job: tuple[Path, Path, str, str], base: str):
+    path, root, name, content_hash = job
     # Messages and provenance use the root-prefixed name, e.g. "data/pages/x.txt".
-    records.name = name
-    for practice in records.practices:
-        practice.source_file = name
-    records.warnings = [
-        Warning_(w.message, path=name, line=w.line, field=w.field) for w in records.warnings
-    ]
-    if records.error is not None:
-        records.error.path = name
+    records = read_source(path, root=root, name=name)
     triples, warnings = map_practices(records.practices, base=base)
     return (records, triples, warnings), content_hash
 

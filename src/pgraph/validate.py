@@ -26,7 +26,9 @@ from rdflib.namespace import DCTERMS, SH
 
 from pgraph.resources import ontology_dir
 from pgraph.store import from_oxigraph
-from pgraph.vocab import ORG, PG, SCHEMA
+from pgraph.vocab import ELI, ORG, PG, SCHEMA
+
+PREFIXES = {"pg": PG._NS, "org": ORG, "schema": SCHEMA, "eli": ELI}
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,11 @@ def _practice_owners(data: Graph) -> dict:
 
 
 def _curie(graph: Graph, iri: URIRef) -> str:
+    names = graph.namespace_manager
+    for prefix, namespace in PREFIXES.items():
+        names.bind(prefix, namespace, override=False)
     try:
-        return graph.namespace_manager.normalizeUri(iri)
+        return names.normalizeUri(iri)
     except ValueError:
         return str(iri)
 

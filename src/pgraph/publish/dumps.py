@@ -35,7 +35,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -72,7 +72,7 @@ need an escaped slash, so our slash namespaces are written as full IRIs.
 """
 
 
-class DumpFormat(str, Enum):
+class DumpFormat(StrEnum):
     """The RDF syntaxes pgraph writes."""
 
     TURTLE = "turtle"
@@ -407,10 +407,10 @@ def to_jsonld(quads: Iterable[ox.Quad]) -> dict[str, Any]:
     """Return the quads as a JSON-LD document compacted with pgraph's context (embedded).
 
     Nodes are sorted by ``@id`` and every list of values is sorted, so the
-    document is stable across runs.
+    document is stable across runs. Literals keep their exact lexical form.
     """
     from rdflib import BNode, Dataset, Literal, URIRef
-    from rdflib.plugins.serializers.jsonld import from_rdf
+    from rdflib.plugins.shared.jsonld.context import Context
 
     def term(node):
         if isinstance(node, ox.NamedNode):
@@ -419,7 +419,8 @@ def to_jsonld(quads: Iterable[ox.Quad]) -> dict[str, Any]:
             return BNode(node.value)
         if node.language:
             return Literal(node.value, lang=node.language)
-        return Literal(node.value, datatype=URIRef(node.datatype.value))
+        # normalize=False: "2024-01-01T10:00:00Z" must not become "…+00:00".
+        return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)
 
     dataset = Dataset()
     for quad in quads:
@@ -428,8 +429,40 @@ def to_jsonld(quads: Iterable[ox.Quad]) -> dict[str, Any]:
             dataset.graph(URIRef(quad.graph_name.value)).add(triple)
         else:
             dataset.default_graph.add(triple)
-    document = from_rdf(dataset, context_data=jsonld_context())
+    context_data = jsonld_context()
+    context = Context(context_data)
+    document = _exact_converter()(context, False, False).convert(dataset)
+    if isinstance(document, list):
+        document = {"@graph": document}
+    document["@context"] = context_data
     return _sorted_json(document)
+
+
+@cache
+def _exact_converter():
+    """Return rdflib's JSON-LD converter, made to write a native JSON value only when exact."""
+    from rdflib import XSD, Literal
+    from rdflib.plugins.serializers.jsonld import Converter
+
+    class ExactConverter(Converter):
+        def to_raw_value(self, graph, s, o, nodemap):
+            # JSON numbers and booleans come back in canonical form: "01" would become "1".
+            if isinstance(o, Literal) and o.datatype in (XSD.integer, XSD.boolean, XSD.double):
+                lexical = str(o)
+                exact = (o.datatype == XSD.boolean and lexical in ("true", "false")) or (
+                    o.datatype == XSD.integer and lexical == str(_integer_or_none(lexical)))
+                if not exact:
+                    return {"@type": self.context.to_symbol(o.datatype), "@value": lexical}
+            return super().to_raw_value(graph, s, o, nodemap)
+
+    return ExactConverter
+
+
+def _integer_or_none(lexical: str) -> int | None:
+    try:
+        return int(lexical)
+    except ValueError:
+        return None
 
 
 def _sorted_json(value: Any) -> Any:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pgraph.errors import PgraphError, SourceError, Warning_
@@ -32,6 +33,7 @@ from pgraph.records import Practice
 from pgraph.sources.decoding import decode_text
 from pgraph.sources.pages import NotAPracticePage, read_page
 from pgraph.sources.records_files import (
+    NotPracticeRecords,
     load_yaml,
     read_csv_records,
     read_json_records,
@@ -40,6 +42,7 @@ from pgraph.sources.records_files import (
 
 __all__ = [
     "NotAPracticePage",
+    "NotPracticeRecords",
     "SourceRecords",
     "discover_sources",
     "load_source_urls",
@@ -104,12 +107,16 @@ def discover_sources(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     return sorted(found, key=lambda pair: (str(pair[1]), pair[0].relative_to(pair[1]).as_posix()))
 
 
+TABLE_FILES = {SOURCES_FILE, "aliases.yaml", "alignments.yaml", "link-review.csv"}
+"""Files in data folders that are label or link tables, not catalogue records."""
+
+
 def _is_source(relative: Path) -> bool:
     name = relative.name
     return (
         not any(part.startswith(".") for part in relative.parts)
         and relative.suffix.lower() in PAGE_SUFFIXES | RECORD_SUFFIXES
-        and name != SOURCES_FILE
+        and name not in TABLE_FILES
         and not name.endswith(".schema.json")
         and ".template." not in name
         and not name.upper().startswith("README")
@@ -150,12 +157,40 @@ def load_source_urls(root: Path) -> dict[str, str]:
     return {Path(k).as_posix(): v.strip() for k, v in data.items()}
 
 
+def _nearest_source_url(path: Path, root: Path) -> str | None:
+    folder = path.parent
+    while True:
+        table = folder / SOURCES_FILE
+        if table.is_file():
+            stat = table.stat()
+            urls = _cached_source_urls(folder, stat.st_mtime_ns, stat.st_size)
+            return urls.get(path.relative_to(folder).as_posix())
+        if folder == root or folder == folder.parent or root not in folder.parents:
+            return None
+        folder = folder.parent
+
+
+@lru_cache(maxsize=32)
+def _cached_source_urls(folder: Path, _mtime_ns: int, _size: int) -> dict[str, str]:
+    # Keyed by modification time and size: one parse per table per build, and
+    # a table edited between two reads is read again.
+    return load_source_urls(folder)
+
+
 def read_source(
-    path: Path, *, root: Path, source_urls: Mapping[str, str] | None = None
+    path: Path,
+    *,
+    root: Path,
+    source_urls: Mapping[str, str] | None = None,
+    name: str | None = None,
 ) -> SourceRecords:
     """Return the practices one source file gives, read by its suffix; never raises for content.
 
-    ``source_urls`` (file name → URL) defaults to ``root/sources.yaml``.
+    ``source_urls`` (name relative to ``root`` → URL) defaults to the nearest
+    ``sources.yaml`` between the file's folder and ``root`` (its names are
+    relative to its own folder), so that a sub-catalogue keeps its own table.
+    ``name`` overrides how messages and provenance name the file (default:
+    its path relative to ``root``).
 
     Example:
         >>> import tempfile
@@ -164,10 +199,8 @@ def read_source(
         >>> str(read_source(folder / "empty.txt", root=folder).error)
         'empty.txt: the file is empty'
     """
-    try:
-        name = path.relative_to(root).as_posix()
-    except ValueError:
-        name = path.as_posix()
+    relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    name = name or relative
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -175,12 +208,14 @@ def read_source(
         return SourceRecords(path, name, "", [], [], error=error)
     records = SourceRecords(path, name, hashlib.sha256(data).hexdigest(), [], [])
     try:
-        if source_urls is None:
-            source_urls = load_source_urls(root)
         text, records.warnings = decode_text(data, name=name)
         suffix = path.suffix.lower()
         if suffix in PAGE_SUFFIXES:
-            practice, warnings = read_page(text, name=name, source_url=source_urls.get(name))
+            if source_urls is not None:
+                url = source_urls.get(relative)
+            else:
+                url = _nearest_source_url(path, root)
+            practice, warnings = read_page(text, name=name, source_url=url)
             records.practices = [practice] if practice is not None else []
         elif suffix in _RECORD_READERS:
             records.practices, warnings = _RECORD_READERS[suffix](text, name=name)
@@ -190,17 +225,19 @@ def read_source(
                 )
         else:
             raise SourceError(
-                f'unknown kind of source "{path.suffix}"', path=name,
+                f'unknown kind of source "{path.suffix}"',
+                path=name,
                 hint="use .txt for catalogue pages, .yaml/.json/.csv for records",
             )
         records.warnings += warnings
-    except NotAPracticePage as exc:
+    except (NotAPracticePage, NotPracticeRecords) as exc:
         records.skipped = str(exc)
     except PgraphError as exc:
         records.error = exc
     except Exception as exc:  # a reader bug must not stop the other files from building
         records.error = SourceError(
-            f"cannot read the file ({type(exc).__name__}: {exc})", path=name,
+            f"cannot read the file ({type(exc).__name__}: {exc})",
+            path=name,
             hint="this is a bug in pgraph's readers; please report it with the file",
         )
     return records

@@ -52,7 +52,7 @@ def _patterns() -> list[re.Pattern[str]]:
     day = rf"(?P<day>\d{{1,2}}){_ORDINAL}"
     year = r"(?P<year>\d{4})"
     return [
-        re.compile(rf"(?<![\w-])(?P<year>\d{{4}})-(?P<month>\d{{1,2}})-(?P<day>\d{{1,2}})(?![\w-])"),
+        re.compile(r"(?<![\w-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\w-])"),
         re.compile(rf"(?<!\w){day}\s+(?:of\s+|de\s+)?{month}\s*,?\s+{year}(?!\d)"),
         re.compile(rf"(?<!\w){month}\s+{day}\s*,?\s+{year}(?!\d)"),
     ]

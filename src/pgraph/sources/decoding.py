@@ -46,7 +46,8 @@ def decode_text(data: bytes, *, name: str) -> tuple[str, list[Warning_]]:
         raise SourceError(
             "not a text page: the file has NUL bytes (binary data, or UTF-16 without a byte-order"
             " mark)",
-            path=name, hint="save it as UTF-8 text",
+            path=name,
+            hint="save it as UTF-8 text",
         )
     else:
         text = _decode_8bit(data, name, warnings)
@@ -84,7 +85,8 @@ def _decode_8bit(data: bytes, name: str, warnings: list[Warning_]) -> str:
             Warning_(
                 f"not UTF-8 (byte 0x{byte:02x}); read as {label}:"
                 " check accented letters, and save the file as UTF-8",
-                path=name, line=line,
+                path=name,
+                line=line,
             )
         )
         return text
@@ -100,7 +102,8 @@ def _strip_controls(text: str, name: str, warnings: list[Warning_]) -> str:
     warnings.append(
         Warning_(
             f"{count} control character(s) removed (the first is U+{ord(match.group(0)):04X})",
-            path=name, line=line,
+            path=name,
+            line=line,
         )
     )
     return _CONTROL.sub("", text)

@@ -24,8 +24,24 @@ from pgraph.sources.page_lines import PageLine, label_value
 from pgraph.sources.partnerships import read_partnership
 from pgraph.vocab import Field, fold, vocabularies
 
-CONTENT_LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt", "pl", "bg", "ro", "sv", "da",
-                     "fi", "el", "cs", "hu")
+CONTENT_LANGUAGES = (
+    "en",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "nl",
+    "pt",
+    "pl",
+    "bg",
+    "ro",
+    "sv",
+    "da",
+    "fi",
+    "el",
+    "cs",
+    "hu",
+)
 """Languages the content-language detector chooses among (the catalogue's EU languages)."""
 
 NON_PRACTICE_SCHEME = URIRef("https://w3id.org/pgraph/vocab/non-practice-marker")
@@ -92,8 +108,9 @@ def links(body: Iterable[PageLine]) -> tuple[list[str], list[tuple[int, str]]]:
 
     Example:
         >>> from pgraph.sources.page_lines import split_page
-        >>> links(split_page("https://a.org/x\\njavascript:alert(1)"))
-        (['https://a.org/x'], [(2, 'link "javascript:alert(1)" dropped: only http(s) links are kept')])
+        >>> found, dropped = links(split_page("https://a.org/x\\njavascript:alert(1)"))
+        >>> found, dropped[0][0], dropped[0][1][:30]
+        (['https://a.org/x'], 2, 'link "javascript:alert(1)" dro')
     """
     found: list[str] = []
     problems: list[tuple[int, str]] = []
@@ -215,8 +232,11 @@ _FIELD_KIND = URIRef("https://w3id.org/pgraph/ontology#fieldKind")
 
 
 def _label(found: Field, language: str | None) -> str:
-    labels = [x for x in vocabularies().graph.objects(found.concept, SKOS.prefLabel)
-              if isinstance(x, Literal)]
+    labels = [
+        x
+        for x in vocabularies().graph.objects(found.concept, SKOS.prefLabel)
+        if isinstance(x, Literal)
+    ]
     for wanted in (language, "en"):
         for label in labels:
             if label.language == wanted:

@@ -12,8 +12,9 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pgraph.vocab import Field, vocabularies
 
@@ -26,9 +27,9 @@ _INLINE_KINDS = frozenset({"facet", "rating"})
 _MAX_HEADING_WORDS = 8
 
 # Bullets the catalogue and hand-edited copies use. "•", "·", "▪", "◦" are
-# unambiguous; "-", "*", "–", "—" only count when a space follows, so that
-# "-5 %" or "*note" stay text.
-_BULLET = re.compile(r"^(?:[•·▪◦‣](?:\s*)|[-*–—](?:\s+))(?P<value>.*)$")
+# unambiguous; "-", "*", en and em dashes only count when a space follows, so
+# that "-5 %" or "*note" stay text.
+_BULLET = re.compile(r"^(?:[•·▪◦‣]\s*|[-*\u2013\u2014]\s+)(?P<value>.*)$")
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -57,7 +58,7 @@ class PageSection:
     field: Field | None
     heading: str
     line: int
-    body: list[PageLine] = field(default_factory=list)
+    body: list[PageLine] = dataclasses.field(default_factory=list)
     label: str = ""  # the heading words that matched the label table
 
 
@@ -188,7 +189,11 @@ def _unknown_heading(lines: list[PageLine], i: int, current: PageSection) -> boo
         return False
     before = lines[i - 1] if i > 0 else None
     after = lines[i + 1] if i + 1 < len(lines) else None
-    kind = current.field.kind if current.field is not None else ("header" if not current.heading else "unknown")
+    kind = (
+        current.field.kind
+        if current.field is not None
+        else ("header" if not current.heading else "unknown")
+    )
     has_body = any(not b.blank for b in current.body)
     if after is not None and after.bullet:
         return kind in {"facet", "rating", "meta", "unknown"} or (kind == "header" and has_body)
@@ -225,4 +230,3 @@ def first_words(text: str, limit: int = 8) -> str:
     """Return the first words of a text, for messages."""
     words = text.split()
     return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
-

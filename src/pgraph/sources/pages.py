@@ -45,7 +45,7 @@ from pgraph.vocab import fold, slugify, vocabularies
 TITLE_HINT = "the title is the first line after the site chrome, before the country bullet"
 
 
-class NotAPracticePage(SourceError):
+class NotAPracticePage(SourceError):  # noqa: N818 - the name the build stage expects
     """The page is one of the site's other pages (resource list, article, author archive)."""
 
 
@@ -94,13 +94,16 @@ def read_page(
         raise SourceError("the page has no text", path=name, field="title", hint=TITLE_HINT)
     reader = _PageReader(name)
     first = lines[content[0]]
-    has_title = not first.bullet and known_heading(first) is None and label_value(first.text) is None
+    has_title = not first.bullet and known_heading(first) is None and not _labelled(first)
     sections = cut_sections(lines, content[0] + 1 if has_title else content[0])
     _check_is_practice(lines, sections, name)
     if not has_title:
         raise SourceError(
             f'no title: the first line of text is "{first.text}"',
-            path=name, line=first.number, field="title", hint=TITLE_HINT,
+            path=name,
+            line=first.number,
+            field="title",
+            hint=TITLE_HINT,
         )
     reader.values["title"] = first.text
     reader.lines["title"] = first.number
@@ -109,6 +112,13 @@ def read_page(
         _read_section(reader, section)
     _warn_missing(reader, lines)
     return _practice(reader, first.text, source_url), reader.warnings
+
+
+def _labelled(line: PageLine) -> bool:
+    # "Date de début: …" is a header value, not a title; "Prevent: Engaging
+    # Communities" is a title with a colon.
+    pair = label_value(line.text)
+    return pair is not None and vocabularies().field_for_heading(pair[0]) is not None
 
 
 def _check_is_practice(lines: list[PageLine], sections: list[PageSection], name: str) -> None:
@@ -122,7 +132,8 @@ def _check_is_practice(lines: list[PageLine], sections: list[PageSection], name:
     raise NotAPracticePage(
         f"not a practice page: {because}no practice sections, facets or ratings"
         " (a resource list, project summary, article or author archive of the site)",
-        path=name, line=markers[0][1] if markers else None,
+        path=name,
+        line=markers[0][1] if markers else None,
     )
 
 
@@ -145,12 +156,18 @@ def _read_header(reader: _PageReader, header: PageSection) -> None:
             reader.lines["country"] = line.number
         else:
             heading = pair[0] if pair else "(before the first section)"
-            reader.unrecognised.append(Section(heading=heading, text=pair[1] if pair else line.text))
+            reader.unrecognised.append(
+                Section(heading=heading, text=pair[1] if pair else line.text)
+            )
             reader.warn("text before the first section kept as unrecognised", line.number, heading)
 
 
 def _read_meta(reader: _PageReader, key: str, value: str, line: int, label: str) -> None:
-    if key != "start_date" or ("meta", key) in reader.seen:
+    if key != "start_date":
+        return
+    if ("meta", key) in reader.seen:
+        first = reader.seen[("meta", key)]
+        reader.warn(f'"{label}" given again (first at line {first}); the first is kept', line, key)
         return
     reader.seen[("meta", key)] = line
     reader.lines[key] = line
@@ -170,24 +187,26 @@ def _read_section(reader: _PageReader, section: PageSection) -> None:
         reader.unrecognised.append(Section(heading=section.heading, text=text))
         reader.warn(
             f'unknown heading "{section.heading}": section kept as unrecognised text',
-            section.line, section.heading,
+            section.line,
+            section.heading,
         )
         return
     reader.labels.append(section.label)
-    where = (found.kind, found.key)
-    if where in reader.seen:
-        reader.warn(
-            f'section "{section.heading}" appears again (first at line {reader.seen[where]});'
-            " the first copy is kept",
-            section.line, found.key,
-        )
-        return
-    reader.seen[where] = section.line
     values = [line.value for line in section.body if not line.blank]
     if found.kind == "meta":
         if values:
             _read_meta(reader, found.key, values[0], section.line, section.heading)
         return
+    where = (found.kind, found.key)
+    if where in reader.seen:
+        reader.warn(
+            f'section "{section.heading}" appears again (first at line {reader.seen[where]});'
+            " the first copy is kept",
+            section.line,
+            found.key,
+        )
+        return
+    reader.seen[where] = section.line
     line_key = fields.line_key(found)
     reader.lines[line_key] = section.line
     if not values:
@@ -202,7 +221,8 @@ def _read_section(reader: _PageReader, section: PageSection) -> None:
         if len(values) > 1:
             reader.warn(
                 f'"{section.heading}" has {len(values)} values; the first, "{values[0]}", is kept',
-                section.line, found.key,
+                section.line,
+                found.key,
             )
         reader.assessments.setdefault(found.key, {})["rating"] = values[0]
     elif found.kind == "assessment":

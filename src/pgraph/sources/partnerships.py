@@ -22,10 +22,8 @@ from pgraph.records import ActMention, Partner, Partnership
 
 # The collective nouns a partnership's name ends with. A name is a run of
 # capitalised words before one of them ("Safer City Partnership").
-_COLLECTIVES = (
-    "Partnership|Network|Board|Forum|Council|Alliance|Coalition|Platform|Consortium"
-)
-_CAPITALISED = r"[A-Z][\w'’&.-]*"
+_COLLECTIVES = "Partnership|Network|Board|Forum|Council|Alliance|Coalition|Platform|Consortium"
+_CAPITALISED = r"[A-Z][\w'\u2019&.-]*"
 _NAME = re.compile(rf"\b(?:The\s+)?((?:{_CAPITALISED}\s+){{1,6}}(?:{_COLLECTIVES}))\b")
 
 # English only: an Act's name is a run of capitalised words (with "and", "of",

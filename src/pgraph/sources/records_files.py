@@ -9,7 +9,8 @@ other records still land. YAML is read with a ``SafeLoader`` that refuses
 Python tags and alias bombs.
 
 Example:
-    >>> practices, warnings = read_yaml_records("title: Street Watch\\ncountry: France\\n", name="r.yaml")
+    >>> text = "title: Street Watch\\ncountry: France\\n"
+    >>> practices, warnings = read_yaml_records(text, name="r.yaml")
     >>> practices[0].slug, practices[0].lines, warnings
     ('street-watch', {'title': 1, 'country': 2}, [])
 """
@@ -32,126 +33,19 @@ from pgraph.records import CRITERIA, FACET_FIELDS, Practice
 from pgraph.sources.dates import parse_date
 from pgraph.sources.page_fields import reference_from_text
 from pgraph.sources.partnerships import act_mention, read_partner
+from pgraph.sources.safe_yaml import load_yaml, node_line, yaml_line_of
 from pgraph.vocab import slugify
-
-MAX_YAML_NODES = 100_000
-"""Most nodes a YAML document may expand to (aliases counted as copies): stops alias bombs."""
 
 LIST_FIELDS = (*FACET_FIELDS, "links", "not_reported")
 _REQUIRED = ("slug", "title")
 _LineOf = Callable[[tuple[Any, ...]], int | None]
 
 
+class NotPracticeRecords(SourceError):  # noqa: N818 - parallel to pages.NotAPracticePage
+    """A YAML/JSON file of another kind (an alias table, a config), not practice records."""
+
+
 # ---------------------------------------------------------------- YAML
-
-
-class _GuardedLoader(yaml.SafeLoader):
-    """SafeLoader that checks a document's tags and expanded size before building it."""
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    # SafeLoader raises ValueError on "2015-02-31"; keep the text so that the
-    # record model reports it as one bad field instead of losing the file.
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-
-def load_yaml(text: str, *, name: str) -> tuple[Any, yaml.Node | None]:
-    """Return the data of a one-document YAML text and its node tree (for line numbers).
-
-    Raises ``SourceError`` for bad YAML, a non-standard tag (``!!python/object``)
-    or a document whose aliases expand past ``MAX_YAML_NODES``.
-
-    Example:
-        >>> load_yaml("a: [1, 2]", name="x.yaml")[0]
-        {'a': [1, 2]}
-    """
-    loader = _GuardedLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, None
-        _check_nodes(node, name)
-        return loader.construct_document(node), node
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise SourceError(f"not valid YAML: {exc.problem or exc}", path=name, line=line) from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"not valid YAML: {exc}", path=name) from None
-    except RecursionError:
-        raise SourceError("YAML nested too deeply", path=name) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # a constructor refusing a value
-        raise SourceError(f"YAML value cannot be read: {exc}", path=name) from None
-    finally:
-        loader.dispose()
-
-
-def _check_nodes(root: yaml.Node, name: str) -> None:
-    # Aliases share nodes, so the tree is a graph: count each node's expanded
-    # size once (memoised) to see what a consumer walking the data would meet.
-    sizes: dict[int, int] = {}
-    known_tags = set(_GuardedLoader.yaml_constructors) - {None}
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            if sizes[key] < 0:
-                raise SourceError("YAML alias refers to itself", path=name, line=_line(node))
-            return sizes[key]
-        if node.tag not in known_tags:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise SourceError(
-                f"YAML tag {tag} is not allowed: records are plain data (maps, lists, text,"
-                " numbers, dates)",
-                path=name, line=_line(node), hint="remove the tag",
-            )
-        sizes[key] = -1
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        if total > MAX_YAML_NODES:
-            raise SourceError(
-                f"YAML document expands to more than {MAX_YAML_NODES} values through aliases"
-                " (an alias bomb?); refused",
-                path=name, line=_line(node),
-            )
-        sizes[key] = total
-        return total
-
-    size(root)
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _yaml_line_of(node: yaml.Node | None) -> _LineOf:
-    def line_of(loc: tuple[Any, ...]) -> int | None:
-        current, line = node, None
-        for part in loc:
-            if isinstance(current, yaml.MappingNode):
-                pair = next(((k, v) for k, v in current.value if k.value == str(part)), None)
-                if pair is None:
-                    break
-                line, current = _line(pair[0]), pair[1]
-            elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
-                if part >= len(current.value):
-                    break
-                current = current.value[part]
-                line = _line(current)
-            else:
-                break
-        return line if line is not None else (_line(node) if node is not None else None)
-
-    return line_of
 
 
 def read_yaml_records(text: str, *, name: str) -> tuple[list[Practice], list[Warning_]]:
@@ -160,12 +54,15 @@ def read_yaml_records(text: str, *, name: str) -> tuple[list[Practice], list[War
     items, node_items = _items(data, node, name)
     practices, warnings = [], []
     for index, (item, item_node) in enumerate(zip(items, node_items, strict=True), start=1):
-        line_of = _yaml_line_of(item_node)
+        line_of = yaml_line_of(item_node)
         lines = {}
         if isinstance(item_node, yaml.MappingNode):
-            lines = {str(k.value): _line(k) for k, _ in item_node.value if isinstance(k.value, str)}
-        practice, problems = practice_from_data(item, name=name, index=index, line_of=line_of,
-                                                lines=lines)
+            lines = {
+                str(k.value): node_line(k) for k, _ in item_node.value if isinstance(k.value, str)
+            }
+        practice, problems = practice_from_data(
+            item, name=name, index=index, line_of=line_of, lines=lines
+        )
         warnings += problems
         if practice is not None:
             practices.append(practice)
@@ -178,12 +75,25 @@ def _items(data: Any, node: Any, name: str) -> tuple[list[Any], list[Any]]:
         node = node.value[0][1] if isinstance(node, yaml.MappingNode) else None
     if isinstance(data, list):
         nodes = node.value if isinstance(node, yaml.SequenceNode) else [None] * len(data)
-        return data, list(nodes)
-    if isinstance(data, dict):
-        return [data], [node]
+        items = (data, list(nodes))
+    elif isinstance(data, dict):
+        items = ([data], [node])
+    else:
+        items = None
+    if items is not None:
+        keys = {str(k) for item in items[0] if isinstance(item, dict) for k in item}
+        if keys and not keys & set(Practice.model_fields):
+            # An alias table or another data file beside the records: not ours to read.
+            shown = ", ".join(sorted(keys)[:3])
+            raise NotPracticeRecords(
+                f"not practice records: none of its keys ({shown}, …) is a practice field",
+                path=name,
+            )
+        return items
     raise SourceError(
         f"expected a record (a mapping) or a list of records, found {type(data).__name__}",
-        path=name, line=1,
+        path=name,
+        line=1,
     )
 
 
@@ -230,7 +140,8 @@ def read_csv_records(text: str, *, name: str) -> tuple[list[Practice], list[Warn
     and ``assessment_<criterion>`` fill the assessments.
 
     Example:
-        >>> rows = "title,domains,partners,rating_impact\\nX,Cybercrime; Fraud,Police*; NGO,Positive impact\\n"
+        >>> rows = "title,domains,partners,rating_impact\\n"
+        >>> rows += "X,Cybercrime; Fraud,Police*; NGO,Positive impact\\n"
         >>> p = read_csv_records(rows, name="r.csv")[0][0]
         >>> p.domains, p.partnership.partners[0].statutory, p.assessments["impact"].rating
         (['Cybercrime', 'Fraud'], True, 'Positive impact')
@@ -250,17 +161,24 @@ def read_csv_records(text: str, *, name: str) -> tuple[list[Practice], list[Warn
                 warnings += _check_header(header, name, start)
                 continue
             if len(row) != len(header):
-                warnings.append(Warning_(
-                    f"row has {len(row)} values but the header has {len(header)} columns;"
-                    " row skipped (a value with a comma needs quotes)",
-                    path=name, line=start,
-                ))
+                warnings.append(
+                    Warning_(
+                        f"row has {len(row)} values but the header has {len(header)} columns;"
+                        " row skipped (a value with a comma needs quotes)",
+                        path=name,
+                        line=start,
+                    )
+                )
                 continue
             data = _row_data(header, row)
             lines = {key: start for key in data}
             practice, problems = practice_from_data(
-                data, name=name, index=len(practices) + 1, line_of=lambda _loc, s=start: s,
-                lines=lines, what=f"row at line {start}",
+                data,
+                name=name,
+                index=len(practices) + 1,
+                line_of=_at_line(start),
+                lines=lines,
+                what=f"row at line {start}",
             )
             warnings += problems
             if practice is not None:
@@ -270,6 +188,14 @@ def read_csv_records(text: str, *, name: str) -> tuple[list[Practice], list[Warn
     if header is None:
         raise SourceError("the CSV file has no header row", path=name, line=1)
     return practices, warnings
+
+
+def _at_line(line: int) -> _LineOf:
+    # every field of a CSV record is on its row's line
+    def line_of(_loc: tuple[Any, ...]) -> int | None:
+        return line
+
+    return line_of
 
 
 def _csv_date(value: str) -> Any:
@@ -348,15 +274,22 @@ def practice_from_data(
     title or slug is skipped with a warning.
 
     Example:
-        >>> p, w = practice_from_data({"title": "A", "start_date": "2014-02-31"}, name="r.json", index=1)
-        >>> p.start_date, str(w[0])
-        (None, 'r.json: start_date: "2014-02-31" is not a date; write it as in "2014-01-01" (year-month-day); the field is left out')
+        >>> data = {"title": "A", "start_date": "2014-02-31"}
+        >>> p, w = practice_from_data(data, name="r.json", index=1)
+        >>> p.start_date, str(w[0])[:52]
+        (None, 'r.json: start_date: "2014-02-31" is not a date; writ')
     """
     what = what or f"record {index}"
     where = line_of or (lambda _loc: None)
     if not isinstance(data, dict):
-        return None, [Warning_(f"{what} skipped: a record is a mapping of field names to values,"
-                               f" found {type(data).__name__}", path=name, line=where(()))]
+        return None, [
+            Warning_(
+                f"{what} skipped: a record is a mapping of field names to values,"
+                f" found {type(data).__name__}",
+                path=name,
+                line=where(()),
+            )
+        ]
     data = {str(k): v for k, v in data.items()}
     _fill_defaults(data, name, lines or {})
     warnings: list[Warning_] = []

@@ -331,6 +331,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "The {partnership} coordinates the practice and shares information between partners.",
         "Each team has a named lead who is known to {audience} and can be contacted directly.",
         "The approach is designed to meet today's and tomorrow's challenges in an ever-evolving city.",
+        "Positioning the teams in this way makes for smarter, more efficient work with {audience} and local businesses.",
+        "Residents can raise concerns at monthly meetings, by phone or online, and receive an answer within two weeks.",
+        "When a case needs more than one agency, partners meet within five working days to agree on a joint plan.",
+        "The practice pays particular attention to {harm}, which partners identified as a priority in {year2}.",
     ),
     "objectives": (
         "The practice aims to reduce {harm} and to strengthen the trust of {audience} in public services.",
@@ -339,6 +343,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "The team aims to strengthen communities so that they can challenge the messages of hate that lead to {harm2}.",
         "A further objective is to give {audience} a safe place to report concerns.",
         "The practice seeks to improve the coordination of {activity} between partners.",
+        "Partners want to identify people at risk of {harm} earlier and to offer them support instead of sanctions.",
+        "The practice also aims to give frontline staff the confidence to act on early signs of {harm2}.",
     ),
     "sustainability": (
         "The practice is funded from the core budgets of the partners, which makes it independent of project grants.",
@@ -360,6 +366,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "Partners collect monthly figures on {activity} and on referrals.",
         "Surveys of {audience} show growing confidence in the practice.",
         "The evaluation combined interviews with practitioners and an analysis of police records.",
+        "A steering group of the partners meets every quarter to review the figures and adjust the plan.",
+        "Feedback forms are collected after each of the {activity} and summarised in a yearly report.",
     ),
     "cost_description": (
         "The yearly cost is about EUR {cost} thousand, mostly staff time.",
@@ -381,6 +389,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "Some groups were harder to reach, and outreach in their languages was added.",
         "The partners plan to extend the practice to {harm2} from {year2}.",
         "An annual review checks whether the practice still meets its objectives.",
+        "The practice was designed with {audience}, who were consulted at each stage of its development.",
+        "Officers attend meetings where invited, to give an update on local issues and to answer concerns.",
+        "Staff turnover in some partner organisations slowed the work during the second year.",
     ),
 }
 

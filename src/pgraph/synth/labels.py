@@ -78,7 +78,7 @@ def page_labels() -> PageLabels:
     facet_values: dict[str, tuple[FacetValue, ...]] = {}
     for key in FACET_FIELDS:
         scheme = vocab.scheme_of_facet(key)
-        concepts = sorted(URIRef(c) for c in graph.subjects(SKOS.inScheme, scheme))
+        concepts = sorted(URIRef(str(c)) for c in graph.subjects(SKOS.inScheme, scheme))
         common = COMMON_FACET_CONCEPTS.get(key, ())
         facet_values[key] = tuple(
             FacetValue(
@@ -93,7 +93,8 @@ def page_labels() -> PageLabels:
     for key in CRITERIA:
         scale = vocab.rating_scale(key)
         ranked = sorted(
-            (int(graph.value(c, PG.rank)), URIRef(c)) for c in graph.subjects(SKOS.inScheme, scale)
+            (int(str(graph.value(c, PG.rank))), URIRef(str(c)))
+            for c in graph.subjects(SKOS.inScheme, scale)
         )
         ratings[key] = tuple(_pref_label(c, "en") for _, c in ranked)
     return PageLabels(headings=headings, facet_values=facet_values, ratings=ratings)

@@ -114,11 +114,11 @@ def draw_practice(
 
     costs_reported = rng.random() >= 0.6
     prose = {
-        "description": context.paragraph("description", 4, 8),
-        "objectives": context.paragraph("objectives", 2, 5),
+        "description": context.paragraph("description", 5, 10),
+        "objectives": context.paragraph("objectives", 3, 6),
         "sustainability": context.paragraph("sustainability", 2, 4),
         "transferability": context.paragraph("transferability", 2, 4),
-        "evidence": context.paragraph("evidence", 2, 4),
+        "evidence": context.paragraph("evidence", 2, 5),
         "partnerships": _partnership_section(rng, partnership, partners, act),
         "cost_description": (
             context.paragraph("cost_description", 1, 3)
@@ -242,6 +242,24 @@ def _partnership_section(
     return "\n".join(lines)
 
 
+# The text is most of the work: these stand in for random's choice, randint and
+# sample with one C-level rng.random() call each (same stream, same bytes).
+def _between(rng: random.Random, low: int, high: int) -> int:
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _pick(rng: random.Random, options):
+    return options[int(rng.random() * len(options))]
+
+
+def _sample(rng: random.Random, options, count: int) -> list:
+    chosen = list(options)
+    for i in range(count):  # a partial Fisher-Yates shuffle
+        j = i + int(rng.random() * (len(chosen) - i))
+        chosen[i], chosen[j] = chosen[j], chosen[i]
+    return chosen[:count]
+
+
 class _TextContext:
     """Fills the sentence bank's placeholders for one practice."""
 
@@ -256,30 +274,29 @@ class _TextContext:
 
     def _values(self) -> dict[str, object]:
         rng = self.rng
-        harm, harm2 = rng.sample(bank.HARMS, 2)
-        activity, activity2 = rng.sample(bank.ACTIVITIES, 2)
+        harm, harm2 = _sample(rng, bank.HARMS, 2)
+        activity, activity2 = _sample(rng, bank.ACTIVITIES, 2)
         return {
             "practice": self.practice,
             "city": self.city,
             "partnership": self.partnership,
-            "audience": rng.choice(bank.AUDIENCES),
+            "audience": _pick(rng, bank.AUDIENCES),
             "harm": harm,
             "harm2": harm2,
             "activity": activity,
             "activity2": activity2,
-            "number": rng.randint(2, 9),
+            "number": _between(rng, 2, 9),
             "year": self.start.year,
-            "year2": min(self.start.year + rng.randint(1, 6), 2025),
-            "percent": rng.randint(5, 40),
-            "cost": rng.randint(20, 900),
+            "year2": min(self.start.year + _between(rng, 1, 6), 2025),
+            "percent": _between(rng, 5, 40),
+            "cost": _between(rng, 20, 900),
         }
 
     def paragraph(self, section: str, fewest: int, most: int) -> str:
         """Return fewest..most sentences of a section, one or two to a line (as pages have)."""
-        sentences = self.rng.sample(
-            bank.SENTENCES[section],
-            min(self.rng.randint(fewest, most), len(bank.SENTENCES[section])),
-        )
+        bank_sentences = bank.SENTENCES[section]
+        count = min(_between(self.rng, fewest, most), len(bank_sentences))
+        sentences = _sample(self.rng, bank_sentences, count)
         values = self._values()
         text = [s.format(**values) for s in sentences]
         lines: list[str] = []
@@ -292,12 +309,12 @@ class _TextContext:
     def references(self) -> str:
         rng = self.rng
         refs = []
-        for _ in range(rng.randint(1, 3)):
-            author = rng.choice(bank.REFERENCE_AUTHORS).format(
+        for _ in range(_between(rng, 1, 3)):
+            author = _pick(rng, bank.REFERENCE_AUTHORS).format(
                 city=self.city, partnership=self.partnership
             )
-            year = rng.randint(self.start.year, 2025)
-            day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+            year = _between(rng, self.start.year, 2025)
+            day = dt.date(year, _between(rng, 1, 12), _between(rng, 1, 28))
             refs.append(
                 f"{author}. {bank.MONTHS[day.month - 1]} {day.day}, {day.year}. "
                 f"{self._url(author)}."
@@ -305,9 +322,9 @@ class _TextContext:
         return "\n".join(refs)
 
     def links(self) -> str:
-        return "\n".join(self._url(self.partnership) for _ in range(self.rng.randint(1, 3)))
+        return "\n".join(self._url(self.partnership) for _ in range(_between(self.rng, 1, 3)))
 
     def _url(self, owner: str) -> str:
         # The reserved .invalid TLD: these links must never look like real ones.
-        page = self.rng.choice(("about", "partnership", "news", "reports", "contact", "practice"))
+        page = _pick(self.rng, ("about", "partnership", "news", "reports", "contact", "practice"))
         return f"https://www.{_slug(owner)}.invalid/{_slug(self.practice)}/{page}"
