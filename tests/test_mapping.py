@@ -129,6 +129,7 @@ def test_reference_and_useful_links(seed):
     assert str(seed.value(reference, DCTERMS.bibliographicCitation)).startswith(
         "City of London police. January 29, 2014."
     )
+    assert seed.value(reference, DCTERMS.creator) == Literal("City of London police")
     assert seed.value(reference, DCTERMS.date) == Literal(dt.date(2014, 1, 29), datatype=XSD.date)
     assert seed.value(reference, SCHEMA.url) == URIRef(
         "https://www.cityoflondon.police.uk/community-policing/Pages/About-community-policing.aspx"

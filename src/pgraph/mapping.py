@@ -317,6 +317,8 @@ class _PracticeMapper:
             self.add(self.subject, PG.reference, node)
             self.add(node, RDF.type, PG.Reference)
             self.add(node, DCTERMS.bibliographicCitation, Literal(reference.text))
+            if reference.author:
+                self.add(node, DCTERMS.creator, Literal(reference.author))
             if reference.date:
                 self.add(node, DCTERMS.date, Literal(reference.date, datatype=XSD.date))
             if reference.url:

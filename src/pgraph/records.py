@@ -74,9 +74,10 @@ class Partnership(_Model):
 
 
 class Reference(_Model):
-    """A cited reference: its text, and its date and URL where the text gives them."""
+    """A cited reference: its text, and its author, date and URL where the text gives them."""
 
     text: str = Field(min_length=1)
+    author: str | None = None
     date: dt.date | None = None
     url: str | None = None
 

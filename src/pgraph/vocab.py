@@ -89,6 +89,13 @@ class PG(DefinedNamespace):
     contentHash: URIRef
 
 
+# Letters that Unicode does not decompose into a base letter plus accent.
+_UNDECOMPOSABLE = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ı": "i",
+})
+
+
 def fold(text: str) -> str:
     """Return ``text`` folded for label matching: case, accents, apostrophes, spacing.
 
@@ -96,10 +103,30 @@ def fold(text: str) -> str:
         >>> fold("  Point d’intervention\\u00a0")
         "point d'intervention"
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\u2018\u2019\u02bc\u0060\u00b4]", "'", text)
+    # Every line of every page passes through here: the ASCII path skips Unicode work, and
+    # the other path uses C-level str.translate; both give what NFKD, dropping combining
+    # marks, then mapping apostrophes gives.
+    if text.isascii():
+        if "`" in text:
+            text = text.replace("`", "'")
+        return " ".join(text.split()).lower()
+    text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
+    if not text.isascii():
+        text = text.translate(_combining_marks()).translate(_APOSTROPHES)
+    elif "`" in text:
+        text = text.replace("`", "'")
     return " ".join(text.split()).casefold()
+
+
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u0060\u00b4", "'"))
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Return a str.translate table deleting every combining character."""
+    import sys
+
+    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 
 
 def slugify(text: str) -> str:
@@ -108,6 +135,8 @@ def slugify(text: str) -> str:
     Example:
         >>> slugify("The City of London Police*")
         'the-city-of-london-police'
+        >>> slugify("Wrocław Ørsted")
+        'wroclaw-orsted'
     """
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
@@ -248,11 +277,22 @@ class Vocabularies:
             >>> vocabularies().organisation_type("London Fire Brigade").split("/")[-1]
             'fire-and-rescue'
         """
+        return self._organisation_type(name)
+
+    @cache  # noqa: B019 - one Vocabularies per process, and names repeat across practices
+    def _organisation_type(self, name: str) -> URIRef | None:
         words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
-        for concept, keyword in sorted(self.graph.subject_objects(PG.keyword)):
-            if f" {fold(str(keyword))} " in words:
-                return URIRef(concept)
+        for concept, keyword in self._organisation_keywords():
+            if keyword in words:
+                return concept
         return None
+
+    @cache  # noqa: B019
+    def _organisation_keywords(self) -> list[tuple[URIRef, str]]:
+        return [
+            (URIRef(concept), f" {fold(str(keyword))} ")
+            for concept, keyword in sorted(self.graph.subject_objects(PG.keyword))
+        ]
 
     # -- countries (ISO 3166 through pycountry)
     def country_code(self, name: str) -> str | None:

@@ -146,7 +146,7 @@ def _layout(nodes: dict[str, _Node], edges: list[_Edge]) -> None:
         low, high = sorted((a.layer, b.layer))
         e.chain = [e.source]
         for layer in range(low + 1, high):
-            dummy = _Node(f"_dummy{i}_{layer}", [], real=False, layer=layer, width=0, height=0)
+            dummy = _Node(f"_dummy{i}_{layer}", [], real=False, layer=layer, width=0, height=12)
             nodes[dummy.key] = dummy
             e.chain.append(dummy.key)
         e.chain.append(e.target)
@@ -187,12 +187,12 @@ def _coordinates(nodes: dict[str, _Node], edges: list[_Edge], layers: dict[int, 
         column = max((n.width for n in members), default=0)
         y = 0.0
         for n in members:
-            n.x = x + (column - n.width) / 2 if n.real else x + column / 2
+            # A dummy spans its column: an arrow passes straight through it.
+            n.x = x + (column - n.width) / 2 if n.real else x
+            n.width = n.width if n.real else column
             n.y = y
-            y += n.height + (GAP_Y if n.real else GAP_Y / 2)
+            y += n.height + GAP_Y
         heights[layer] = y
-        for n in members:
-            n.width = n.width if n.real else 0
         x += column + gaps.get(layer, MIN_GAP_X)
     tallest = max(heights.values(), default=0)
     for layer, members in layers.items():
@@ -206,7 +206,7 @@ def _coordinates(nodes: dict[str, _Node], edges: list[_Edge], layers: dict[int, 
 
 def _draw(nodes: dict[str, _Node], edges: list[_Edge], loops: dict[str, list[str]]) -> Markup:
     real = [n for n in nodes.values() if n.real]
-    width = max(n.x + n.width for n in real) + MARGIN + 120
+    width = max(n.x + n.width for n in real) + MARGIN + (60 if loops else 0)
     height = max(n.y + n.height for n in real) + MARGIN + 20
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
@@ -225,6 +225,9 @@ def _draw(nodes: dict[str, _Node], edges: list[_Edge], loops: dict[str, list[str
         points = _points(nodes, e.chain)
         path = f"M{points[0][0]:.1f},{points[0][1]:.1f}"
         for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            if y1 == y2:
+                path += f" L{x2:.1f},{y2:.1f}"
+                continue
             dx = (x2 - x1) / 2
             path += f" C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
         style = ('stroke-dasharray="5 4" marker-end="url(#generalisation)"' if e.subclass
@@ -267,7 +270,8 @@ def _points(nodes: dict[str, _Node], chain: list[str]) -> list[tuple[float, floa
         n = nodes[key]
         middle = n.y + n.height / 2
         if not n.real:
-            points.append((n.x, middle))
+            ends = [(n.x, middle), (n.x + n.width, middle)]
+            points += ends if nodes[chain[i - 1]].layer < n.layer else ends[::-1]
             continue
         forward = (i == 0 and nodes[chain[1]].layer > n.layer) or (
             i > 0 and nodes[chain[i - 1]].layer > n.layer)
@@ -276,14 +280,20 @@ def _points(nodes: dict[str, _Node], chain: list[str]) -> list[tuple[float, floa
 
 
 def _edge_labels(labels: list[tuple[float, float, list[str]]]) -> list[str]:
-    """Return the edge labels' SVG, nudged down where two in one gap would overlap."""
-    out, placed = [], []
-    for x, y, lines in sorted(labels, key=lambda item: (round(item[0]), item[1])):
-        top = y - len(lines) * 14 / 2
-        for px, bottom in placed:
-            if abs(px - x) < 1 and top < bottom + 2:
-                top = bottom + 2
-        placed.append((x, top + len(lines) * 14))
+    """Return the edge labels' SVG, each moved down below any label it would overlap."""
+    out: list[str] = []
+    placed: list[tuple[float, float, float, float]] = []  # left, top, right, bottom
+    for x, y, lines in sorted(labels, key=lambda item: (item[1], item[0])):
+        half = max(len(line) for line in lines) * CHAR * 0.85 / 2
+        height = len(lines) * 14
+        top = y - height / 2
+        moved = True
+        while moved:
+            moved = False
+            for left, other_top, right, bottom in placed:
+                if x - half < right and x + half > left and top < bottom and top + height > other_top:
+                    top, moved = bottom + 1, True
+        placed.append((x - half, top, x + half, top + height))
         spans = "".join(
             f'<tspan x="{x:.1f}" dy="{14 if i else 0}">{escape(line)}</tspan>'
             for i, line in enumerate(lines))

@@ -100,7 +100,17 @@ def reference_from_text(text: str) -> Reference:
         datetime.date(2014, 1, 29)
     """
     urls = _urls(text)
-    return Reference(text=text, date=find_date(text), url=urls[0] if urls else None)
+    return Reference(
+        text=text, author=_author(text), date=find_date(text), url=urls[0] if urls else None
+    )
+
+
+def _author(text: str) -> str | None:
+    """Return the citation's first sentence when it reads as an author ("City of London police.")."""
+    first, dot, rest = text.partition(". ")
+    if not dot or not rest or "://" in first or any(ch.isdigit() for ch in first):
+        return None
+    return first.strip() if 0 < len(first.split()) <= 8 else None
 
 
 def links(body: Iterable[PageLine]) -> tuple[list[str], list[tuple[int, str]]]:
