@@ -12,6 +12,7 @@ DATA = ROOT / "data"
 TESTS = Path(__file__).resolve().parent
 SEED_PAGE = DATA / "pages" / "000_370808593d96a53c.txt"
 SEED_URL = "https://firstlinepractitioners.com/fr/practice/z-community-policing-in-the-uk"
+pytest_plugins = ["tests.servers"]  # oxigraph_server, virtuoso_server (real stores on 127.0.0.1)
 
 
 @pytest.fixture(scope="session")

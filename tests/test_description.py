@@ -244,3 +244,25 @@ def test_describe_dump_files_reads_sizes_and_checksums(dumps):
         assert found[dump.path.name].sha256 == dump.sha256
         assert found[dump.path.name].byte_size == dump.byte_size
         assert found[dump.path.name].gzip == dump.gzip
+
+
+def test_describe_command_writes_a_conforming_description(built_store_path, tmp_path, shapes):
+    from click.testing import CliRunner
+
+    from pgraph.cli import cli
+
+    runner = CliRunner()
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    assert runner.invoke(cli, ["dump", "--store", str(built_store_path), "--out", str(dist),
+                               "--format", "turtle", "--format", "jsonld"]).exit_code == 0
+    result = runner.invoke(cli, ["describe", "--store", str(built_store_path), "--dumps",
+                                 str(dist), "--endpoint", ENDPOINT,
+                                 "--publisher-name", "Example Publisher"])
+    assert result.exit_code == 0, result.output
+    description = Graph().parse(dist / "dataset.ttl")
+    assert validate(description, shapes)[0]
+    sizes = {int(s) for s in description.objects(None, DCAT.byteSize)}
+    assert sizes == {(dist / "pgraph.ttl").stat().st_size, (dist / "pgraph.jsonld").stat().st_size}
+    assert "Example Publisher" in {str(n) for n in description.objects(
+        None, URIRef("http://xmlns.com/foaf/0.1/name"))}

@@ -66,15 +66,11 @@ def read_back_rdflib(data: bytes, fmt: DumpFormat) -> Dataset:
     return dataset
 
 
-@pytest.mark.parametrize("zipped", [False, True], ids=["plain", "gzip"])
 @pytest.mark.parametrize("fmt", list(DumpFormat), ids=lambda f: f.value)
-def test_each_format_parses_back_to_the_store(store, reference, tmp_path, fmt, zipped):
-    path = tmp_path / (f"dump.{fmt.extension}" + (".gz" if zipped else ""))
-    dump = write_dump(store, path, fmt, gzip=zipped)
+def test_each_format_parses_back_to_the_store(store, reference, tmp_path, fmt):
+    path = tmp_path / f"dump.{fmt.extension}"
+    dump = write_dump(store, path, fmt)
     data = path.read_bytes()
-    if zipped:
-        assert data[:2] == b"\x1f\x8b"
-        data = gzip.decompress(data)
     assert (dump.byte_size, dump.sha256) == file_digest(path)
 
     # rdflib
@@ -94,6 +90,16 @@ def test_each_format_parses_back_to_the_store(store, reference, tmp_path, fmt, z
         assert isomorphic(merged(parsed), expected_graph)
         assert {q.triple for q in oxigraph} == {q.triple for q in store}
         assert dump.triples == len(expected_graph)
+
+
+@pytest.mark.parametrize("fmt", list(DumpFormat), ids=lambda f: f.value)
+def test_a_gzipped_dump_holds_the_same_bytes(store, tmp_path, fmt):
+    plain, zipped = io.BytesIO(), tmp_path / f"dump.{fmt.extension}.gz"
+    write_dump(store, plain, fmt)
+    dump = write_dump(store, zipped, fmt, gzip=True)
+    assert zipped.read_bytes()[:2] == b"\x1f\x8b"
+    assert gzip.decompress(zipped.read_bytes()) == plain.getvalue()
+    assert (dump.byte_size, dump.sha256) == file_digest(zipped)
 
 
 @pytest.mark.parametrize("fmt", list(DumpFormat), ids=lambda f: f.value)
@@ -278,3 +284,49 @@ def test_jsonld_never_names_a_remote_context(store):
     write_dump(store, out, "jsonld")
     document = json.loads(out.getvalue())
     assert isinstance(document["@context"], dict)
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def run(*args):
+    from click.testing import CliRunner
+
+    from pgraph.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_dump_writes_every_format_into_a_folder(built_store_path, tmp_path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    result = run("dump", "--store", built_store_path, "--out", out, "--gzip")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"pgraph.{f.extension}.gz" for f in DumpFormat)
+    assert result.output.count("Wrote ") == len(DumpFormat)
+
+
+def test_dump_to_stdout_equals_the_library_dump(store, built_store_path):
+    result = run("dump", "--store", built_store_path, "--format", "ntriples")
+    assert result.exit_code == 0
+    expected = io.BytesIO()
+    write_dump(store, expected, "ntriples")
+    assert result.stdout_bytes == expected.getvalue()
+
+
+def test_dump_infers_the_format_from_the_file_name(built_store_path, tmp_path):
+    result = run("dump", "--store", built_store_path, "--out", tmp_path / "all.nq.gz", "--gzip")
+    assert result.exit_code == 0, result.output
+    data = gzip.decompress((tmp_path / "all.nq.gz").read_bytes())
+    assert len(ox.Dataset(ox.parse(data, format=ox.RdfFormat.N_QUADS))) > 0
+
+
+def test_dump_of_an_unknown_graph_exits_2_with_one_line(built_store_path, tmp_path):
+    result = run("dump", "--store", built_store_path, "--graph", "https://example.org/nope",
+                 "--out", tmp_path / "x.ttl")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: graph: no graph <https://example.org/nope> in the store; "
+        "list the store's graphs with `pgraph dump --list-graphs`\n")
+    assert not (tmp_path / "x.ttl").exists()

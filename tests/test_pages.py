@@ -264,6 +264,7 @@ def test_discover_sources_names_files_from_the_root(tmp_path: Path) -> None:
     assert [f.relative_to(root).as_posix() for f, root in found] == [
         "b.yaml",
         "c.csv",
+        "e.ttl",  # RDF from other catalogues is a source too (sources/rdf_files.py)
         "pages/a.txt",
     ]
     # A file given alone keeps the name it has under the folder holding sources.yaml.

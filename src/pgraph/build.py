@@ -172,6 +172,8 @@ def _read_one(job: tuple[Path, Path, str, str], base: str):
     # Messages and provenance use the root-prefixed name, e.g. "data/pages/x.txt".
     records = read_source(path, root=root, name=name)
     triples, warnings = map_practices(records.practices, base=base)
+    triples += records.triples  # an RDF file's own statements
+    records.triples = []  # sent back from a worker once, not twice
     return (records, triples, warnings), content_hash
 
 

@@ -221,9 +221,17 @@ class _PracticeMapper:
 
     def map_not_reported(self, key: str) -> None:
         kind, _, name = key.rpartition(":")
-        if not kind:
-            kind = "facet" if key in FACET_FIELDS else "prose"
-        self.add(self.subject, PG.notReported, self.vocab.field(kind, name).concept)
+        kinds = [kind] if kind else ["facet" if key in FACET_FIELDS else "prose", "meta"]
+        for kind in kinds:
+            try:
+                concept = self.vocab.field(kind, name).concept
+            except KeyError:
+                continue
+            self.add(self.subject, PG.notReported, concept)
+            return
+        # "country" has no field concept to point at; anything else is a record's mistake.
+        if key not in {"country", "title"}:
+            self.warn(f'"{key}" is not a field that can be not reported; ignored', "not_reported")
 
     def unmapped_concept(self, concept: URIRef, scheme: URIRef, label: str) -> None:
         self.add(concept, RDF.type, SKOS.Concept)

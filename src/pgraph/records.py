@@ -17,9 +17,12 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+import pyoxigraph as ox
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 CRITERIA = ("relevance", "impact", "effectiveness", "efficiency", "inclusiveness", "sustainability")
 """Criterion keys, in the order the catalogue shows them (the keys of ``Practice.assessments``)."""
@@ -45,6 +48,73 @@ FACET_FIELDS = (
     "costs",
 )
 """Facets: lists of values, each resolved to a concept of the facet's scheme."""
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+REFUSED_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob", "filesystem"})
+"""Link schemes never stored: they run code or read local files when followed."""
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def link_problem(value: str) -> str | None:
+    """Return why ``value`` cannot be a link of a record, or None.
+
+    Links become IRIs in the graph and ``href``s on the site: a link must be
+    an absolute IRI an RDF store accepts, with a host when it is http(s), and
+    never a scheme that runs or reads something (``javascript:``, ``file:``…).
+    Which schemes are *useful* (http and https) is the SHACL shapes' business.
+
+    Example:
+        >>> link_problem("https://example.org/a"), link_problem("javascript:alert(1)")
+        (None, 'a javascript: link is refused (it would run or read something)')
+        >>> link_problem("https://example.org/{x}")
+        "not a valid IRI: Invalid IRI code point '{'"
+    """
+    scheme = _SCHEME.match(value)
+    if scheme is None:
+        return "not a link: it does not start with a scheme such as https:"
+    if scheme[1].lower() in REFUSED_SCHEMES:
+        return f"a {scheme[1].lower()}: link is refused (it would run or read something)"
+    try:
+        ox.NamedNode(value)
+        host = urlsplit(value).hostname
+    except ValueError as error:
+        return f"not a valid IRI: {error}"
+    if scheme[1].lower() in ("http", "https") and not host:
+        return "an http(s) link needs a host name"
+    return None
+
+
+def language_tag_problem(value: str) -> str | None:
+    """Return why ``value`` is not a BCP 47 language tag (as RDF stores check it), or None.
+
+    Example:
+        >>> language_tag_problem("en-GB"), language_tag_problem("not a tag!")
+        (None, 'not a BCP 47 language tag')
+    """
+    if not _LANGUAGE_TAG.match(value):
+        return "not a BCP 47 language tag"
+    try:
+        ox.Literal("", language=value)
+    except ValueError as error:
+        return f"not a BCP 47 language tag: {error}"
+    return None
+
+
+def _checked(problem):  # noqa: ANN001, ANN202 - a validator factory
+    def check(value: str) -> str:
+        found = problem(value)
+        if found:
+            raise ValueError(found)
+        return value
+
+    return AfterValidator(check)
+
+
+Link = Annotated[str, _checked(link_problem)]
+"""An absolute IRI that is safe to follow (see ``link_problem``)."""
+LanguageTag = Annotated[str, _checked(language_tag_problem)]
+"""A BCP 47 language tag."""
 
 
 class _Model(BaseModel):
@@ -79,7 +149,7 @@ class Reference(_Model):
     text: str = Field(min_length=1)
     author: str | None = None
     date: dt.date | None = None
-    url: str | None = None
+    url: Link | None = None
 
 
 class Assessment(_Model):
@@ -103,10 +173,12 @@ class Practice(_Model):
         min_length=1, description="Stable key: the last part of the catalogue URL, or the title"
     )
     title: str = Field(min_length=1)
-    source_url: str | None = Field(None, description="The catalogue page this was read from")
+    source_url: Link | None = Field(None, description="The catalogue page this was read from")
     source_file: str | None = Field(None, description="The file this was read from")
-    language: str | None = Field(None, description="BCP 47 tag of the content's language")
-    interface_language: str | None = Field(None, description="Language of the page's headings")
+    language: LanguageTag | None = Field(None, description="BCP 47 tag of the content's language")
+    interface_language: LanguageTag | None = Field(
+        None, description="Language of the page's headings"
+    )
     country: str | None = Field(None, description="Country name (any language) or ISO code")
     start_date: dt.date | None = None
 
@@ -131,7 +203,7 @@ class Practice(_Model):
         default_factory=dict, description=f"Keyed by criterion: {', '.join(CRITERIA)}"
     )
     references: list[Reference] = Field(default_factory=list)
-    links: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
     unrecognised_sections: list[Section] = Field(default_factory=list)
     not_reported: list[str] = Field(
         default_factory=list, description="Fields the source says have no value (n/a)"

@@ -141,6 +141,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
+_HEADING_CACHE_SIZE = 50_000
+
+
 @dataclass(frozen=True)
 class Field:
     """A page heading's meaning: which record field it fills and how it is read."""
@@ -169,6 +172,7 @@ class Vocabularies:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._headings: dict[str, Field] = {}
+        self._heading_cache: dict[str, Field | None] = {}
         self._fields_by_key: dict[tuple[str, str], Field] = {}
         self.interface_languages: dict[str, set[str]] = {}  # folded heading -> languages
         self.not_reported_labels: set[str] = set()
@@ -199,7 +203,14 @@ class Vocabularies:
 
     def field_for_heading(self, heading: str) -> Field | None:
         """Return the field a heading line introduces, or None when the heading is unknown."""
-        return self._headings.get(fold(heading))
+        # Readers ask about each line of a page several times: remember recent answers.
+        try:
+            return self._heading_cache[heading]
+        except KeyError:
+            if len(self._heading_cache) >= _HEADING_CACHE_SIZE:
+                self._heading_cache.clear()
+            found = self._heading_cache[heading] = self._headings.get(fold(heading))
+            return found
 
     def field(self, kind: str, key: str) -> Field:
         """Return the field of a kind and key, e.g. ``field("facet", "domains")``."""

@@ -1,3 +1,64 @@
-"""pgraph site and docs commands."""
+"""Commands of the publish stage that write HTML: the linked-data site and the ontology docs."""
 
-from pgraph.cli.main import cli  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pgraph.cli.main import cli, store_option
+from pgraph.publish.docs import write_docs
+from pgraph.publish.dumps import DumpFormat
+from pgraph.publish.site import DEFAULT_SITE_BASE, write_site
+from pgraph.store import open_store
+from pgraph.vocab import DEFAULT_BASE
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@store_option
+@click.option("--base", default=DEFAULT_SITE_BASE, envvar="PGRAPH_SITE_BASE", show_default=True,
+              help="The IRI the site is served at; pages go to the paths of their IRIs under it "
+                   "(env PGRAPH_SITE_BASE).")
+@click.option("--data-base", default=DEFAULT_BASE, envvar="PGRAPH_BASE", show_default=True,
+              help="The namespace the data's IRIs were minted in (as given to `pgraph build`).")
+@click.option("--dumps/--no-dumps", default=True, show_default=True,
+              help="Write the whole graph in every RDF syntax under dumps/.")
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice([f.value for f in DumpFormat]),
+              help="Dump formats to write (repeatable; default: all).")
+@click.option("--gzip", is_flag=True, help="Gzip the dumps.")
+@click.option("--server-root", default="/srv/pgraph-site", show_default=True,
+              help="The folder the example nginx configuration serves the site from.")
+def site(out, store, base, data_base, dumps, formats, gzip, server_root):
+    """Write the static linked-data site of the store into the folder OUT.
+
+    One HTML page per practice, organisation, partnership, Act and concept in
+    use, each with its description beside it as Turtle and JSON-LD; an index
+    with the facets; the DCAT/VoID description; the dumps; the ontology
+    documentation; and nginx.conf, an example configuration that serves each
+    IRI by content negotiation. OUT must be new, empty, or a site pgraph wrote.
+
+    Example: pgraph site out/site --base https://w3id.org/pgraph/
+    """
+    graph = open_store(store, read_only=True)
+    report = write_site(
+        graph, out, base=base, data_base=data_base, dumps=dumps,
+        formats=formats or tuple(DumpFormat), gzip=gzip, server_root=server_root,
+    )
+    click.echo(f"Wrote the site: {report.summary()}")
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+def docs(out):
+    """Write the ontology's documentation (classes, properties, schemes, diagram) into OUT.
+
+    OUT gets index.html (English and French labels, an SVG diagram inline),
+    diagram.svg and a copy of the ontology as pgraph.ttl. `pgraph site`
+    includes the same page as ontology.html.
+
+    Example: pgraph docs out/docs
+    """
+    page = write_docs(out)
+    click.echo(f"Wrote the ontology documentation: {page}")

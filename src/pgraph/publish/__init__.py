@@ -9,3 +9,9 @@ One module per concern: :mod:`~pgraph.publish.dumps` (RDF files),
 from pgraph.publish.dumps import Dump, DumpFormat, write_dump, write_dumps
 
 __all__ = ["Dump", "DumpFormat", "write_dump", "write_dumps"]
+
+# The static site and the ontology documentation.
+from pgraph.publish.docs import write_docs
+from pgraph.publish.site import SiteReport, write_site
+
+__all__ += ["SiteReport", "write_docs", "write_site"]

@@ -182,21 +182,24 @@ def dataset_statistics(
 
 
 def _practice_facts(triples: set[ox.Triple], stats: Statistics) -> None:
+    practice = ox.NamedNode(str(PG.Practice))
     practices = {t.subject for t in triples
-                 if t.predicate.value == str(RDF.type) and t.object.value == str(PG.Practice)}
+                 if t.predicate.value == str(RDF.type) and t.object == practice}
     notations = {t.subject: t.object.value for t in triples
-                 if t.predicate.value == str(SKOS.notation)}
+                 if t.predicate.value == str(SKOS.notation) and isinstance(t.object, ox.Literal)}
     dates = []
     for t in triples:
-        if t.subject not in practices:
+        value = t.object
+        if t.subject not in practices or not isinstance(value, ox.NamedNode | ox.Literal):
             continue
-        if t.predicate.value == str(PG.country) and t.object in notations:
-            stats.countries.add(notations[t.object])
+        if t.predicate.value == str(PG.country) and isinstance(value, ox.NamedNode):
+            if value in notations:
+                stats.countries.add(notations[value])
         elif t.predicate.value == str(PG.domain):
-            stats.domains.add(t.object.value)
+            stats.domains.add(value.value)
         elif t.predicate.value == str(SCHEMA.startDate):
             try:
-                dates.append(dt.date.fromisoformat(t.object.value))
+                dates.append(dt.date.fromisoformat(value.value))
             except ValueError:
                 continue
     if dates:
@@ -238,7 +241,8 @@ def write_description(
     """Return what was written after writing the description (sorted, like every dump)."""
     from pgraph.store import to_oxigraph
 
-    triples = [ox.Triple(*(to_oxigraph(term) for term in t)) for t in description]
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+               for s, p, o in description]
     return write_triples(triples, path_or_stream, fmt)
 
 

@@ -68,17 +68,27 @@ def curie(iri: str) -> str:
     return iri
 
 
-def _labels(graph: Graph, iri: URIRef, prop: URIRef = RDFS.label) -> dict[str, str]:
+def _labels(graph: Graph, iri: str, prop: URIRef = RDFS.label) -> dict[str, str]:
+    """Return {language: value} of a literal property (the first value per language)."""
     found: dict[str, str] = {}
-    for value in sorted(graph.objects(iri, prop)):
+    for value in sorted(graph.objects(URIRef(iri), prop), key=str):
         if isinstance(value, Literal):
             found.setdefault(value.language or "", str(value))
     return found
 
 
-def _text(graph: Graph, iri: URIRef, prop: URIRef) -> str | None:
+def _text(graph: Graph, iri: str, prop: URIRef) -> str | None:
     values = _labels(graph, iri, prop)
     return values.get("en") or next(iter(values.values()), None)
+
+
+def _iris(graph: Graph, iri: str, prop: URIRef) -> list[str]:
+    return sorted(str(o) for o in graph.objects(URIRef(iri), prop) if isinstance(o, URIRef))
+
+
+def _subjects(graph: Graph, prop: URIRef, value: URIRef | str) -> list[str]:
+    return sorted(str(s) for s in graph.subjects(prop, URIRef(str(value)))
+                  if isinstance(s, URIRef))
 
 
 def _anchor(iri: str) -> str:
@@ -94,30 +104,33 @@ def _term(iri: str, ontology: set[str]) -> dict[str, Any]:
 
 def documentation(ontology: Graph, vocabularies: Graph) -> dict[str, Any]:
     """Return the documentation's data: the ontology's metadata, terms, schemes and diagram."""
-    head = next(iter(ontology.subjects(RDF.type, OWL.Ontology)), None)
-    if head is None:
+    heads = _subjects(ontology, RDF.type, OWL.Ontology)
+    if not heads:
         raise PublishError("the ontology graph has no owl:Ontology", field="ontology")
-    terms = {str(s) for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-             for s in ontology.subjects(RDF.type, kind)}
-    classes = [_class_doc(ontology, URIRef(c), terms)
-               for c in sorted(ontology.subjects(RDF.type, OWL.Class))]
+    head = heads[0]
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = {s for kind in kinds for s in _subjects(ontology, RDF.type, kind)}
+    classes = [_class_doc(ontology, c, terms) for c in _subjects(ontology, RDF.type, OWL.Class)]
     properties = {
-        kind: [_property_doc(ontology, URIRef(p), terms)
-               for p in sorted(ontology.subjects(RDF.type, kind))]
+        kind: [_property_doc(ontology, p, terms) for p in _subjects(ontology, RDF.type, kind)]
         for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
     }
     titles = _labels(ontology, head, DCTERMS.title)
-    schemes = [_scheme_doc(vocabularies, URIRef(s))
-               for s in sorted(vocabularies.subjects(RDF.type, SKOS.ConceptScheme))]
+    title = titles.get("en") or "Ontology"
+    description = _text(ontology, head, DCTERMS.description)
+    version = _text(ontology, head, OWL.versionInfo)
+    schemes = [_scheme_doc(vocabularies, s)
+               for s in _subjects(vocabularies, RDF.type, SKOS.ConceptScheme)]
+    described = [*classes, *properties[OWL.ObjectProperty], *properties[OWL.DatatypeProperty]]
     return {
-        "title": titles.get("en") or "Ontology",
+        "title": title,
         "titles": titles,
         "ontology": {
-            "iri": str(head),
-            "version": _text(ontology, head, OWL.versionInfo),
-            "version_iri": str(ontology.value(head, OWL.versionIRI) or ""),
-            "description": _text(ontology, head, DCTERMS.description),
-            "license": str(ontology.value(head, DCTERMS.license) or ""),
+            "iri": head,
+            "version": version,
+            "version_iri": next(iter(_iris(ontology, head, OWL.versionIRI)), ""),
+            "description": description,
+            "license": next(iter(_iris(ontology, head, DCTERMS.license)), ""),
             "prefix": _text(ontology, head, VANN.preferredNamespacePrefix),
             "namespace": _text(ontology, head, VANN.preferredNamespaceUri),
         },
@@ -128,56 +141,53 @@ def documentation(ontology: Graph, vocabularies: Graph) -> dict[str, Any]:
         "schemes": schemes,
         "diagram": ontology_diagram(ontology, name=curie),
         "jsonld": {
-            "@context": "https://schema.org", "@type": "DefinedTermSet", "@id": str(head),
-            "name": titles.get("en") or "Ontology",
-            "description": _text(ontology, head, DCTERMS.description) or "",
-            "version": _text(ontology, head, OWL.versionInfo) or "",
+            "@context": "https://schema.org", "@type": "DefinedTermSet", "@id": head,
+            "name": title, "description": description or "", "version": version or "",
             "hasDefinedTerm": [
-                {"@type": "DefinedTerm", "@id": t["iri"], "name": t["labels"].get("en", t["curie"]),
-                 "description": t["comment"] or ""}
-                for t in [*classes, *properties[OWL.ObjectProperty],
-                          *properties[OWL.DatatypeProperty]]
+                {"@type": "DefinedTerm", "@id": t["iri"],
+                 "name": t["labels"].get("en", t["curie"]), "description": t["comment"] or ""}
+                for t in described
             ],
         },
     }
 
 
-def _class_doc(g: Graph, iri: URIRef, terms: set[str]) -> dict[str, Any]:
+def _class_doc(g: Graph, iri: str, terms: set[str]) -> dict[str, Any]:
     return {
-        "iri": str(iri), "curie": curie(str(iri)), "anchor": _anchor(str(iri)),
+        "iri": iri, "curie": curie(iri), "anchor": _anchor(iri),
         "labels": _labels(g, iri), "comment": _text(g, iri, RDFS.comment),
-        "superclasses": [_term(str(c), terms) for c in sorted(g.objects(iri, RDFS.subClassOf))],
-        "properties": [_term(str(p), terms) for p in sorted(g.subjects(RDFS.domain, iri))],
-        "used_as_range": [_term(str(p), terms) for p in sorted(g.subjects(RDFS.range, iri))],
+        "superclasses": [_term(c, terms) for c in _iris(g, iri, RDFS.subClassOf)],
+        "properties": [_term(p, terms) for p in _subjects(g, RDFS.domain, iri)],
+        "used_as_range": [_term(p, terms) for p in _subjects(g, RDFS.range, iri)],
     }
 
 
-def _property_doc(g: Graph, iri: URIRef, terms: set[str]) -> dict[str, Any]:
+def _property_doc(g: Graph, iri: str, terms: set[str]) -> dict[str, Any]:
     return {
-        "iri": str(iri), "curie": curie(str(iri)), "anchor": _anchor(str(iri)),
+        "iri": iri, "curie": curie(iri), "anchor": _anchor(iri),
         "labels": _labels(g, iri), "comment": _text(g, iri, RDFS.comment),
-        "domain": [_term(str(d), terms) for d in sorted(g.objects(iri, RDFS.domain))],
-        "range": [_term(str(r), terms) for r in sorted(g.objects(iri, RDFS.range))],
-        "superproperties": [_term(str(p), terms)
-                            for p in sorted(g.objects(iri, RDFS.subPropertyOf))],
+        "domain": [_term(d, terms) for d in _iris(g, iri, RDFS.domain)],
+        "range": [_term(r, terms) for r in _iris(g, iri, RDFS.range)],
+        "superproperties": [_term(p, terms) for p in _iris(g, iri, RDFS.subPropertyOf)],
     }
 
 
-def _scheme_doc(g: Graph, scheme: URIRef) -> dict[str, Any]:
-    concepts = []
-    for concept in sorted(g.subjects(SKOS.inScheme, scheme)):
-        rank = g.value(concept, PG.rank)
+def _scheme_doc(g: Graph, scheme: str) -> dict[str, Any]:
+    concepts: list[dict[str, Any]] = []
+    for concept in _subjects(g, SKOS.inScheme, scheme):
+        rank = _text(g, concept, PG.rank)
+        labels = _labels(g, concept, SKOS.prefLabel)
         concepts.append({
-            "iri": str(concept), "curie": curie(str(concept)),
-            "labels": _labels(g, concept, SKOS.prefLabel),
-            "notation": str(g.value(concept, SKOS.notation) or ""),
-            "rank": int(rank) if rank is not None else None,
-            "unmapped": (concept, PG.unmapped, None) in g,
+            "iri": concept, "curie": curie(concept), "labels": labels,
+            "notation": _text(g, concept, SKOS.notation) or "",
+            "rank": int(rank) if rank and rank.lstrip("-").isdigit() else None,
+            "unmapped": (URIRef(concept), PG.unmapped, None) in g,
+            "sort": (rank is None, int(rank) if rank and rank.lstrip("-").isdigit() else 0,
+                     (labels.get("en") or curie(concept)).casefold()),
         })
-    concepts.sort(key=lambda c: (c["rank"] is None, c["rank"] or 0,
-                                 (c["labels"].get("en") or c["curie"]).casefold()))
+    concepts.sort(key=lambda c: c["sort"])
     return {
-        "iri": str(scheme), "curie": curie(str(scheme)), "anchor": "scheme-" + _anchor(str(scheme)),
+        "iri": scheme, "curie": curie(scheme), "anchor": "scheme-" + _anchor(scheme),
         "labels": _labels(g, scheme, SKOS.prefLabel),
         "description": _text(g, scheme, DCTERMS.description) or _text(g, scheme, RDFS.comment),
         "concepts": concepts,

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,8 +63,10 @@ class _Edge:
 
 
 def _label(graph: Graph, iri: URIRef, name: Callable[[str], str]) -> str:
-    english = [str(x) for x in graph.objects(iri, RDFS.label) if getattr(x, "language", None) == "en"]
-    return english[0] if english else name(str(iri))
+    """Return the English label (else an untagged one, else any), or the short name."""
+    labels = sorted(graph.objects(iri, RDFS.label),
+                    key=lambda x: ({"en": 0, None: 1}.get(getattr(x, "language", None), 2), str(x)))
+    return str(labels[0]) if labels else name(str(iri))
 
 
 def ontology_diagram(graph: Graph, *, name: Callable[[str], str]) -> Markup:
@@ -72,7 +75,7 @@ def ontology_diagram(graph: Graph, *, name: Callable[[str], str]) -> Markup:
     ``name`` turns an IRI into the short name shown for classes outside the
     ontology and for ranges (a CURIE such as ``skos:Concept``).
     """
-    classes = sorted(URIRef(c) for c in graph.subjects(RDF.type, OWL.Class))
+    classes = sorted(URIRef(str(c)) for c in graph.subjects(RDF.type, OWL.Class))
     nodes: dict[str, _Node] = {}
 
     def node(iri: URIRef) -> _Node:
@@ -86,26 +89,27 @@ def ontology_diagram(graph: Graph, *, name: Callable[[str], str]) -> Markup:
         node(cls)
     grouped: dict[tuple[str, str], list[str]] = {}
     loops: dict[str, list[str]] = {}
-    for prop in sorted(URIRef(p) for p in graph.subjects(RDF.type, OWL.ObjectProperty)):
+    for prop in sorted(URIRef(str(p)) for p in graph.subjects(RDF.type, OWL.ObjectProperty)):
         label = _label(graph, prop, name)
         for domain in graph.objects(prop, RDFS.domain):
             for range_ in graph.objects(prop, RDFS.range):
-                source, target = node(URIRef(domain)), node(URIRef(range_))
+                source, target = node(URIRef(str(domain))), node(URIRef(str(range_)))
                 if source.key == target.key:
                     loops.setdefault(source.key, []).append(label)
                 else:
                     grouped.setdefault((source.key, target.key), []).append(label)
-    for prop in sorted(URIRef(p) for p in graph.subjects(RDF.type, OWL.DatatypeProperty)):
+    for prop in sorted(URIRef(str(p)) for p in graph.subjects(RDF.type, OWL.DatatypeProperty)):
         for domain in graph.objects(prop, RDFS.domain):
             ranges = [name(str(r)) for r in graph.objects(prop, RDFS.range)]
-            node(URIRef(domain)).lines.append(
+            node(URIRef(str(domain))).lines.append(
                 f"{_label(graph, prop, name)} : {', '.join(ranges) or 'literal'}")
     edges = [_Edge(s, t, textwrap.wrap(", ".join(labels), 30)) for (s, t), labels in
              sorted(grouped.items())]
     for cls in classes:
-        for parent in sorted(graph.objects(cls, RDFS.subClassOf)):
-            if isinstance(parent, URIRef):
-                edges.append(_Edge(str(cls), node(parent).key, [], subclass=True))
+        for parent in sorted(str(p) for p in graph.objects(cls, RDFS.subClassOf)
+                             if isinstance(p, URIRef)):
+            if parent:
+                edges.append(_Edge(str(cls), node(URIRef(parent)).key, [], subclass=True))
     for n in nodes.values():
         n.width = max(len(line) for line in n.lines) * CHAR + 2 * PAD
         n.height = len(n.lines) * LINE + 2 * PAD + (4 if len(n.lines) > 1 else 0)
@@ -160,9 +164,9 @@ def _layout(nodes: dict[str, _Node], edges: list[_Edge]) -> None:
             n.order = float(i)
     neighbours: dict[str, list[str]] = {k: [] for k in nodes}
     for e in edges:
-        for a, b in zip(e.chain, e.chain[1:], strict=False):
-            neighbours[a].append(b)
-            neighbours[b].append(a)
+        for left, right in itertools.pairwise(e.chain):
+            neighbours[left].append(right)
+            neighbours[right].append(left)
     for _sweep in range(6):
         for layer in sorted(layers):
             for n in layers[layer]:
@@ -174,14 +178,16 @@ def _layout(nodes: dict[str, _Node], edges: list[_Edge]) -> None:
     _coordinates(nodes, edges, layers)
 
 
-def _coordinates(nodes: dict[str, _Node], edges: list[_Edge], layers: dict[int, list[_Node]]) -> None:
+def _coordinates(
+    nodes: dict[str, _Node], edges: list[_Edge], layers: dict[int, list[_Node]]
+) -> None:
     gaps: dict[int, float] = {}
     for e in edges:
         first = min(nodes[e.chain[0]].layer, nodes[e.chain[1]].layer)
         width = max((len(line) for line in e.label), default=0) * CHAR + 30
         gaps[first] = max(gaps.get(first, MIN_GAP_X), width)
-    x = MARGIN
-    heights = {}
+    x: float = MARGIN
+    heights: dict[int, float] = {}
     for layer in sorted(layers):
         members = layers[layer]
         column = max((n.width for n in members), default=0)
@@ -221,10 +227,9 @@ def _draw(nodes: dict[str, _Node], edges: list[_Edge], loops: dict[str, list[str
         'd="M0,0 L12,6 L0,12 z" fill="#fff" stroke="#34495e"/></marker></defs>',
     ]
     labels = []
-    for e in edges:
-        points = _points(nodes, e.chain)
+    for e, points in zip(edges, _ported_points(nodes, edges), strict=True):
         path = f"M{points[0][0]:.1f},{points[0][1]:.1f}"
-        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
             if y1 == y2:
                 path += f" L{x2:.1f},{y2:.1f}"
                 continue
@@ -279,6 +284,21 @@ def _points(nodes: dict[str, _Node], chain: list[str]) -> list[tuple[float, floa
     return points
 
 
+def _ported_points(nodes: dict[str, _Node], edges: list[_Edge]) -> list[list[tuple[float, float]]]:
+    """Return each edge's points, its ends spread along the side of a box many arrows share."""
+    all_points = [_points(nodes, e.chain) for e in edges]
+    sides: dict[tuple[str, float], list[tuple[float, int, int]]] = {}
+    for i, (e, points) in enumerate(zip(edges, all_points, strict=True)):
+        sides.setdefault((e.chain[0], points[0][0]), []).append((points[1][1], i, 0))
+        sides.setdefault((e.chain[-1], points[-1][0]), []).append((points[-2][1], i, -1))
+    for (key, _x), ends in sides.items():
+        n = nodes[key]
+        for j, (_y, i, end) in enumerate(sorted(ends)):
+            x = all_points[i][end][0]
+            all_points[i][end] = (x, n.y + n.height * (0.2 + 0.6 * (j + 0.5) / len(ends)))
+    return all_points
+
+
 def _edge_labels(labels: list[tuple[float, float, list[str]]]) -> list[str]:
     """Return the edge labels' SVG, each moved down below any label it would overlap."""
     out: list[str] = []
@@ -291,7 +311,8 @@ def _edge_labels(labels: list[tuple[float, float, list[str]]]) -> list[str]:
         while moved:
             moved = False
             for left, other_top, right, bottom in placed:
-                if x - half < right and x + half > left and top < bottom and top + height > other_top:
+                overlaps = x - half < right and x + half > left
+                if overlaps and top < bottom and top + height > other_top:
                     top, moved = bottom + 1, True
         placed.append((x - half, top, x + half, top + height))
         spans = "".join(

@@ -244,9 +244,8 @@ def _select_graphs(store: ox.Store, graphs: Iterable[str] | None) -> list[ox.Nam
     for iri in graphs:
         iri = str(iri)
         if iri not in present:
-            known = ", ".join(sorted(present)) or "none"
             raise PublishError(f"no graph <{iri}> in the store", field="graph",
-                               hint=f"the store's graphs are: {known}")
+                               hint="list the store's graphs with `pgraph dump --list-graphs`")
         selected.append(ox.NamedNode(iri))
     return selected
 
@@ -356,12 +355,14 @@ def _serialize(quads: list[ox.Quad], fmt: DumpFormat, out: IO[bytes]) -> int:
     if fmt is DumpFormat.NTRIPLES:
         triples = _sorted_triples(quads)
         # Canonical N-Triples, one line per triple, lines in code-point order.
-        lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(True))
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        lines = sorted(text.splitlines(True))
         out.writelines(lines)
         return len(triples)
     if fmt is DumpFormat.NQUADS:
         ordered = _sorted_quads(quads)
-        out.writelines(sorted(ox.serialize(ordered, format=ox.RdfFormat.N_QUADS).splitlines(True)))
+        text = ox.serialize(ordered, format=ox.RdfFormat.N_QUADS) or b""
+        out.writelines(sorted(text.splitlines(True)))
         return len(ordered)
     if fmt in (DumpFormat.TURTLE, DumpFormat.RDFXML):
         triples = _sorted_triples(quads)

@@ -41,6 +41,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import yaml
@@ -159,60 +160,63 @@ class LinkReport:
 # ---------------------------------------------------------------- the local side
 
 
-_ORGANISATIONS = """
+_PREFIXES = """
 PREFIX org:  <http://www.w3.org/ns/org#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl:  <http://www.w3.org/2002/07/owl#>
 PREFIX pg:   <https://w3id.org/pgraph/ontology#>
-SELECT ?org ?name ?other ?country ?kindWord WHERE {
-  ?org a org:Organization ; skos:prefLabel ?name .
-  FILTER NOT EXISTS {
-    ?org owl:sameAs|skos:exactMatch ?linked
-    FILTER(STRSTARTS(STR(?linked), "http://www.wikidata.org/entity/"))
-  }
-  { ?org skos:altLabel ?other }
-  UNION
-  { ?membership org:member ?org ; org:organization ?partnership .
-    ?practice pg:partnership ?partnership ; pg:country/skos:exactMatch ?country
-    FILTER(STRSTARTS(STR(?country), "http://www.wikidata.org/entity/")) }
-  UNION
-  { ?org org:classification ?kind . ?kind skos:prefLabel|pg:keyword ?kindWord }
-  UNION
-  { BIND("" AS ?nothing) }
-}
 """
+# Five small queries: one query joining all of them through UNION is 100 times slower.
+_LOCAL_QUERIES = {
+    "name": "SELECT DISTINCT ?org ?value WHERE { ?org a org:Organization ; skos:prefLabel ?value }",
+    "linked": """SELECT DISTINCT ?org ?value WHERE {
+        ?org a org:Organization ; owl:sameAs|skos:exactMatch ?value
+        FILTER(STRSTARTS(STR(?value), "http://www.wikidata.org/entity/")) }""",
+    "other": "SELECT DISTINCT ?org ?value WHERE { ?org a org:Organization ; skos:altLabel ?value }",
+    "country": """SELECT DISTINCT ?org ?value WHERE {
+        ?membership org:member ?org ; org:organization ?partnership .
+        ?practice pg:partnership ?partnership ; pg:country/skos:exactMatch ?value
+        FILTER(STRSTARTS(STR(?value), "http://www.wikidata.org/entity/")) }""",
+    "kind": """SELECT DISTINCT ?org ?value WHERE {
+        ?org a org:Organization ; org:classification/(skos:prefLabel|pg:keyword) ?value }""",
+}
 
 
 def organisations_to_link(store: ox.Store, *, skip_names: Iterable[str] = ()) -> list[Organisation]:
     """Return the store's organisations that have no Wikidata link (nor one in ``skip_names``)."""
+    facts: dict[str, dict[str, set[str]]] = {}
+    for clue, query in _LOCAL_QUERIES.items():
+        for row in store.query(_PREFIXES + query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            facts.setdefault(row["org"].value, {}).setdefault(clue, set()).add(row["value"].value)
     skip = {fold(n) for n in skip_names}
-    found: dict[str, Organisation] = {}
-    for row in store.query(_ORGANISATIONS, use_default_graph_as_union=True):
-        iri, name = row["org"].value, row["name"].value
+    found = []
+    for iri, clues in facts.items():
+        if "name" not in clues or "linked" in clues:
+            continue
+        name = min(clues["name"])
         if fold(name) in skip:
             continue
-        organisation = found.setdefault(iri, Organisation(iri, name))
-        if row["other"] is not None:
-            organisation.other_names.add(row["other"].value)
-        if row["country"] is not None:
-            organisation.countries.add(row["country"].value)
-        if row["kindWord"] is not None:
-            organisation.keywords.add(fold(row["kindWord"].value))
-    return sorted(found.values(), key=lambda o: (fold(o.name), o.iri))
+        found.append(Organisation(
+            iri, name, other_names=clues.get("other", set()) - {name},
+            countries=clues.get("country", set()),
+            keywords={fold(word) for word in clues.get("kind", set())},
+        ))
+    return sorted(found, key=lambda o: (fold(o.name), o.iri))
 
 
 def name_variants(organisation: Organisation) -> set[str]:
-    """Return the spellings to look up: each name, with and without a leading "The".
+    """Return the spellings to look up: each name with and without a leading "The", and in
+    lower case (Wikidata writes generic things so: "social services").
 
     Example:
         >>> sorted(name_variants(Organisation("x", "City of London Police")))
-        ['City of London Police', 'The City of London Police']
+        ['City of London Police', 'The City of London Police', 'city of london police']
     """
     variants = set()
     for name in organisation.names:
         name = " ".join(name.split())
         bare = name[4:] if name.lower().startswith("the ") else name
-        variants |= {bare, f"The {bare}"}
+        variants |= {bare, f"The {bare}", bare.lower()}
     return variants
 
 
@@ -296,7 +300,8 @@ def _select(endpoint: str, query: str, timeout: float) -> list[dict]:
     client.setTimeout(int(timeout))
     client.setQuery(query)
     try:
-        return client.queryAndConvert()["results"]["bindings"]
+        answer: Any = client.queryAndConvert()
+        return answer["results"]["bindings"]
     except SPARQLWrapperException as error:
         raise PublishError(f"the reconciliation endpoint {masked_url(endpoint)} refused a query: "
                            f"{str(error).splitlines()[0]}") from None

@@ -42,9 +42,10 @@ import posixpath
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -57,14 +58,16 @@ from pgraph.publish.description import (
     describe_dataset,
     write_description,
 )
+from pgraph.publish.docs import documentation, ontology_graph, vocabulary_graph
 from pgraph.publish.dumps import Dump, DumpFormat, write_dumps, write_triples
 from pgraph.publish.site_graph import GraphView, describe_resource, site_resources
 from pgraph.publish.site_index import dataset_page, index_page
 from pgraph.publish.site_nginx import nginx_config
 from pgraph.publish.site_pages import PageBuilder
-from pgraph.publish.site_paths import SitePaths, site_file, write_site_file
+from pgraph.publish.site_paths import SitePaths, prepare_site_file, write_site_file
 from pgraph.publish.site_render import render
 from pgraph.publish.site_schema import JSONLD_BUILDERS, dataset_jsonld, script_json
+from pgraph.store import to_oxigraph
 from pgraph.vocab import DEFAULT_BASE, PGV
 
 DEFAULT_SITE_BASE = "https://w3id.org/pgraph/"
@@ -123,6 +126,7 @@ def write_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial",
                                     dir=target.parent))
     try:
+        _make_readable(staging)
         info = info or DatasetInfo(base=base, data_base=data_base,
                                    download_base=f"{base}{DUMPS}/")
         writer = _SiteWriter(store, staging, base=base, info=info)
@@ -156,12 +160,13 @@ class _SiteWriter:
         self.report.files += len(written)
         statistics = dataset_statistics(self.store, data_base=self.info.data_base)
         description = describe_dataset(self.store, written, info=self.info, statistics=statistics)
-        self.write_dataset(description)
+        jsonld = self.dataset_jsonld(written, statistics.countries)
+        self.write_dataset(description, jsonld)
         for kind, iris in self.resources.kinds().items():
             for iri in iris:
                 self.write_resource(kind, iri)
             self.report.pages[kind] = len(iris)
-        self.write_index(written, statistics.countries)
+        self.write_index(written, jsonld)
         if docs:
             self.write_docs()
         self.write(self.nginx_page, ".conf", nginx)
@@ -175,9 +180,7 @@ class _SiteWriter:
 
     def write_rdf(self, page: str, triples: list[ox.Triple]) -> None:
         for ext, fmt in ((".ttl", DumpFormat.TURTLE), (".jsonld", DumpFormat.JSONLD)):
-            path = site_file(self.out, page, ext)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_triples(triples, path, fmt)
+            write_triples(triples, prepare_site_file(self.out, page, ext), fmt)
             self.report.files += 1
 
     def common(self, page: str, iri: str | None, kind: str, jsonld: dict[str, Any] | None,
@@ -185,7 +188,7 @@ class _SiteWriter:
         """Return what every page's template needs besides its own data."""
         depth = posixpath.dirname(page)
         root = "" if not depth else "../" * (depth.count("/") + 1)
-        name = posixpath.basename(page)
+        name = quote(posixpath.basename(page), safe="._-~")
         return {
             "site": {"title": "pgraph", "version": __version__, "base": self.base, "nav": True},
             "root": root, "iri": iri, "kind": kind, "kind_label": KIND_LABELS.get(kind, ""),
@@ -206,54 +209,48 @@ class _SiteWriter:
         self.write(page, ".html", html)
         self.write_rdf(page, describe_resource(self.view, iri))
 
-    def write_index(self, dumps: list[Dump], countries: set[str]) -> None:
-        page = self.index_page
-        data = index_page(self.builder, dumps, DUMPS)
+    def dataset_jsonld(self, dumps: list[Dump], countries: set[str]) -> dict[str, Any]:
         downloads = [{"contentUrl": f"{self.base}{DUMPS}/{d.file_name}",
                       "encodingFormat": d.media_type, "contentSize": str(d.byte_size)}
                      for d in dumps]
-        jsonld = dataset_jsonld(
+        return dataset_jsonld(
             iri=str(self.info.dataset), url=self.base, title=self.info.title,
             description=self.info.description, license=self.info.license,
             keywords=list(self.info.keywords), downloads=downloads,
             countries=sorted(self.view.label(str(PGV[f"country/{c}"])) for c in countries),
         )
+
+    def write_index(self, dumps: list[Dump], jsonld: dict[str, Any]) -> None:
+        page = self.index_page
+        data = index_page(self.builder, dumps, DUMPS)
         context = self.common(page, self.base, "index", jsonld, rdf=False)
         context["title"] = self.info.title
         context["description"] = self.info.description
         self.write(page, ".html", render("index.html", **context, **data))
 
-    def write_dataset(self, description: Graph) -> None:
+    def write_dataset(self, description: Graph, jsonld: dict[str, Any]) -> None:
         page = self.dataset_page
         for ext, fmt in ((".ttl", DumpFormat.TURTLE), (".jsonld", DumpFormat.JSONLD)):
-            path = site_file(self.out, page, ext)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_description(description, path, fmt)
+            write_description(description, prepare_site_file(self.out, page, ext), fmt)
             self.report.files += 1
         data = dataset_page(description, URIRef(str(self.info.dataset)))
-        for row in data["distributions"]:
+        for row in data["distributions"]:  # the dumps written here: link them relatively
             url = row["url"]
             if url is not None and url.href and url.href.startswith(f"{self.base}{DUMPS}/"):
-                local = url.href[len(self.base):]
-                row["url"] = type(url)(url.label, SitePaths.href_to_path(page, local))
-        context = self.common(page, str(self.info.dataset), "dataset", None)
+                local = SitePaths.href_to_path(page, url.href[len(self.base):])
+                row["url"] = replace(url, href=local, external=False)
+        context = self.common(page, str(self.info.dataset), "dataset", jsonld)
         self.write(page, ".html", render("dataset.html", **context, **data))
 
     def write_docs(self) -> None:
-        from pgraph.publish.docs import documentation, ontology_graph, vocabulary_graph
-
         page = self.docs_page
         ontology = ontology_graph()
         data = documentation(ontology, vocabulary_graph())
         context = self.common(page, ONTOLOGY_IRI, "ontology", data.pop("jsonld"))
         self.write(page, ".html", render("docs.html", **context, **data))
-        self.write_rdf(page, [ox.Triple(*_ox_terms(t)) for t in ontology])
-
-
-def _ox_terms(triple: tuple) -> tuple:
-    from pgraph.store import to_oxigraph
-
-    return tuple(to_oxigraph(term) for term in triple)
+        triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                   for s, p, o in ontology]
+        self.write_rdf(page, triples)
 
 
 # ---------------------------------------------------------------- the output folder
@@ -267,6 +264,13 @@ def _check_target(out: Path) -> None:
             "the folder is not empty and holds no site written by pgraph", path=str(out),
             hint="choose a new or empty folder (pgraph replaces only a site it wrote)",
         )
+
+
+def _make_readable(folder: Path) -> None:
+    """Give the folder the mode mkdir gives (mkdtemp's 0700 would hide the site from a server)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
 
 
 def _move_into_place(staging: Path, out: Path) -> None:

@@ -11,8 +11,9 @@ Example:
     >>> import pyoxigraph as ox
     >>> store = ox.Store()
     >>> s, g = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/g")
-    >>> store.add(ox.Quad(s, ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("Es", language="es"), g))
-    >>> store.add(ox.Quad(s, ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("Ess", language="en"), g))
+    >>> label = ox.NamedNode(str(SKOS.prefLabel))
+    >>> store.add(ox.Quad(s, label, ox.Literal("Es", language="es"), g))
+    >>> store.add(ox.Quad(s, label, ox.Literal("Ess", language="en"), g))
     >>> GraphView(store).label("https://example.org/s")
     'Ess'
 """
@@ -29,7 +30,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from pgraph.vocab import ELI, ORG, PG, SCHEMA
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # RDF-star: a quoted triple
 
 LABEL_PROPERTIES = (str(SKOS.prefLabel), str(DCTERMS.title), str(RDFS.label),
                     str(SCHEMA.name), str(FOAF.name))
@@ -129,7 +130,9 @@ def _node(iri: str) -> ox.NamedNode | ox.BlankNode:
 
 
 def _key(term: Term) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term)
 
 
 def _preferred(literals: list[ox.Literal], language: str) -> ox.Literal | None:

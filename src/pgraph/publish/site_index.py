@@ -15,10 +15,9 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from pgraph.publish.description import SPDX
-
 from pgraph.publish.dumps import Dump
 from pgraph.publish.site_graph import local_name
-from pgraph.publish.site_pages import FACETS, PageBuilder, external_link
+from pgraph.publish.site_pages import FACETS, PageBuilder, criterion_order, external_link
 from pgraph.vocab import ORG, PG
 
 INDEX = "index"
@@ -91,9 +90,7 @@ def index_page(builder: PageBuilder, dumps: Sequence[Dump], dump_folder: str) ->
 
 
 def _order(builder: PageBuilder, criterion: str) -> tuple[int, str]:
-    from pgraph.publish.site_pages import _criterion_order
-
-    return _criterion_order(criterion), builder.view.label(criterion)
+    return criterion_order(criterion), builder.view.label(criterion)
 
 
 def dump_row(dump: Dump, folder: str) -> dict[str, Any]:
@@ -108,15 +105,22 @@ def dataset_page(description: Graph, dataset: URIRef) -> dict[str, Any]:
     """Return the dataset page's data, read from its DCAT/VoID description."""
     g = description
 
-    def value(node: URIRef, prop: URIRef) -> str | None:
-        found = g.value(node, prop)
+    def value(node: object, prop: URIRef) -> str | None:
+        found = g.value(node, prop) if isinstance(node, URIRef) else None  # type: ignore[arg-type]
         return str(found) if found is not None else None
+
+    def nodes(prop: URIRef) -> list[URIRef]:
+        return sorted(URIRef(str(o)) for o in g.objects(dataset, prop) if isinstance(o, URIRef))
+
+    def number(node: URIRef, prop: URIRef) -> int:
+        found = value(node, prop)
+        return int(found) if found and found.isdigit() else 0
 
     figures = [(name, value(dataset, VOID[name])) for name in
                ("triples", "entities", "distinctSubjects", "distinctObjects", "classes",
                 "properties")]
     distributions = []
-    for distribution in sorted(g.objects(dataset, DCAT.distribution)):
+    for distribution in nodes(DCAT.distribution):
         checksum = g.value(distribution, SPDX.checksum)
         url = value(distribution, DCAT.downloadURL) or value(distribution, DCAT.accessURL)
         distributions.append({
@@ -124,28 +128,26 @@ def dataset_page(description: Graph, dataset: URIRef) -> dict[str, Any]:
             "url": external_link(url, url) if url else None,
             "media_type": "/".join((value(distribution, DCAT.mediaType) or "").split("/")[-2:]),
             "size": value(distribution, DCAT.byteSize),
-            "sha256": value(checksum, SPDX.checksumValue) if checksum else None,
+            "sha256": value(checksum, SPDX.checksumValue),
         })
-    partitions = sorted(
-        (str(g.value(p, VOID["class"])), int(g.value(p, VOID.entities) or 0))
-        for p in g.objects(dataset, VOID.classPartition)
-    )
-    properties = sorted(
-        (str(g.value(p, VOID.property)), int(g.value(p, VOID.triples) or 0))
-        for p in g.objects(dataset, VOID.propertyPartition)
-    )
-    linksets = sorted(
-        (str(g.value(g.value(s, VOID.objectsTarget), DCTERMS.title) or ""),
-         str(g.value(s, VOID.linkPredicate)), int(g.value(s, VOID.triples) or 0))
-        for s in g.objects(dataset, VOID.subset) if (s, RDF.type, VOID.Linkset) in g
-    )
+    linksets = []
+    for subset in nodes(VOID.subset):
+        if (subset, RDF.type, VOID.Linkset) in g:
+            target = g.value(subset, VOID.objectsTarget)
+            linksets.append((value(target, DCTERMS.title) or "",
+                             value(subset, VOID.linkPredicate) or "",
+                             number(subset, VOID.triples)))
+    license_iri = value(dataset, DCTERMS.license) or ""
     return {
         "title": value(dataset, DCTERMS.title) or "Dataset",
         "description": value(dataset, DCTERMS.description),
-        "license": external_link(value(dataset, DCTERMS.license) or "",
-                                 value(dataset, DCTERMS.license) or ""),
+        "license": external_link(license_iri, license_iri),
         "modified": value(dataset, DCTERMS.modified),
         "figures": [(name, n) for name, n in figures if n is not None],
         "distributions": distributions,
-        "classes": partitions, "properties": properties, "linksets": linksets,
+        "classes": sorted((value(p, VOID["class"]) or "", number(p, VOID.entities))
+                          for p in nodes(VOID.classPartition)),
+        "properties": sorted((value(p, VOID.property) or "", number(p, VOID.triples))
+                             for p in nodes(VOID.propertyPartition)),
+        "linksets": sorted(linksets),
     }

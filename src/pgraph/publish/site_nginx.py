@@ -76,7 +76,7 @@ server {
             text/plain              conf;
         }
         charset utf-8;
-        charset_types text/html text/css text/turtle application/ld+json application/n-triples
+        charset_types text/css text/turtle application/ld+json application/n-triples
                       application/n-quads application/trig application/rdf+xml text/plain;
         add_header Vary Accept always;
         add_header Access-Control-Allow-Origin "*" always;
@@ -91,15 +91,16 @@ $parts}
 
 _PARTS = Template("""\
 
+    # Named captures: evaluating the Accept map (a regex) would reset $$1, $$2, ….
     # Parts of a practice are described on its page (anchors #assessment-…, #reference-…).
-    location ~ "^${data}practice/([^/]+)/(assessment|reference|section)/([^/]+)$$" {
+    location ~ "^${data}practice/(?<practice>[^/]+)/${parts}/(?<key>[^/]+)$$" {
         add_header Vary Accept always;
-        return 303 ${data}practice/$$1$$pgraph_ext#$$2-$$3;
+        return 303 ${data}practice/$$practice$$pgraph_ext#$$part-$$key;
     }
     # A membership is described on its partnership's page.
-    location ~ "^${data}membership/([^/]+)/([^/]+)$$" {
+    location ~ "^${data}membership/(?<partnership>[^/]+)/(?<member>[^/]+)$$" {
         add_header Vary Accept always;
-        return 303 ${data}partnership/$$1$$pgraph_ext#member-$$2;
+        return 303 ${data}partnership/$$partnership$$pgraph_ext#member-$$member;
     }
 """)
 
@@ -117,6 +118,7 @@ def nginx_config(base: str, *, root: str = "/srv/pgraph-site", data_base: str | 
     if data_base and data_base.startswith(base):
         data_path = urlsplit(data_base).path
         if _SAFE_PATH.match(data_path):
-            extra = _PARTS.substitute(data=data_path if data_path.endswith("/") else data_path + "/")
+            extra = _PARTS.substitute(data=data_path.rstrip("/") + "/",
+                                      parts="(?<part>assessment|reference|section)")
     return _CONFIG.substitute(base=base, root=root.rstrip("/") or "/", host=host, path=path,
                               parts=extra)

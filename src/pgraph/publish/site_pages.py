@@ -10,6 +10,7 @@ job (Jinja2 with autoescaping): nothing here builds HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from rdflib import OWL, RDF, RDFS, SKOS
@@ -50,6 +51,8 @@ class Text:
 
 @dataclass
 class Partner:
+    """One row of a partners table: an organisation's membership of a partnership."""
+
     organisation: Link
     role: Link | None
     statutory: bool
@@ -127,7 +130,7 @@ class PageBuilder:
                 for prop in FACETS if self.view.iris(iri, prop)]
 
     # -- pages
-    def practice(self, iri: str) -> dict[str, object]:
+    def practice(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
         title = v.text(iri, DCTERMS.title)
         sections = [
@@ -135,11 +138,12 @@ class PageBuilder:
                  key.replace("_", "-"))
             for key, prop in PROSE_PROPERTIES.items() for literal in v.literals(iri, prop)
         ]
-        kept = [
-            Text(v.value(s, PG.heading) or "", paragraphs(v.value(s, RDF.value) or ""),
-                 (v.text(s, RDF.value) or _NO_TEXT).language, "section-" + _tail(s))
-            for s in v.iris(iri, PG.unrecognisedSection)
-        ]
+        kept = []
+        for section in v.iris(iri, PG.unrecognisedSection):
+            body = v.text(section, RDF.value)
+            kept.append(Text(v.value(section, PG.heading) or "",
+                             paragraphs(body.value if body else ""),
+                             body.language if body else None, "section-" + _tail(section)))
         partnerships = [
             {"link": self.link(page, p), "partners": self.partners(page, p)}
             for p in v.iris(iri, PG.partnership)
@@ -165,8 +169,8 @@ class PageBuilder:
             "provenance": provenance(v, iri),
         }
 
-    def ratings(self, page: str, iri: str) -> list[dict[str, object]]:
-        v, rows = self.view, []
+    def ratings(self, page: str, iri: str) -> list[dict[str, Any]]:
+        v, rows = self.view, list[dict[str, Any]]()
         for assessment in v.iris(iri, PG.assessment):
             criterion = v.iri(assessment, PG.criterion)
             rating = v.iri(assessment, PG.rating)
@@ -178,9 +182,9 @@ class PageBuilder:
                 "rating": self.link(page, rating) if rating else None,
                 "rank": rank, "best": best,
                 "text": Text("", paragraphs(text.value), text.language) if text else None,
-                "order": _criterion_order(criterion),
+                "order": criterion_order(criterion),
             })
-        return sorted(rows, key=lambda r: r["order"])  # type: ignore[arg-type, return-value]
+        return sorted(rows, key=lambda r: r["order"])
 
     def scale_position(self, rating: str) -> tuple[int | None, int | None]:
         """Return a rating's rank and the best rank of its scale (None when unranked)."""
@@ -193,8 +197,8 @@ class PageBuilder:
             return None, max(ranks) if ranks else None
         return int(rank), max(ranks) if ranks else int(rank)
 
-    def references(self, iri: str) -> list[dict[str, object]]:
-        v, rows = self.view, []
+    def references(self, iri: str) -> list[dict[str, Any]]:
+        v, rows = self.view, list[dict[str, Any]]()
         for reference in v.iris(iri, PG.reference):
             url = v.iri(reference, SCHEMA.url)
             rows.append({
@@ -204,12 +208,12 @@ class PageBuilder:
                 "order": _number_key(reference),
                 "anchor": "reference-" + _tail(reference),
             })
-        return sorted(rows, key=lambda r: r["order"])  # type: ignore[arg-type, return-value]
+        return sorted(rows, key=lambda r: r["order"])
 
     def practices_of(self, page: str, partnership: str) -> list[Link]:
         return self.links(page, self.view.subjects(PG.partnership, partnership))
 
-    def organisation(self, iri: str) -> dict[str, object]:
+    def organisation(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
         memberships = []
         for membership in v.subjects(ORG.member, iri):
@@ -231,10 +235,11 @@ class PageBuilder:
             "org_type": self.link(page, kind) if kind else None,
             "same_as": [self.link(page, x) for x in v.iris(iri, OWL.sameAs)
                         + v.iris(iri, SKOS.exactMatch)],
-            "memberships": sorted(memberships, key=lambda m: m.partnership.label.casefold()),
+            "memberships": sorted(
+                memberships, key=lambda m: (m.partnership or m.organisation).label.casefold()),
         }
 
-    def partnership(self, iri: str) -> dict[str, object]:
+    def partnership(self, iri: str) -> dict[str, Any]:
         page = self.paths.page(iri)
         partners = self.partners(page, iri)
         return {
@@ -244,11 +249,12 @@ class PageBuilder:
             "statutory": sum(1 for p in partners if p.statutory),
         }
 
-    def act(self, iri: str) -> dict[str, object]:
+    def act(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
         rows = []
         for membership in v.subjects(PG.statutoryBasis, iri):
-            organisation, partnership = v.iri(membership, ORG.member), v.iri(membership, ORG.organization)
+            organisation = v.iri(membership, ORG.member)
+            partnership = v.iri(membership, ORG.organization)
             if organisation and partnership:
                 rows.append(Partner(
                     organisation=self.link(page, organisation), role=None, statutory=True,
@@ -268,11 +274,11 @@ class PageBuilder:
             "members": sorted(rows, key=lambda r: r.organisation.label.casefold()),
         }
 
-    def concept(self, iri: str) -> dict[str, object]:
+    def concept(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
         scheme = v.iri(iri, SKOS.inScheme)
         rank, best = self.scale_position(iri)
-        ladder = []
+        ladder: list[dict[str, Any]] = []
         if scheme and best is not None:
             for other in v.subjects(SKOS.inScheme, scheme):
                 other_rank = v.value(other, PG.rank)
@@ -302,9 +308,9 @@ class PageBuilder:
                         for label, owners in sorted(used.items())],
         }
 
-    def scheme(self, iri: str) -> dict[str, object]:
+    def scheme(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
-        concepts = []
+        concepts: list[dict[str, Any]] = []
         for concept in v.subjects(SKOS.inScheme, iri):
             labels = _all_labels(v, concept, SKOS.prefLabel)
             rank = v.value(concept, PG.rank)
@@ -314,7 +320,7 @@ class PageBuilder:
                 "rank": rank,
                 "uses": sum(1 for _, p in v.incoming(concept) if p not in _VOCABULARY_LINKS),
             })
-        concepts.sort(key=lambda c: (c["link"] is None, c["labels"][0].label.casefold()))  # type: ignore[index]
+        concepts.sort(key=lambda c: (c["link"] is None, c["labels"][0].label.casefold()))
         return {
             "title": v.label(iri),
             "labels": _all_labels(v, iri, SKOS.prefLabel),
@@ -322,9 +328,6 @@ class PageBuilder:
                       for p in (DCTERMS.description, RDFS.comment) for x in v.literals(iri, p)],
             "concepts": concepts,
         }
-
-
-_NO_TEXT = type("NoText", (), {"language": None})()
 
 
 def external_link(iri: str, label: str, *, lang: str | None = None, note: str = "") -> Link:
@@ -349,7 +352,8 @@ def _all_labels(view: GraphView, iri: str, prop: object) -> list[Link]:
                   key=lambda k: (k.lang != view.language, k.lang or "", k.label))
 
 
-def _criterion_order(criterion: str | None) -> int:
+def criterion_order(criterion: str | None) -> int:
+    """Return the position of a criterion in the catalogue's order (unknown ones last)."""
     name = local_name(criterion) if criterion else ""
     return CRITERIA.index(name) if name in CRITERIA else len(CRITERIA)
 

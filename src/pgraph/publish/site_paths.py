@@ -129,14 +129,24 @@ def site_file(out: Path, page: str, ext: str) -> Path:
     return target
 
 
-def write_site_file(out: Path, page: str, ext: str, content: str | bytes) -> Path:
-    """Write one file of the site (checked to stay inside ``out``) and return its path."""
+def prepare_site_file(out: Path, page: str, ext: str) -> Path:
+    """Return the checked file of a page under ``out``, its folders made (inside ``out``)."""
     target = site_file(out, page, ext)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # resolve() again now that the folders exist: a symlinked folder must not lead out.
-        if not target.parent.resolve().is_relative_to(out.resolve()):
-            raise PublishError("refusing to write outside the site folder", path=f"{page}{ext}")
+    except OSError as error:
+        raise PublishError(f"cannot write the site: {error.strerror or error}",
+                           path=str(target.parent)) from error
+    # resolve() again now that the folders exist: a symlinked folder must not lead out.
+    if not target.parent.resolve().is_relative_to(out.resolve()):
+        raise PublishError("refusing to write outside the site folder", path=f"{page}{ext}")
+    return target
+
+
+def write_site_file(out: Path, page: str, ext: str, content: str | bytes) -> Path:
+    """Write one file of the site (checked to stay inside ``out``) and return its path."""
+    target = prepare_site_file(out, page, ext)
+    try:
         if isinstance(content, str):
             target.write_text(content, encoding="utf-8")
         else:

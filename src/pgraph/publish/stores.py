@@ -276,7 +276,7 @@ def _select(store: ox.Store, graphs: Iterable[str] | None) -> list[ox.NamedNode]
 
 
 def _ntriples(quads: list[ox.Quad]) -> bytes:
-    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _put_graph(client: HttpClient, graph_store: str, graph: ox.NamedNode,
@@ -382,7 +382,7 @@ class HttpClient:
         self.credentials = credentials
         self.timeout = timeout
         self._opener = urllib.request.build_opener()
-        self._schemes: dict[str, tuple[str, dict | None]] = {}
+        self._schemes: dict[str, tuple[str, dict[str, str]]] = {}
         self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         self._digest = urllib.request.HTTPDigestAuthHandler(self._passwords)
 
@@ -435,7 +435,7 @@ class HttpClient:
                 return "digest"
         for header in offered:
             if header.split(" ", 1)[0].lower() == "basic":
-                self._schemes[host] = ("basic", None)
+                self._schemes[host] = ("basic", {})
                 return "basic"
         return None
 

@@ -9,10 +9,9 @@ therefore binds the variable of the same name in the outer group of the
 WHERE clause (a sub-SELECT does not see it).
 
 Example:
-    >>> q = bind_query("SELECT ?t WHERE { ?p <http://purl.org/dc/terms/title> ?t }",
-    ...                {"t": Literal('} ; DROP ALL ; {')})
-    >>> q
-    'SELECT ?t WHERE { VALUES (?t) { ("} ; DROP ALL ; {") } ?p <http://purl.org/dc/terms/title> ?t }'
+    >>> print(bind_query("SELECT ?p WHERE { ?p <http://purl.org/dc/terms/title> ?t }",
+    ...                  {"t": Literal('} ; DROP ALL ; {')}))
+    SELECT ?p WHERE { VALUES (?t) { ("} ; DROP ALL ; {") } ?p <http://purl.org/dc/terms/title> ?t }
 """
 
 from __future__ import annotations
@@ -59,7 +58,8 @@ def check_iri(value: str, name: str) -> URIRef:
     bad = _IRI_FORBIDDEN.search(text)
     if bad or not _SCHEME.match(text):
         reason = (
-            f"it contains {bad.group()!r}" if bad else "it does not start with a scheme such as https:"
+            f"it contains {bad.group()!r}" if bad
+            else "it does not start with a scheme such as https:"
         )
         raise QueryError(
             f"{_short(value)!r} is not an IRI: {reason}",
@@ -165,8 +165,7 @@ def bind_params(info: QueryInfo, params: Mapping[str, object] | None) -> dict[st
         if unknown:
             accepted = ", ".join(p.name for p in info.params) or "none"
             raise QueryError(
-                f"unknown parameter {', '.join(unknown)} for {info.name}; it accepts: {accepted}",
-                path=str(info.path) if info.path else None,
+                f"unknown parameter {', '.join(unknown)} for {info.name}; it accepts: {accepted}"
             )
         for spec in info.params:
             if spec.name in params:
@@ -176,7 +175,8 @@ def bind_params(info: QueryInfo, params: Mapping[str, object] | None) -> dict[st
             elif spec.required:
                 raise QueryError(
                     f"{info.name} needs the parameter {spec.name} ({spec.type})",
-                    hint=f"pass --param {spec.name}=…" + (f"; {spec.description}" if spec.description else ""),
+                    hint=f"pass --param {spec.name}=…"
+                    + (f"; {spec.description}" if spec.description else ""),
                 )
         return bound
     variables = query_variables(info.text)
@@ -262,9 +262,8 @@ def _where_brace(text: str) -> int:
                     hint="write it as CONSTRUCT { … } WHERE { … }",
                 )
         elif kind == "{":
-            if depth == 0 and parens == 0:
-                if form != "CONSTRUCT" or template_done:
-                    return start
+            if depth == 0 and parens == 0 and (form != "CONSTRUCT" or template_done):
+                return start
             depth += 1
         elif kind == "}":
             depth -= 1

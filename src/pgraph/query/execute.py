@@ -63,9 +63,12 @@ def run_query(
     return _run_local(text, kind, store, path)
 
 
-def _run_local(text: str, kind: str, store: ox.Store | Path | str | None, path: str | None) -> QueryResult:
+def _run_local(
+    text: str, kind: str, store: ox.Store | Path | str | None, path: str | None
+) -> QueryResult:
     if not isinstance(store, ox.Store):
-        location = Path(store) if store is not None else Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
+        default = Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
+        location = Path(store) if store is not None else default
         if not (location / "CURRENT").exists():
             raise StoreError("no store here yet", path=str(location),
                              hint="run `pgraph build` first, or pass --store")

@@ -14,7 +14,8 @@ A ``param`` line is ``name type default — description``. Types are ``iri``,
 ``integer`` and ``concept`` (a concept's label in any language, or its IRI,
 resolved inside the query through SKOS labels). The default is a value,
 ``-`` (optional: the variable stays unbound when not given) or ``required``.
-A default holding spaces is written in double quotes.
+A default holding spaces is written in double quotes. The description
+follows a dash (``—``, ``–``, ``--`` or ``-``).
 
 Example:
     >>> info = load_query("practices-per-domain")
@@ -41,7 +42,7 @@ PARAM_TYPES = ("iri", "string", "langstring", "date", "integer", "concept")
 _HEADER_LINE = re.compile(r"^#\s*(title|description|param|example)\s*:\s?(.*)$", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DESCRIPTION_SEPARATOR = re.compile(r"\s+(?:—|--|–)\s*|\s+-\s+")
+_SEPARATOR = re.compile(r"^(?:\u2014|\u2013|--|-)(?:\s+|$)")  # em dash, en dash, --, -
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.DOTALL)
 
 
@@ -146,16 +147,15 @@ def parse_header(text: str, *, name: str = "", path: Path | None = None) -> Quer
 
 
 def _parse_param(value: str, path: Path | None, line: int) -> ParamSpec:
-    parts = _DESCRIPTION_SEPARATOR.split(value, maxsplit=1)
-    head, description = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
-    words = head.split(None, 2)
+    words = value.split(None, 2)
     if len(words) < 2:
         raise QueryError(
-            f"the param line needs at least a name and a type, not {head!r}",
+            f"the param line needs at least a name and a type, not {value!r}",
             path=_str(path), line=line,
             hint="write `# param: name type default — description`",
         )
     name, kind = words[0], words[1].lower()
+    rest = words[2].strip() if len(words) > 2 else ""
     if not _VARNAME.match(name):
         raise QueryError(f"{name!r} is not a SPARQL variable name", path=_str(path), line=line)
     if kind not in PARAM_TYPES:
@@ -163,15 +163,20 @@ def _parse_param(value: str, path: Path | None, line: int) -> ParamSpec:
             f"the parameter {name} has the unknown type {kind!r}", path=_str(path), line=line,
             hint=f"use one of {', '.join(PARAM_TYPES)}",
         )
-    default: str | None = words[2].strip() if len(words) > 2 else "-"
-    if default and len(default) >= 2 and default[0] == default[-1] == '"':
-        default = default[1:-1]
-    elif default in ("-", "", "none"):
-        default = None
+    default: str | None
+    if rest.startswith('"') and '"' in rest[1:]:
+        end = rest.index('"', 1)
+        default, tail = rest[1:end], rest[end + 1 :]
+    elif not rest or _SEPARATOR.match(rest):
+        # "-" (no default) or straight to the description: either way, no default.
+        default, tail = None, _SEPARATOR.sub("", rest, count=1)
+    else:
+        default, _, tail = rest.partition(" ")
+        if default in ("-", "none"):
+            default = None
+    description = _SEPARATOR.sub("", tail.strip(), count=1).strip()
     required = default == "required"
-    if required:
-        default = None
-    return ParamSpec(name, kind, default, description, required)
+    return ParamSpec(name, kind, None if required else default, description, required)
 
 
 def _str(path: Path | None) -> str | None:
@@ -246,7 +251,7 @@ def query_kind(text: str, path: str | None = None) -> str:
         >>> query_kind("SELECT ?x WHERE {\\n  ?x ?y\\n}")
         Traceback (most recent call last):
         ...
-        pgraph.errors.QueryError: SPARQL syntax error at line 3, column 1: expected OPTIONAL
+        pgraph.errors.QueryError: SPARQL syntax error at line 3, column 2: expected one of LATERAL, SERVICE, [_]
     """
     try:
         # Planning on an empty store parses the query without evaluating anything.
@@ -265,7 +270,10 @@ def syntax_error(message: str, path: str | None) -> QueryError:
     match = _SYNTAX_POSITION.match(message)
     if not match:
         return QueryError(f"SPARQL syntax error: {message}", path=path)
-    line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3).strip()
+    line, column = int(match.group(1)), int(match.group(2))
+    detail = " ".join(match.group(3).split())
+    if len(detail) > 160:  # Oxigraph lists every acceptable character range
+        detail = detail[:157].rstrip() + "…"
     if "DESCRIBE" in detail:
         detail += " (only queries are run here: SELECT, ASK, CONSTRUCT, DESCRIBE; not updates)"
     where = f"column {column}" if path else f"line {line}, column {column}"

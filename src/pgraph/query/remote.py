@@ -27,8 +27,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from SPARQLWrapper import BASIC, JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper import SPARQLExceptions as sx
+from SPARQLWrapper import BASIC, JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
 
 from pgraph import __version__
 from pgraph.errors import QueryError
@@ -49,7 +48,7 @@ _GRAPH_TYPES = {
 }
 
 
-class _Transient(Exception):
+class _TransientError(Exception):
     """A failure worth retrying; carries the message to give if retries run out."""
 
 
@@ -62,7 +61,9 @@ def safe_endpoint(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def endpoint_settings(environ: Mapping[str, str] | None = None) -> tuple[tuple[str, str] | None, dict[str, str]]:
+def endpoint_settings(
+    environ: Mapping[str, str] | None = None,
+) -> tuple[tuple[str, str] | None, dict[str, str]]:
     """Return the basic-auth credentials and extra headers the environment sets.
 
     Example:
@@ -101,7 +102,7 @@ def run_remote(
     while True:
         try:
             return _attempt(text, kind, endpoint, timeout, credentials, headers)
-        except _Transient as failure:
+        except _TransientError as failure:
             if attempt >= retries:
                 tries = f" (after {attempt + 1} attempts)" if attempt else ""
                 raise QueryError(_redact(f"{where}: {failure}{tries}", secrets)) from None
@@ -131,47 +132,46 @@ def _attempt(
         response = wrapper.query().response
         content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         body = response.read()
-    except sx.QueryBadFormed as error:
+    except SPARQLExceptions.QueryBadFormed as error:
         raise QueryError(f"the endpoint rejected the query (HTTP 400): {_detail(error)}") from None
-    except sx.Unauthorized:
+    except SPARQLExceptions.Unauthorized:
         raise QueryError(
             "the endpoint refused access (HTTP 401)",
             hint="set PGRAPH_ENDPOINT_USER and PGRAPH_ENDPOINT_PASSWORD",
         ) from None
-    except sx.EndPointNotFound:
+    except SPARQLExceptions.EndPointNotFound:
         raise QueryError(
             "no SPARQL endpoint at this URL (HTTP 404)",
             hint="check the URL: Oxigraph answers at /query, Virtuoso at /sparql",
         ) from None
-    except sx.URITooLong:
+    except SPARQLExceptions.URITooLong:
         raise QueryError("the endpoint says the request is too long (HTTP 414)") from None
-    except sx.EndPointInternalError as error:
+    except SPARQLExceptions.EndPointInternalError as error:
         raise QueryError(f"the endpoint failed (HTTP 500): {_detail(error)}") from None
     except urllib.error.HTTPError as error:
         if error.code in TRANSIENT_HTTP:
-            raise _Transient(f"the endpoint is unavailable (HTTP {error.code})") from None
+            raise _TransientError(f"the endpoint is unavailable (HTTP {error.code})") from None
         raise QueryError(f"the endpoint answered HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
         reason = error.reason
         if isinstance(reason, TimeoutError | socket.timeout):
-            raise _Transient(f"no answer within {timeout:g} s (timeout)") from None
+            raise _TransientError(f"no answer within {timeout:g} s (timeout)") from None
         if isinstance(reason, ConnectionError | OSError):
             message = getattr(reason, "strerror", None) or str(reason)
-            raise _Transient(f"cannot connect: {message}; is the endpoint running?") from None
+            raise _TransientError(f"cannot connect: {message}; is the endpoint running?") from None
         raise QueryError(f"cannot reach the endpoint: {reason}") from None
-    except (TimeoutError, socket.timeout):
-        raise _Transient(f"no answer within {timeout:g} s (timeout)") from None
+    except TimeoutError:
+        raise _TransientError(f"no answer within {timeout:g} s (timeout)") from None
     except (ConnectionError, http.client.HTTPException) as error:
-        raise _Transient(f"the connection failed: {type(error).__name__}") from None
+        raise _TransientError(f"the connection failed: {type(error).__name__}") from None
     return _parse(body, content_type, kind, text)
 
 
 def _parse(body: bytes, content_type: str, kind: str, text: str) -> QueryResult:
     from pgraph.query.execute import result_from_oxigraph
 
-    if content_type in ("text/html", "application/xhtml+xml") or body.lstrip()[:15].lower().startswith(
-        (b"<!doctype html", b"<html")
-    ):
+    looks_html = body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+    if content_type in ("text/html", "application/xhtml+xml") or looks_html:
         raise QueryError(
             "the endpoint answered with an HTML page, not SPARQL results",
             hint="is this the SPARQL endpoint itself (Oxigraph: …/query, Virtuoso: …/sparql)?",

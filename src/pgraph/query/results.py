@@ -6,7 +6,7 @@ Example:
     ...                      [{"org": URIRef("https://example.org/a"), "n": Literal(3)}])
     >>> result.rows
     [{'org': 'https://example.org/a', 'n': 3}]
-    >>> print(result.serialize("markdown"))
+    >>> print(result.serialize("markdown"), end="")
     | org                   | n |
     | --------------------- | - |
     | https://example.org/a | 3 |
@@ -19,7 +19,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -34,7 +34,7 @@ TABLE_CELL_WIDTH = 80
 """Longer values are cut in the ``table`` format (only there: other formats keep everything)."""
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     """The formats ``pgraph query --format`` writes."""
 
     TABLE = "table"
@@ -89,7 +89,8 @@ class QueryResult:
     def rows(self) -> list[dict[str, object]]:
         """Return the rows with Python values."""
         if self._rows is None:
-            self._rows = [{v: python_value(row.get(v)) for v in self.variables} for row in self.terms]
+            names = self.variables
+            self._rows = [{v: python_value(row.get(v)) for v in names} for row in self.terms]
         return self._rows
 
     def __len__(self) -> int:
@@ -135,7 +136,9 @@ class QueryResult:
             try:
                 Path(file).write_text(text, encoding="utf-8")
             except OSError as error:
-                raise QueryError(f"cannot write the result: {error.strerror}", path=str(file)) from error
+                raise QueryError(
+                    f"cannot write the result: {error.strerror}", path=str(file)
+                ) from error
         else:
             file.write(text)
 
@@ -194,12 +197,14 @@ def _cells(result: QueryResult, width: int | None) -> list[list[str]]:
 
 def _aligned(header: list[str], rows: list[list[str]], *, markdown: bool) -> str:
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells, widths, strict=True)]
+        return "| " + " | ".join(padded) + " |" if markdown else "  ".join(padded).rstrip()
+
     if markdown:
-        widths = [max(w, 1) for w in widths]
-        line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"  # noqa: E731
         out = [line(header), "| " + " | ".join("-" * w for w in widths) + " |"]
     else:
-        line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
         out = [line(header), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
     if not markdown:

@@ -4,7 +4,10 @@ Inputs, chosen by suffix:
 
 - ``.txt`` / ``.text``: a catalogue practice page as scraped (``pages.read_page``);
 - ``.yaml`` / ``.yml`` / ``.json``: structured records, one or a list;
-- ``.csv``: one record per row, header = field names, lists split on ";".
+- ``.csv``: one record per row, header = field names, lists split on ";";
+- ``.ttl`` / ``.nt`` / ``.nq`` / ``.trig`` / ``.rdf`` / ``.owl`` / ``.jsonld``:
+  RDF from other catalogues, kept as statements (``rdf_files.read_rdf``; no
+  remote contexts, no XML external entities).
 
 ``root/sources.yaml`` maps file names (relative to the root) to the catalogue
 URL they were read from. Reading never raises for bad content: a file that
@@ -28,10 +31,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from rdflib.term import Node
+
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.records import Practice
 from pgraph.sources.decoding import decode_text
 from pgraph.sources.pages import NotAPracticePage, read_page
+from pgraph.sources.rdf_files import RDF_FORMATS, read_rdf
 from pgraph.sources.records_files import (
     NotPracticeRecords,
     load_yaml,
@@ -53,6 +59,9 @@ __all__ = [
 SOURCES_FILE = "sources.yaml"
 PAGE_SUFFIXES = frozenset({".txt", ".text"})
 RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv"})
+RDF_SUFFIXES = frozenset(RDF_FORMATS)
+MAX_PAGE_BYTES = 5_000_000
+"""Largest catalogue page read (real ones are a few kilobytes): a bigger file is refused."""
 _ROOT_SEARCH_DEPTH = 4
 
 _Reader = Callable[..., tuple[list[Practice], list[Warning_]]]
@@ -75,6 +84,7 @@ class SourceRecords:
     warnings: list[Warning_] = field(default_factory=list)
     error: PgraphError | None = None
     skipped: str | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)  # from RDF files
 
 
 def discover_sources(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
@@ -115,7 +125,7 @@ def _is_source(relative: Path) -> bool:
     name = relative.name
     return (
         not any(part.startswith(".") for part in relative.parts)
-        and relative.suffix.lower() in PAGE_SUFFIXES | RECORD_SUFFIXES
+        and relative.suffix.lower() in PAGE_SUFFIXES | RECORD_SUFFIXES | RDF_SUFFIXES
         and name not in TABLE_FILES
         and not name.endswith(".schema.json")
         and ".template." not in name
@@ -207,9 +217,19 @@ def read_source(
         error = SourceError(f"cannot read the file: {exc.strerror}", path=name)
         return SourceRecords(path, name, "", [], [], error=error)
     records = SourceRecords(path, name, hashlib.sha256(data).hexdigest(), [], [])
+    suffix = path.suffix.lower()
     try:
+        if suffix in RDF_SUFFIXES:
+            records.triples, records.warnings = read_rdf(data, name=name, suffix=suffix)
+            return records
+        if suffix in PAGE_SUFFIXES and len(data) > MAX_PAGE_BYTES:
+            raise SourceError(
+                f"the page is {len(data) / 1e6:.1f} MB, more than the"
+                f" {MAX_PAGE_BYTES / 1e6:.0f} MB a catalogue page may be; refused",
+                path=name,
+                hint="a practice page is a few kilobytes: check that this is the right file",
+            )
         text, records.warnings = decode_text(data, name=name)
-        suffix = path.suffix.lower()
         if suffix in PAGE_SUFFIXES:
             if source_urls is not None:
                 url = source_urls.get(relative)
@@ -227,7 +247,8 @@ def read_source(
             raise SourceError(
                 f'unknown kind of source "{path.suffix}"',
                 path=name,
-                hint="use .txt for catalogue pages, .yaml/.json/.csv for records",
+                hint="use .txt for catalogue pages, .yaml/.json/.csv for records,"
+                " .ttl/.nt/.nq/.trig/.rdf/.jsonld for RDF",
             )
         records.warnings += warnings
     except (NotAPracticePage, NotPracticeRecords) as exc:

@@ -18,7 +18,14 @@ from typing import Any
 
 from rdflib import SKOS, Literal, URIRef
 
-from pgraph.records import CRITERIA, FACET_FIELDS, PROSE_FIELDS, Partnership, Reference
+from pgraph.records import (
+    CRITERIA,
+    FACET_FIELDS,
+    PROSE_FIELDS,
+    Partnership,
+    Reference,
+    link_problem,
+)
 from pgraph.sources.dates import EXAMPLE_DATE, find_date, parse_date
 from pgraph.sources.page_lines import PageLine, label_value
 from pgraph.sources.partnerships import read_partnership
@@ -128,18 +135,27 @@ def links(body: Iterable[PageLine]) -> tuple[list[str], list[tuple[int, str]]]:
         text = line.value.strip()
         if not text or vocabularies().is_not_reported(text):
             continue
-        urls = _urls(text)
+        urls = _urls(text, valid_only=False)
+        for url in urls:
+            problem = link_problem(url)
+            if problem:
+                problems.append((line.number, f'link "{url}" dropped: {problem}'))
+            elif url not in found:
+                found.append(url)
         if urls:
-            found.extend(u for u in urls if u not in found)
-        elif _SCHEME.match(text):
+            continue
+        if _SCHEME.match(text):
             problems.append((line.number, f'link "{text}" dropped: only http(s) links are kept'))
         else:
             problems.append((line.number, f'"{text}" is not a link; dropped'))
     return found, problems
 
 
-def _urls(text: str) -> list[str]:
-    return [m.group(0).rstrip(".,;:)") for m in _URL.finditer(text)]
+def _urls(text: str, *, valid_only: bool = True) -> list[str]:
+    # A URL that is not a valid IRI ("https://x.org/{id}") would break the
+    # graph: references keep their text without it; links say they dropped it.
+    urls = [m.group(0).rstrip(".,;:)") for m in _URL.finditer(text)]
+    return [u for u in urls if link_problem(u) is None] if valid_only else urls
 
 
 def partnership(body: Sequence[PageLine]) -> Partnership | None:

@@ -95,7 +95,9 @@ def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
     if found is not None:
         return (found, text, None) if found.kind in SECTION_KINDS else None
     words = line.text.split()
-    for size in range(len(words) - 1, 0, -1):
+    # The inline value is short (at most _MAX_HEADING_WORDS words), so only the
+    # last few split points can match: trying every one made a long line quadratic.
+    for size in range(len(words) - 1, max(len(words) - _MAX_HEADING_WORDS, 1) - 1, -1):
         head = " ".join(words[:size]).rstrip(":")
         found = vocab.field_for_heading(head)
         if found is not None and found.kind in _INLINE_KINDS:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from pgraph.errors import SourceError, Warning_
-from pgraph.records import Assessment, Practice, Section
+from pgraph.records import Assessment, Practice, Section, link_problem
 from pgraph.sources import page_fields as fields
 from pgraph.sources.page_lines import (
     PageLine,
@@ -262,6 +262,11 @@ def _warn_missing(reader: _PageReader, lines: list[PageLine]) -> None:
 
 def _practice(reader: _PageReader, title: str, source_url: str | None) -> Practice:
     values = reader.values
+    problem = link_problem(source_url) if source_url else None
+    if problem:
+        reader.warn(f'the catalogue URL "{source_url}" given for this page in sources.yaml is'
+                    f" {problem}; left out", field="source_url")
+        source_url = None
     values["assessments"] = {k: Assessment(**v) for k, v in reader.assessments.items()}
     values["slug"] = _slug(title, source_url, reader.name)
     values["source_url"] = source_url

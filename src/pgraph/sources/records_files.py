@@ -29,7 +29,7 @@ import yaml
 from pydantic import ValidationError
 
 from pgraph.errors import SourceError, Warning_
-from pgraph.records import CRITERIA, FACET_FIELDS, Practice
+from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
 from pgraph.sources.dates import parse_date
 from pgraph.sources.page_fields import reference_from_text
 from pgraph.sources.partnerships import act_mention, read_partner
@@ -308,21 +308,56 @@ def practice_from_data(
             if fatal:
                 message = f"{what} skipped: {message}"
             elif error["type"] != "extra_forbidden":
-                message += "; the field is left out"
+                message += f"; the {_part_left_out(data, loc)} is left out"
             field = ".".join(str(p) for p in loc) or None
             warnings.append(Warning_(message, path=name, line=where(loc), field=field))
         if fatal:
             return None, warnings
-        for error in errors:
-            data.pop(str(error["loc"][0]), None)
+        _leave_out(data, [tuple(error["loc"]) for error in errors])
     return None, warnings  # pragma: no cover - each round removes at least one field
+
+
+_ITEM_KEYS_REQUIRED = {"text", "name", "heading"}
+
+
+def _part_left_out(data: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """Return what a bad value's removal takes out: "field", "value" (one list item) or "part"."""
+    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(str(loc[0])), list):
+        item = data[str(loc[0])][loc[1]] if loc[1] < len(data[str(loc[0])]) else None
+        if len(loc) >= 3 and isinstance(item, dict) and loc[2] not in _ITEM_KEYS_REQUIRED:
+            return "part"
+        return "value"
+    return "field"
+
+
+def _leave_out(data: dict[str, Any], locs: list[tuple[Any, ...]]) -> None:
+    """Remove what each bad value's ``loc`` points at: one list item (or part of it), else the field.
+
+    A bad link among good ones loses only itself; a reference with a bad URL
+    keeps its text.
+    """
+    items: dict[str, set[int]] = {}
+    for loc in locs:
+        key = str(loc[0]) if loc else ""
+        part = _part_left_out(data, loc) if loc else "field"
+        if part == "part":
+            data[key][loc[1]].pop(loc[2], None)
+        elif part == "value":
+            items.setdefault(key, set()).add(loc[1])
+        else:
+            data.pop(key, None)
+    for key, indexes in items.items():
+        if isinstance(data.get(key), list):
+            data[key] = [v for i, v in enumerate(data[key]) if i not in indexes]
 
 
 def _fill_defaults(data: dict[str, Any], name: str, lines: dict[str, int]) -> None:
     title = data.get("title")
     if not data.get("slug") and isinstance(title, str) and title.strip():
         url = data.get("source_url")
-        last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) else ""
+        last = ""
+        if isinstance(url, str) and link_problem(url.strip()) is None:
+            last = urlsplit(url.strip()).path.rstrip("/").rsplit("/", 1)[-1]
         data["slug"] = last or slugify(title) or "practice"
     data.setdefault("source_file", name)
     if "lines" not in data and lines:
@@ -338,4 +373,4 @@ def _message(error: Any) -> str:
         return f'"{error["input"]}" is not a date; write it as in "2014-01-01" (year-month-day)'
     shown = repr(error.get("input"))
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"{error['msg']} (got {shown})"
+    return f"{error['msg'].removeprefix('Value error, ')} (got {shown})"
