@@ -266,3 +266,10 @@ def test_describe_command_writes_a_conforming_description(built_store_path, tmp_
     assert sizes == {(dist / "pgraph.ttl").stat().st_size, (dist / "pgraph.jsonld").stat().st_size}
     assert "Example Publisher" in {str(n) for n in description.objects(
         None, URIRef("http://xmlns.com/foaf/0.1/name"))}
+
+
+def test_modified_defaults_to_the_day_of_the_last_build(store, merged):
+    ended = max(str(t) for t in merged.objects(
+        None, URIRef("http://www.w3.org/ns/prov#endedAtTime")))
+    description = describe_dataset(store, [], info=DatasetInfo())
+    assert str(description.value(DatasetInfo().dataset, DCTERMS.modified)) == ended[:10]

@@ -25,8 +25,8 @@ import yaml
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from pgraph.errors import Warning_
-from pgraph.records import CRITERIA, FACET_FIELDS, Practice
+from pgraph.errors import MappingError, Warning_
+from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
 from pgraph.resources import data_dir
 from pgraph.vocab import (
     DEFAULT_BASE,
@@ -68,6 +68,13 @@ class Iris:
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
+        problem = link_problem(self.base + "x")
+        if problem:
+            raise MappingError(
+                f'the base "{base}" cannot start IRIs: {problem}',
+                field="base",
+                hint="give an absolute http(s) IRI ending in / such as https://w3id.org/pgraph/",
+            )
 
     def _mint(self, *parts: str) -> URIRef:
         # Keys are slugs already; quote() guards against anything a slug function missed.

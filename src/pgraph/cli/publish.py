@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,8 +26,9 @@ graph_option = click.option(
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
               help="RDF syntax (repeatable; default: every one when --out is a folder, "
                    "else turtle).")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="A folder (one pgraph.<ext> per format), a file, or - for stdout.")
+@click.option("--out", type=click.Path(), default=None,
+              help="A folder (one pgraph.<ext> per format; end it with / or give several "
+                   "formats), a file, or - for stdout.")
 @click.option("--gzip", is_flag=True, help="Compress with gzip (reproducibly: no time stamp).")
 @graph_option
 @click.option("--list-graphs", is_flag=True, help="List the store's named graphs and stop.")
@@ -48,8 +50,10 @@ def dump(store, formats, out, gzip, graphs, list_graphs):
             click.echo(graph)
         return
     selected = list(graphs) or None
-    to_folder = out is not None and str(out) != "-" and (out.is_dir() or str(out).endswith("/")
-                                                         or len(formats) > 1)
+    # Path() would drop the trailing slash that says "a folder".
+    to_folder = out is not None and out != "-" and (
+        out.endswith(("/", os.sep)) or Path(out).is_dir() or len(formats) > 1)
+    out = Path(out) if out is not None and out != "-" else None
     if to_folder:
         written = write_dumps(source, out, formats or list(DumpFormat), graphs=selected,
                               gzip=gzip)
@@ -58,7 +62,7 @@ def dump(store, formats, out, gzip, graphs, list_graphs):
                        f"sha256 {item.sha256}", err=True)
         return
     fmt = formats[0] if formats else (_format_of(out) or "turtle")
-    if out is None or str(out) == "-":
+    if out is None:
         write_dump(source, sys.stdout.buffer, fmt, graphs=selected, gzip=gzip)
         return
     item = write_dump(source, out, fmt, graphs=selected, gzip=gzip)

@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections import Counter
@@ -45,7 +46,7 @@ from pathlib import Path
 import pycountry
 import pyoxigraph as ox
 from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, VOID
 
 from pgraph.publish.dumps import PREFIXES, Dump, DumpFormat, write_triples
 from pgraph.vocab import DEFAULT_BASE, PG, PGV, SCHEMA
@@ -109,6 +110,7 @@ class DatasetInfo:
     themes: tuple[str, ...] = (str(EU_THEME.JUST),)
     keywords: tuple[str, ...] = ("crime prevention", "community policing", "radicalisation")
     modified: dt.date | None = None
+    """Default: the day the last build recorded in the store ended (else today)."""
 
     @property
     def dataset(self) -> URIRef:
@@ -139,6 +141,8 @@ class Statistics:
     start_dates: tuple[dt.date, dt.date] | None = None
     vocabularies: set[str] = field(default_factory=set)
     example: str | None = None
+    last_build: dt.date | None = None
+    """The day the latest ``prov:endedAtTime`` in the store falls on."""
 
 
 def dataset_statistics(
@@ -176,6 +180,10 @@ def dataset_statistics(
     stats.properties = dict(sorted(properties.items()))
     stats.linksets = dict(sorted(linksets.items()))
     _practice_facts(triples, stats)
+    ended = [t.object.value for t in triples if t.predicate.value == str(PROV.endedAtTime)
+             and isinstance(t.object, ox.Literal)]
+    if ended:
+        stats.last_build = dt.date.fromisoformat(max(ended)[:10])
     used = set(stats.classes) | set(stats.properties)
     stats.vocabularies = {ns for ns in PREFIXES.values() if any(i.startswith(ns) for i in used)}
     return stats
@@ -221,6 +229,7 @@ def describe_dataset(
     """Return the DCAT-AP and VoID description of the store and its dumps as an rdflib graph."""
     info = info or DatasetInfo()
     stats = statistics or dataset_statistics(store, data_base=info.data_base)
+    info = _with_modified(info, stats)
     g = Graph()
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace)
@@ -272,6 +281,12 @@ def _describe_catalog(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
 
 def _modified(info: DatasetInfo) -> Literal:
     return Literal((info.modified or dt.date.today()).isoformat(), datatype=XSD.date)
+
+
+def _with_modified(info: DatasetInfo, stats: Statistics) -> DatasetInfo:
+    if info.modified is not None or stats.last_build is None:
+        return info
+    return dataclasses.replace(info, modified=stats.last_build)
 
 
 def _describe_dataset(g: Graph, info: DatasetInfo, stats: Statistics) -> None:

@@ -22,7 +22,7 @@ Example:
     <https://example.org/a> <http://purl.org/dc/terms/title> "A" .
     <https://example.org/b> <http://purl.org/dc/terms/title> "B" .
     >>> dump.triples, dump.byte_size
-    (2, 128)
+    (2, 126)
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ from pgraph.errors import SourceError, Warning_
 _BINARY_PROBE = 1024
 # C0 and C1 control characters other than tab and line ends, which text never needs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+# Bidirectional embeddings, overrides and isolates make text display in another
+# order than it is stored ("Trojan source"); right-to-left text needs none of
+# them (its letters carry their direction; U+200E/U+200F marks are kept).
+_BIDI_OVERRIDE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
@@ -54,7 +58,8 @@ def decode_text(data: bytes, *, name: str) -> tuple[str, list[Warning_]]:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise SourceError("the file is empty (only spaces)", path=name)
-    return _strip_controls(text, name, warnings), warnings
+    text = _strip_controls(text, name, warnings)
+    return _strip_bidi_overrides(text, name, warnings), warnings
 
 
 def _decode_bom(data: bytes, encoding: str, name: str) -> str:
@@ -107,3 +112,21 @@ def _strip_controls(text: str, name: str, warnings: list[Warning_]) -> str:
         )
     )
     return _CONTROL.sub("", text)
+
+
+def _strip_bidi_overrides(text: str, name: str, warnings: list[Warning_]) -> str:
+    match = _BIDI_OVERRIDE.search(text)
+    if match is None:
+        return text
+    line = text.count("\n", 0, match.start()) + 1
+    count = len(_BIDI_OVERRIDE.findall(text))
+    warnings.append(
+        Warning_(
+            f"{count} bidirectional control character(s) removed (the first is"
+            f" U+{ord(match.group(0)):04X}): they make text display in another order than"
+            " it is written",
+            path=name,
+            line=line,
+        )
+    )
+    return _BIDI_OVERRIDE.sub("", text)

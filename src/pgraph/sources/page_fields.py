@@ -71,6 +71,8 @@ def start_date(value: str, label: str) -> tuple[dt.date | None, str | None]:
         date = None
     if date is None:
         return None, f'"{label}" is "{value}", not a date; write it as in "{EXAMPLE_DATE}"'
+    if date > dt.date.today():
+        return date, f'"{label}" is "{value}", a date in the future; kept, check it'
     return date, None
 
 

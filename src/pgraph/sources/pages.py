@@ -42,6 +42,8 @@ from pgraph.sources.page_lines import (
 )
 from pgraph.vocab import fold, slugify, vocabularies
 
+MAX_LIST_VALUES = 500
+"""Most values kept from one list section (facet values, partners, references, links)."""
 TITLE_HINT = "the title is the first line after the site chrome, before the country bullet"
 
 
@@ -216,7 +218,7 @@ def _read_section(reader: _PageReader, section: PageSection) -> None:
         reader.not_reported_as(fields.not_reported_key(found))
         return
     if found.kind == "facet":
-        reader.values[found.key] = fields.facet_values(values)
+        reader.values[found.key] = _capped(reader, section, fields.facet_values(values), "values")
     elif found.kind == "rating":
         if len(values) > 1:
             reader.warn(
@@ -236,19 +238,36 @@ def _read_prose(reader: _PageReader, section: PageSection, text: str) -> None:
     key = section.field.key
     body = [line for line in section.body if not line.blank]
     if key == "references":
-        reader.values[key] = fields.references(body)
+        reader.values[key] = fields.references(_capped(reader, section, body, "references"))
     elif key == "links":
-        links, problems = fields.links(body)
+        links, problems = fields.links(_capped(reader, section, body, "links"))
         reader.values[key] = links
         for line, problem in problems:
             reader.warn(problem, line, key)
     else:
         reader.values[key] = text
         if key == "partnerships":
-            partnership = fields.partnership(body)
+            partners = [line for line in body if line.bullet]
+            kept = _capped(reader, section, partners, "partners")
+            kept_ids = {id(x) for x in kept}
+            partnership = fields.partnership([x for x in body if not x.bullet or id(x) in kept_ids])
             if partnership is not None:
                 reader.values["partnership"] = partnership
                 reader.lines["partnership"] = section.line
+
+
+def _capped(reader: _PageReader, section: PageSection, items: list, what: str) -> list:
+    # A section listing thousands of values is a broken page, not a practice:
+    # keep a generous share, say so, and keep the graph and the build small.
+    if len(items) <= MAX_LIST_VALUES:
+        return items
+    assert section.field is not None
+    reader.warn(
+        f'"{section.heading}" lists {len(items)} {what}; only the first {MAX_LIST_VALUES} are kept',
+        section.line,
+        section.field.key,
+    )
+    return items[:MAX_LIST_VALUES]
 
 
 def _warn_missing(reader: _PageReader, lines: list[PageLine]) -> None:

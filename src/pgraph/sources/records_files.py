@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -295,9 +296,16 @@ def practice_from_data(
     warnings: list[Warning_] = []
     for _attempt in range(3):
         try:
-            return Practice.model_validate(data), warnings
+            practice = Practice.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors()
+        else:
+            if practice.start_date is not None and practice.start_date > dt.date.today():
+                warnings.append(Warning_(
+                    f'"{practice.start_date.isoformat()}" is a date in the future; kept, check it',
+                    path=name, line=where(("start_date",)), field="start_date",
+                ))
+            return practice, warnings
         fatal = [e for e in errors if not e["loc"] or e["loc"][0] in _REQUIRED]
         if any(e["loc"] == ("title",) for e in fatal):
             # the slug is derived from the title: one message about the title says it all

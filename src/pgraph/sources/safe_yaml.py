@@ -55,7 +55,14 @@ def load_yaml(text: str, *, name: str) -> tuple[Any, yaml.Node | None]:
         >>> load_yaml("a: [1, 2]", name="x.yaml")[0]
         {'a': [1, 2]}
     """
-    loader = _GuardedLoader(text)
+    try:
+        loader = _GuardedLoader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (U+FFFE, …)
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(
+            f"not valid YAML: character U+{exc.character:04X} is not allowed in YAML",
+            path=name, line=line,
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
