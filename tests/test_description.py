@@ -266,6 +266,13 @@ def test_describe_command_writes_a_conforming_description(built_store_path, tmp_
     assert sizes == {(dist / "pgraph.ttl").stat().st_size, (dist / "pgraph.jsonld").stat().st_size}
     assert "Example Publisher" in {str(n) for n in description.objects(
         None, URIRef("http://xmlns.com/foaf/0.1/name"))}
+    # Run again: the description beside the dumps is not itself a distribution.
+    first = (dist / "dataset.ttl").read_bytes()
+    again = runner.invoke(cli, ["describe", "--store", str(built_store_path), "--dumps",
+                                str(dist), "--endpoint", ENDPOINT,
+                                "--publisher-name", "Example Publisher"])
+    assert "describing 2 dumps" in again.output
+    assert (dist / "dataset.ttl").read_bytes() == first
 
 
 def test_modified_defaults_to_the_day_of_the_last_build(store, merged):

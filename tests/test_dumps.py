@@ -13,13 +13,8 @@ from rdflib.compare import isomorphic
 
 from pgraph.errors import PublishError
 from pgraph.publish import dumps as dumps_module
-from pgraph.publish.dumps import (
-    DumpFormat,
-    file_digest,
-    jsonld_context,
-    write_dump,
-    write_dumps,
-)
+from pgraph.publish.dumps import DumpFormat, file_digest, write_dump, write_dumps
+from pgraph.publish.jsonld import jsonld_context
 from pgraph.resources import ontology_dir
 
 RDFLIB_FORMATS = {
@@ -299,8 +294,7 @@ def run(*args):
 
 def test_dump_writes_every_format_into_a_folder(built_store_path, tmp_path):
     out = tmp_path / "dist"
-    out.mkdir()
-    result = run("dump", "--store", built_store_path, "--out", out, "--gzip")
+    result = run("dump", "--store", built_store_path, "--out", f"{out}/", "--gzip")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"pgraph.{f.extension}.gz" for f in DumpFormat)

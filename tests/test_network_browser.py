@@ -111,7 +111,7 @@ def test_page_draws_its_nodes_and_loads_nothing(page, tmp_path):
                        f"--log-net-log={netlog}")
     assert 'data-status="drawn"' in dom
     assert dom_text(dom, "node-count") == "143" == dom_text(dom, "node-total")
-    assert dom_text(dom, "edge-count") == "893"
+    assert dom_text(dom, "edge-count") == "884"
     assert json.loads(dom_text(dom, "resources")) == []  # the page fetched nothing
     assert [r for r in requests if r != "/favicon.ico"] == [f"/{page.name}"]
     # Every request made for the page went to 127.0.0.1 (the browser's own

@@ -86,7 +86,7 @@ def test_page_is_self_contained(co_partnership, tmp_path):
     assert page.count("<script") == 3  # the data, the library, the page's own script
     data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
                                 page, flags=re.S).group(1))
-    assert len(data["nodes"]) == 143 and len(data["edges"]) == 893
+    assert len(data["nodes"]) == 143 and len(data["edges"]) == 884
     assert sum(c["size"] for c in data["communities"]) == 143
     assert '<span id="node-count">0</span>' in page
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import string
 from pathlib import Path
 
@@ -36,8 +37,8 @@ from pgraph.sources.records_files import read_csv_records, read_json_records, re
 from pgraph.store import replace_graphs, to_oxigraph
 from pgraph.vocab import PGV, vocabularies
 
-EXAMPLES = 200
-"""Examples hypothesis tries per property."""
+EXAMPLES = int(os.environ.get("PGRAPH_HYPOTHESIS_EXAMPLES", "200"))
+"""Examples hypothesis tries per property (PGRAPH_HYPOTHESIS_EXAMPLES=5000 for a deeper run)."""
 
 SETTINGS = settings(
     max_examples=EXAMPLES,

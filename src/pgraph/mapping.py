@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -77,26 +78,27 @@ class Iris:
             )
 
     def _mint(self, *parts: str) -> URIRef:
-        # Keys are slugs already; quote() guards against anything a slug function missed.
-        return URIRef(self.base + "/".join(quote(part, safe="-") for part in parts))
+        # Keys are slugs already; quote() guards against anything a slug function
+        # missed, and "." or ".." never stand alone (a reader would resolve them away).
+        return URIRef(self.base + "/".join(_segment(part) for part in parts))
 
     def practice(self, slug: str) -> URIRef:
-        return self._mint("practice", slugify(slug) or "untitled")
+        return self._mint("practice", stable_key(slug, "untitled"))
 
     def assessment(self, slug: str, criterion: str) -> URIRef:
-        return URIRef(f"{self.practice(slug)}/assessment/{criterion}")
+        return URIRef(f"{self.practice(slug)}/assessment/{_segment(criterion)}")
 
     def reference(self, slug: str, number: int) -> URIRef:
         return URIRef(f"{self.practice(slug)}/reference/{number}")
 
     def section(self, slug: str, heading: str) -> URIRef:
-        return URIRef(f"{self.practice(slug)}/section/{slugify(heading) or 'untitled'}")
+        return URIRef(f"{self.practice(slug)}/section/{stable_key(heading, 'untitled')}")
 
     def organisation(self, name: str) -> URIRef:
         return self._mint("organisation", organisation_key(name))
 
     def partnership(self, key: str) -> URIRef:
-        return self._mint("partnership", slugify(key))
+        return self._mint("partnership", stable_key(key, "partnership"))
 
     def membership(self, partnership: URIRef, organisation: URIRef) -> URIRef:
         return self._mint(
@@ -104,10 +106,10 @@ class Iris:
         )
 
     def concept(self, scheme: URIRef, label: str) -> URIRef:
-        return self._mint("concept", scheme.rsplit("/", 1)[-1], slugify(label) or "blank")
+        return self._mint("concept", scheme.rsplit("/", 1)[-1], stable_key(label, "blank"))
 
     def legislation(self, name: str, year: int | None) -> URIRef:
-        return self._mint("legislation", slugify(f"{name} {year or ''}"))
+        return self._mint("legislation", stable_key(f"{name} {year or ''}", "act"))
 
     def source_graph(self, source_name: str) -> URIRef:
         """The named graph holding what one source file says."""
@@ -350,7 +352,32 @@ def organisation_key(name: str) -> str:
         >>> organisation_key("The City of London Police*") == organisation_key("City of London police")
         True
     """
-    return slugify(_strip_article(canonical_organisation_name(name))) or "unnamed"
+    return stable_key(_strip_article(canonical_organisation_name(name)), "unnamed")
+
+
+def stable_key(text: str, fallback: str) -> str:
+    """Return the slug of ``text``; for text no slug can spell, ``fallback`` and a digest.
+
+    Titles and names in Cyrillic, Greek or symbols slugify to nothing; a
+    digest of their folded form keeps two of them apart (and equal for the
+    same words in another case or spacing).
+
+    Example:
+        >>> stable_key("Safer City", "x"), stable_key("", "untitled")
+        ('safer-city', 'untitled')
+        >>> stable_key("Партнерство", "partnership") == stable_key(" ПАРТНЕРСТВО ", "partnership")
+        True
+    """
+    slug = slugify(text)
+    if slug or not fold(text):
+        return slug or fallback
+    digest = hashlib.sha256(fold(text).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{fallback}-{digest}"
+
+
+def _segment(part: str) -> str:
+    quoted = quote(part, safe="-")
+    return quoted.replace(".", "%2E") if quoted in ("", ".", "..") else quoted
 
 
 def canonical_organisation_name(name: str) -> str:
@@ -385,7 +412,11 @@ def _alias_index() -> dict[str, str]:
 def alignments() -> dict[str, dict[str, str]]:
     """Return the curated links of ``data/alignments.yaml`` (countries, organisations, Acts)."""
     table = yaml.safe_load((data_dir() / "alignments.yaml").read_text(encoding="utf-8")) or {}
-    return {key: dict(table.get(key) or {}) for key in ("countries", "organisations", "legislation")}
+    # Keys as text: YAML reads an unquoted NO (Norway) as the boolean false.
+    return {
+        key: {str(k): str(v) for k, v in (table.get(key) or {}).items()}
+        for key in ("countries", "organisations", "legislation")
+    }
 
 
 # ---------------------------------------------------------------- vocabulary graph

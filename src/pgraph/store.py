@@ -6,6 +6,11 @@ transaction: a build that dies half-way leaves only staging graphs behind
 (removed at the next open), never a half-replaced source. A lock file keeps
 two builds from writing at once.
 
+A build that changes many graphs writes a whole new store beside the old one
+with the bulk loader (``STORE.new``) and swaps the folders
+(``replace_store_folder``): the marker file ``STORE.new.complete`` is the
+commit point, and ``open_store`` finishes or discards an interrupted swap.
+
 Example:
     >>> from rdflib import URIRef, Literal
     >>> store = open_store(None)
@@ -21,6 +26,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -39,6 +45,8 @@ def open_store(path: Path | None, *, read_only: bool = False) -> ox.Store:
     """Return the store at ``path`` (created if missing), or an in-memory store for None."""
     if path is None:
         return ox.Store()
+    if not read_only:
+        recover_store_folder(path)
     try:
         if read_only:
             if not path.exists():
@@ -56,6 +64,60 @@ def open_store(path: Path | None, *, read_only: bool = False) -> ox.Store:
         ) from error
     _drop_staging_graphs(store)
     return store
+
+
+def _aside(path: Path, suffix: str) -> Path:
+    return path.with_name(f"{path.name}{suffix}")
+
+
+def new_store_folder(path: Path) -> ox.Store:
+    """Return an empty store in ``STORE.new``, beside ``path``, for ``replace_store_folder``."""
+    folder = _aside(path, ".new")
+    _aside(path, ".new.complete").unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return ox.Store(str(folder))
+
+
+def replace_store_folder(path: Path) -> None:
+    """Swap ``STORE.new`` in for ``path``; the old folder goes. Close both stores first.
+
+    Creating the marker ``STORE.new.complete`` is the commit point: a process
+    killed before it leaves the old store (the next ``open_store`` discards
+    the new folder), one killed after it leaves the new store (the next
+    ``open_store`` finishes the swap).
+    """
+    marker = _aside(path, ".new.complete")
+    with open(marker, "w") as handle:
+        handle.flush()
+        os.fsync(handle.fileno())
+    _fsync_folder(path.parent)
+    recover_store_folder(path)
+
+
+def recover_store_folder(path: Path) -> None:
+    """Finish a folder swap that was committed, or discard one that was not."""
+    new, old, marker = _aside(path, ".new"), _aside(path, ".old"), _aside(path, ".new.complete")
+    if marker.exists():
+        if new.exists():
+            if path.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                path.rename(old)
+            new.rename(path)
+            _fsync_folder(path.parent)
+        marker.unlink()
+    elif new.exists():
+        shutil.rmtree(new, ignore_errors=True)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _hint_for(error: OSError) -> str:

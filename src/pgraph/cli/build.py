@@ -49,7 +49,9 @@ def build(sources, store, base, strict, wait, jobs, quiet):
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Built {store}: {report.summary()}")
-    sys.exit(EXIT_ERROR if report.errors else EXIT_OK)
+    code = EXIT_ERROR if report.errors else EXIT_OK
+    del report  # closes the store before anything else opens it
+    sys.exit(code)
 
 
 @cli.command()

@@ -53,20 +53,20 @@ def dump(store, formats, out, gzip, graphs, list_graphs):
     # Path() would drop the trailing slash that says "a folder".
     to_folder = out is not None and out != "-" and (
         out.endswith(("/", os.sep)) or Path(out).is_dir() or len(formats) > 1)
-    out = Path(out) if out is not None and out != "-" else None
-    if to_folder:
-        written = write_dumps(source, out, formats or list(DumpFormat), graphs=selected,
+    target = Path(out) if out is not None and out != "-" else None
+    if to_folder and target is not None:
+        written = write_dumps(source, target, formats or list(DumpFormat), graphs=selected,
                               gzip=gzip)
         for item in written:
             click.echo(f"Wrote {item.path}: {item.triples} statements, {item.byte_size} bytes, "
                        f"sha256 {item.sha256}", err=True)
         return
-    fmt = formats[0] if formats else (_format_of(out) or "turtle")
-    if out is None:
+    fmt = formats[0] if formats else (_format_of(target) or "turtle")
+    if target is None:
         write_dump(source, sys.stdout.buffer, fmt, graphs=selected, gzip=gzip)
         return
-    item = write_dump(source, out, fmt, graphs=selected, gzip=gzip)
-    click.echo(f"Wrote {out}: {item.triples} statements, {item.byte_size} bytes", err=True)
+    item = write_dump(source, target, fmt, graphs=selected, gzip=gzip)
+    click.echo(f"Wrote {target}: {item.triples} statements, {item.byte_size} bytes", err=True)
 
 
 def _format_of(out: Path | None) -> str | None:
@@ -122,10 +122,11 @@ def describe(store, dumps_dir, out, fmt, endpoint, download_base, site_base, tit
                         ("publisher_name", publisher_name), ("license", licence)):
         if value:
             setattr(info, name, value)
-    dumps = describe_dump_files(dumps_dir) if dumps_dir else []
-    description = describe_dataset(source, dumps, info=info)
     if out is None and dumps_dir is not None:
         out = dumps_dir / "dataset.ttl"
+    own = [out] if out is not None and str(out) != "-" else []
+    dumps = describe_dump_files(dumps_dir, exclude=own) if dumps_dir else []
+    description = describe_dataset(source, dumps, info=info)
     if out is None or str(out) == "-":
         write_description(description, sys.stdout.buffer, fmt)
         return

@@ -437,12 +437,20 @@ def _describe_linksets(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
         g.add((linkset, VOID.triples, Literal(triples, datatype=XSD.integer)))
 
 
-def describe_dump_files(directory: str | os.PathLike[str]) -> list[Dump]:
-    """Return a :class:`Dump` for each dump file found in ``directory`` (size and checksum)."""
+def describe_dump_files(
+    directory: str | os.PathLike[str], *, exclude: Iterable[str | os.PathLike[str]] = ()
+) -> list[Dump]:
+    """Return a :class:`Dump` for each dump file in ``directory`` (size and checksum).
+
+    ``exclude`` names files that are not dumps, such as the description itself.
+    """
     from pgraph.publish.dumps import file_digest, iter_dump_files
 
+    skipped = {Path(p).resolve() for p in exclude}
     dumps = []
     for path, fmt, zipped in iter_dump_files(directory):
+        if path.resolve() in skipped:
+            continue
         size, digest = file_digest(path)
         dumps.append(Dump(format=fmt, path=Path(path), gzip=zipped, triples=0, graphs=(),
                           byte_size=size, sha256=digest))

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -66,6 +67,12 @@ def check_iri(value: str, name: str) -> URIRef:
             field=name,
             hint="give an absolute IRI, e.g. https://w3id.org/pgraph/id/practice/…",
         )
+    try:  # what SPARQL parsers also refuse: "a:%zz", "a:[", a bad host
+        ox.NamedNode(text)
+    except ValueError as error:
+        raise QueryError(f"{_short(value)!r} is not an IRI: {error}", field=name,
+                         hint="give an absolute IRI, e.g. https://w3id.org/pgraph/id/practice/…",
+                         ) from None
     return URIRef(text)
 
 
@@ -117,7 +124,7 @@ def _langstring(value: object, name: str) -> Literal:
     if isinstance(value, Literal) and value.language:
         return value
     text, at, tag = str(value).rpartition("@")
-    if not at or not _BCP47.match(tag):
+    if not at or not _valid_language(tag):
         raise QueryError(
             f"{_short(value)!r} has no valid language tag", field=name,
             hint="write text@lang, e.g. Community policing@en",
@@ -205,7 +212,7 @@ def sparql_term(term: Node) -> str:
     if isinstance(term, Literal):
         body = '"' + "".join(_ECHAR.get(c, c) for c in str(term)) + '"'
         if term.language:
-            if not _BCP47.match(term.language):
+            if not _valid_language(term.language):
                 raise QueryError(f"{term.language!r} is not a language tag")
             return f"{body}@{term.language}"
         if term.datatype and term.datatype != XSD.string:
@@ -319,6 +326,17 @@ def _skip_string(text: str, i: int) -> int:
             return j
         j += 1
     return j
+
+
+def _valid_language(tag: str) -> bool:
+    # BCP 47 as SPARQL parsers check it ("a" or "en--x" are not tags).
+    if not _BCP47.match(tag):
+        return False
+    try:
+        ox.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True
 
 
 def _short(value: object) -> str:

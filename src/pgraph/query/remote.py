@@ -27,7 +27,17 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from SPARQLWrapper import BASIC, JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
+from SPARQLWrapper import (
+    ASK,
+    BASIC,
+    CONSTRUCT,
+    JSON,
+    POST,
+    SELECT,
+    TURTLE,
+    SPARQLExceptions,
+    SPARQLWrapper,
+)
 
 from pgraph import __version__
 from pgraph.errors import QueryError
@@ -119,6 +129,9 @@ def _attempt(
 ) -> QueryResult:
     wrapper = SPARQLWrapper(endpoint, agent=f"pgraph/{__version__}")
     wrapper.setQuery(text)
+    # SPARQLWrapper guesses the query type from keywords and can take a query
+    # for an update (then sent as update=…); the type is known here.
+    wrapper.queryType = {"select": SELECT, "ask": ASK}.get(kind, CONSTRUCT)
     wrapper.setMethod(POST)
     wrapper.setOnlyConneg(True)
     wrapper.setTimeout(max(1, round(timeout)))

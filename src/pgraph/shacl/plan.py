@@ -17,8 +17,8 @@ break any value constraint.
 Example:
     >>> from pgraph.validate import shapes_graph
     >>> plan = read_plan(shapes_graph())
-    >>> sorted(str(c).rsplit("#", 1)[-1] for c in plan.shapes[0].target_classes)
-    ['Practice']
+    >>> [str(s.shape).rsplit("#", 1)[-1] for s in plan.shapes][:3]
+    ['AssessmentShape', 'ConceptShape', 'LegislationShape']
 """
 
 from __future__ import annotations

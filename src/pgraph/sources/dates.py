@@ -1,8 +1,9 @@
 """Dates as the catalogue writes them, in English or French words or ISO form.
 
 Month names come from ``ontology/vocabularies/months.ttl`` (data, so adding a
-language is adding labels); python-dateutil reads the numeric forms the month
-table cannot ("01/02/2014").
+language is adding labels). Numeric forms are day first ("01/02/2014" is
+1 February) unless the year comes first ("2014/02/01"); a form without a day,
+month and year ("2014", "01/02/14") is not a date.
 
 Example:
     >>> parse_date("1er janvier 2014"), parse_date("1st January 2014")
@@ -17,7 +18,6 @@ import datetime as dt
 import re
 from functools import cache
 
-from dateutil import parser as date_parser
 from rdflib import SKOS, Literal, URIRef
 
 from pgraph.vocab import fold, vocabularies
@@ -27,6 +27,7 @@ MONTH_SCHEME = URIRef("https://w3id.org/pgraph/vocab/month")
 EXAMPLE_DATE = "1st January 2014"
 """How a start date is written on the seed page: what hints show."""
 
+_NUMERIC = re.compile(r"(\d{1,4})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,4})")
 _ORDINAL = r"(?:st|nd|rd|th|er|re|e|eme|ème)?"
 
 
@@ -84,13 +85,17 @@ def parse_date(text: str) -> dt.date | None:
     match = _search(text)
     if match is not None:
         return _date_of(match)
-    if not re.search(r"\d", text) or not re.fullmatch(r"[\d\s./-]+", text.strip()):
+    numbers = _NUMERIC.fullmatch(text.strip())
+    if numbers is None:
         return None
-    # Numeric forms: day first, as everywhere the catalogue is written.
-    try:
-        return date_parser.parse(text.strip(), dayfirst=True).date()
-    except (date_parser.ParserError, OverflowError) as exc:
-        raise ValueError(str(exc)) from None
+    first, month, last = numbers.groups()
+    # Day first, as everywhere the catalogue is written; a leading year means year-month-day.
+    # (python-dateutil filled a missing day or month from today: "2014" became 25 November.)
+    if len(first) == 4 and len(last) <= 2:
+        return dt.date(int(first), int(month), int(last))
+    if len(last) == 4 and len(first) <= 2:
+        return dt.date(int(last), int(month), int(first))
+    return None
 
 
 def find_date(text: str) -> dt.date | None:

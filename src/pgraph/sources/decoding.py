@@ -19,6 +19,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 # order than it is stored ("Trojan source"); right-to-left text needs none of
 # them (its letters carry their direction; U+200E/U+200F marks are kept).
 _BIDI_OVERRIDE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_REPLACEMENTS = re.compile("\ufffd+")
+_NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
@@ -79,6 +81,21 @@ def _decode_8bit(data: bytes, name: str, warnings: list[Warning_]) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start]
+    # A UTF-8 page with a few stray bytes (a cut-off character) stays UTF-8:
+    # read as Windows-1252 all its accents and bullets would turn to mojibake.
+    replaced = data.decode("utf-8-sig", errors="replace")
+    invalid = len(_REPLACEMENTS.findall(replaced))
+    valid = len(_NON_ASCII.findall(replaced))
+    if valid > invalid:
+        warnings.append(
+            Warning_(
+                f"{invalid} byte sequence(s) that are not UTF-8 (the first is 0x{byte:02x})"
+                " replaced by \ufffd; the rest of the file is UTF-8",
+                path=name,
+                line=line,
+            )
+        )
+        return replaced
     # cp1252 is what Windows tools write for Western European text; bytes it
     # leaves undefined (0x81, 0x8d, …) mean plain Latin-1.
     for encoding, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):

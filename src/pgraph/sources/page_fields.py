@@ -56,6 +56,7 @@ NON_PRACTICE_SCHEME = URIRef("https://w3id.org/pgraph/vocab/non-practice-marker"
 _URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]{1,20}):", re.IGNORECASE)
 _MIN_TEXT_FOR_LANGUAGE = 20
+_BROKEN_BY_A_SPACE = re.compile(r"^ [^\s(\[]*[./][^\s]*$")
 
 
 def start_date(value: str, label: str) -> tuple[dt.date | None, str | None]:
@@ -138,6 +139,12 @@ def links(body: Iterable[PageLine]) -> tuple[list[str], list[tuple[int, str]]]:
         if not text or vocabularies().is_not_reported(text):
             continue
         urls = _urls(text, valid_only=False)
+        if len(urls) == 1 and _BROKEN_BY_A_SPACE.match(text[len(urls[0]):]) and text.startswith(
+            urls[0]
+        ):
+            # "https://exa mple.org/x": keeping "https://exa" would link somewhere else.
+            problems.append((line.number, f'link "{text}" dropped: it has a space in it'))
+            continue
         for url in urls:
             problem = link_problem(url)
             if problem:
@@ -146,7 +153,10 @@ def links(body: Iterable[PageLine]) -> tuple[list[str], list[tuple[int, str]]]:
                 found.append(url)
         if urls:
             continue
-        if _SCHEME.match(text):
+        scheme = _SCHEME.match(text)
+        if scheme and scheme[1].lower() in ("http", "https"):
+            problems.append((line.number, f'link "{text}" dropped: it has no host name'))
+        elif scheme:
             problems.append((line.number, f'link "{text}" dropped: only http(s) links are kept'))
         else:
             problems.append((line.number, f'"{text}" is not a link; dropped'))

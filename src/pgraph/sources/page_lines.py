@@ -137,6 +137,8 @@ def label_value(text: str) -> tuple[str, str] | None:
 
 def is_chrome(line: PageLine) -> bool:
     """Return True for the site's navigation line ("Curricula - Knowledge - Navigation")."""
+    if line.blank or line.bullet:  # the chrome line is neither (a fast path for long lists)
+        return False
     found = vocabularies().field_for_heading(line.text)
     return found is not None and found.kind == "chrome"
 
@@ -159,7 +161,11 @@ def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
         current = sections[-1]
         if is_chrome(line):
             continue
-        heading = known_heading(line) if _may_open_section(lines, i, current) else None
+        heading = (
+            known_heading(line)
+            if not line.bullet and _may_open_section(lines, i, current)
+            else None
+        )
         if heading is not None:
             found, label, inline = heading
             section = PageSection(found, line.text, line.number, label=label)

@@ -218,7 +218,7 @@ def _read_section(reader: _PageReader, section: PageSection) -> None:
         reader.not_reported_as(fields.not_reported_key(found))
         return
     if found.kind == "facet":
-        reader.values[found.key] = _capped(reader, section, fields.facet_values(values), "values")
+        reader.values[found.key] = fields.facet_values(_capped(reader, section, values, "values"))
     elif found.kind == "rating":
         if len(values) > 1:
             reader.warn(

@@ -208,9 +208,14 @@ def _csv_date(value: str) -> Any:
         return value
 
 
+# Fields made of parts: a CSV cell cannot hold them (they come from the
+# partners / rating_<criterion> / … columns), and a cell would clash with those.
+_STRUCTURED_FIELDS = frozenset({"assessments", "partnership", "lines", "unrecognised_sections"})
+
+
 def _known_column(column: str) -> bool:
     return (
-        column in Practice.model_fields
+        (column in Practice.model_fields and column not in _STRUCTURED_FIELDS)
         or column in {"partners", "partnership_name", "partnership.name", "statutory_act"}
         or _ASSESSMENT_COLUMN.match(column) is not None
     )
@@ -366,7 +371,8 @@ def _fill_defaults(data: dict[str, Any], name: str, lines: dict[str, int]) -> No
         last = ""
         if isinstance(url, str) and link_problem(url.strip()) is None:
             last = urlsplit(url.strip()).path.rstrip("/").rsplit("/", 1)[-1]
-        data["slug"] = last or slugify(title) or "practice"
+        # A title no slug can spell (Cyrillic, Greek) stays the key: the IRI minting digests it.
+        data["slug"] = last or slugify(title) or title.strip()
     data.setdefault("source_file", name)
     if "lines" not in data and lines:
         data["lines"] = {k: v for k, v in lines.items() if k in Practice.model_fields}
