@@ -15,6 +15,8 @@ reloaded from there on later runs. Results go to the "Networks" section of
 Run: ``.venv/bin/python bench/bench_network.py [--practices 10000] [--seed 1]``
 """
 
+# ruff: noqa: N803, N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import argparse
@@ -80,17 +82,31 @@ def sampling_error(G, sizes: list[int], seed: int) -> tuple[list[dict], float]:
         estimate = m.shortest_path_measures(g, sample=k, seed=seed)
         seconds = time.perf_counter() - started
         estimated_top = set(np.argsort(-estimate.betweenness)[:10].tolist())
-        rows.append({
-            "k": k,
-            "seconds": seconds,
-            "betweenness_max_abs": float(np.abs(estimate.betweenness - exact.betweenness).max()),
-            "betweenness_top10_rel": float(np.median(
-                np.abs(estimate.betweenness[top] / exact.betweenness[top] - 1))),
-            "top10_overlap": len(estimated_top & set(top.tolist())),
-            "betweenness_corr": float(np.corrcoef(estimate.betweenness, exact.betweenness)[0, 1]),
-            "closeness_max_rel": float(np.nanmax(np.abs(
-                estimate.closeness[exact.closeness > 0] / exact.closeness[exact.closeness > 0] - 1))),
-        })
+        rows.append(
+            {
+                "k": k,
+                "seconds": seconds,
+                "betweenness_max_abs": float(
+                    np.abs(estimate.betweenness - exact.betweenness).max()
+                ),
+                "betweenness_top10_rel": float(
+                    np.median(np.abs(estimate.betweenness[top] / exact.betweenness[top] - 1))
+                ),
+                "top10_overlap": len(estimated_top & set(top.tolist())),
+                "betweenness_corr": float(
+                    np.corrcoef(estimate.betweenness, exact.betweenness)[0, 1]
+                ),
+                "closeness_max_rel": float(
+                    np.nanmax(
+                        np.abs(
+                            estimate.closeness[exact.closeness > 0]
+                            / exact.closeness[exact.closeness > 0]
+                            - 1
+                        )
+                    )
+                ),
+            }
+        )
     return rows, exact_seconds
 
 
@@ -112,8 +128,10 @@ def machine() -> str:
     load = ""
     if hasattr(os, "getloadavg"):
         load = f", load average {os.getloadavg()[0]:.1f} at the start"
-    return (f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}{load}")
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}{load}"
+    )
 
 
 def write_results(text: str) -> None:
@@ -130,8 +148,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--practices", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--samples", default="50,100,200,400",
-                        help="sample sizes whose error is measured (comma-separated)")
+    parser.add_argument(
+        "--samples",
+        default="50,100,200,400",
+        help="sample sizes whose error is measured (comma-separated)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     args = parser.parse_args()
     header = machine()
@@ -140,8 +161,11 @@ def main() -> int:
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    G = timed("build co-partnership network (SPARQL + networkx)", timings,
-              lambda: build("co-partnership", store=store))
+    G = timed(
+        "build co-partnership network (SPARQL + networkx)",
+        timings,
+        lambda: build("co-partnership", store=store),
+    )
     result = timed("all statistics (stats())", timings, lambda: stats(G))
     total = time.perf_counter() - started
     print(f"  total: {total:.2f} s (target ≤ {TARGET_SECONDS:.0f} s)", flush=True)
@@ -149,14 +173,20 @@ def main() -> int:
     g = m.indexed(G)
     parts: dict[str, float] = {}
     timed("indexing", parts, lambda: m.indexed(G))
-    timed(f"betweenness + closeness (k={DEFAULT_SAMPLE})", parts,
-          lambda: m.shortest_path_measures(g, sample=DEFAULT_SAMPLE))
+    timed(
+        f"betweenness + closeness (k={DEFAULT_SAMPLE})",
+        parts,
+        lambda: m.shortest_path_measures(g, sample=DEFAULT_SAMPLE),
+    )
     timed("eigenvector", parts, lambda: m.eigenvector(g))
     timed("clustering, constraint, effective size", parts, lambda: m.ego_measures(g))
     import networkx as nx
 
-    communities = timed("Louvain communities", parts,
-                        lambda: nx.community.louvain_communities(G, weight="weight", seed=42))
+    communities = timed(
+        "Louvain communities",
+        parts,
+        lambda: nx.community.louvain_communities(G, weight="weight", seed=42),
+    )
     timed("modularity", parts, lambda: nx.community.modularity(G, communities, weight="weight"))
     timed("connected components", parts, lambda: list(nx.connected_components(G)))
 
@@ -196,9 +226,12 @@ def main() -> int:
         "| k | seconds | betweenness max abs error | top-10 median rel. error | top-10 found | "
         "correlation | closeness max rel. error |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *(f"| {e['k']} | {e['seconds']:.2f} | {e['betweenness_max_abs']:.5f} | "
-          f"{e['betweenness_top10_rel']:.1%} | {e['top10_overlap']}/10 | "
-          f"{e['betweenness_corr']:.4f} | {e['closeness_max_rel']:.1%} |" for e in errors),
+        *(
+            f"| {e['k']} | {e['seconds']:.2f} | {e['betweenness_max_abs']:.5f} | "
+            f"{e['betweenness_top10_rel']:.1%} | {e['top10_overlap']}/10 | "
+            f"{e['betweenness_corr']:.4f} | {e['closeness_max_rel']:.1%} |"
+            for e in errors
+        ),
         "",
     ]
     text = "\n".join(lines)

@@ -6,6 +6,8 @@ NetLog recorded. The page reports in its DOM how many nodes it drew and which
 resources it loaded; a screenshot is kept in ``tests/artefacts/``.
 """
 
+# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import contextlib
@@ -36,11 +38,21 @@ pytestmark = [
 ]
 
 QUIET = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--no-default-browser-check",
-    "--disable-sync", "--disable-extensions", "--disable-default-apps",
-    "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-    "--disable-breakpad", "--no-pings", "--metrics-recording-only",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--no-pings",
+    "--metrics-recording-only",
     "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,"
     "SpellcheckService,NetworkTimeServiceQuerying",
     # Any host name but 127.0.0.1 fails to resolve: nothing can leave the machine.
@@ -50,9 +62,18 @@ QUIET = [
 
 def chromium(url: str, profile: Path, *extra: str) -> str:
     result = subprocess.run(
-        [str(CHROMIUM), *QUIET, f"--user-data-dir={profile}", "--virtual-time-budget=8000",
-         *extra, url],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            str(CHROMIUM),
+            *QUIET,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=8000",
+            *extra,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -67,7 +88,7 @@ def serve(folder: Path):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(folder), **kwargs)
 
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        def log_message(self, format, *args):
             requests.append(self.path)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -91,8 +112,10 @@ def netlog_requests(path: Path) -> list[dict]:
     log = json.loads(path.read_text(encoding="utf-8"))
     start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
     return [
-        {"url": event["params"]["url"],
-         "page": event["params"].get("network_isolation_key", "").split(" ")[0]}
+        {
+            "url": event["params"]["url"],
+            "page": event["params"].get("network_isolation_key", "").split(" ")[0],
+        }
         for event in log["events"]
         if event["type"] == start_job and "url" in event.get("params", {})
     ]
@@ -107,8 +130,9 @@ def page(built_store_path, tmp_path_factory) -> Path:
 def test_page_draws_its_nodes_and_loads_nothing(page, tmp_path):
     netlog = tmp_path / "netlog.json"
     with serve(page.parent) as (origin, requests):
-        dom = chromium(f"{origin}/{page.name}", tmp_path / "profile", "--dump-dom",
-                       f"--log-net-log={netlog}")
+        dom = chromium(
+            f"{origin}/{page.name}", tmp_path / "profile", "--dump-dom", f"--log-net-log={netlog}"
+        )
     assert 'data-status="drawn"' in dom
     assert dom_text(dom, "node-count") == "143" == dom_text(dom, "node-total")
     assert dom_text(dom, "edge-count") == "884"
@@ -126,8 +150,9 @@ def test_page_works_from_a_file_and_a_screenshot_is_kept(page, tmp_path):
     ARTEFACTS.mkdir(exist_ok=True)
     screenshot = ARTEFACTS / "network-co-partnership.png"
     screenshot.unlink(missing_ok=True)
-    chromium(page.as_uri(), tmp_path / "profile2", f"--screenshot={screenshot}",
-             "--window-size=1280,900")
+    chromium(
+        page.as_uri(), tmp_path / "profile2", f"--screenshot={screenshot}", "--window-size=1280,900"
+    )
     assert screenshot.stat().st_size > 30_000
     from PIL import Image
 
@@ -135,4 +160,3 @@ def test_page_works_from_a_file_and_a_screenshot_is_kept(page, tmp_path):
     assert image.size == (1280, 900)
     pixels = np.asarray(image.resize((320, 225))).reshape(-1, 3)
     assert len({tuple(p) for p in pixels}) > 100  # nodes in colour, not a blank page
-

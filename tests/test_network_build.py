@@ -2,12 +2,14 @@
 
 The seed page alone (``data/pages``) names 12 partners, five of them
 statutory under the Crime and Disorder Act 1998: its co-partnership network
-is the complete graph K12 (66 ties of weight 1), its practice–organisation
-network a star of 13 nodes, its organisation–legislation network the five
+is the complete graph K12 (66 ties of weight 1), its practice-organisation
+network a star of 13 nodes, its organisation-legislation network the five
 statutory partners tied to the Act. The bundled data (``data/``: the seed
 page and the synthetic pages) gives the other counts, which change only when
 the bundled data does.
 """
+
+# ruff: noqa: N803, N806  (networkx's convention: G and H are graphs)
 
 from __future__ import annotations
 
@@ -27,15 +29,25 @@ ID = "https://w3id.org/pgraph/id/"
 SEED = ID + "practice/z-community-policing-in-the-uk"
 CDA = "http://www.legislation.gov.uk/id/ukpga/1998/37"
 SEED_PARTNERS = {
-    "City of London Corporation", "City of London Police", "London Fire Brigade",
-    "London Probation Trust", "City and Hackney Clinical Commissioning Group",
-    "HM Courts & Tribunals Service", "British Transport Police", "Transport for London",
-    "City of London Crime Prevention Association", "Residents' representatives",
-    "Business representatives", "Voluntary sector representative",
+    "City of London Corporation",
+    "City of London Police",
+    "London Fire Brigade",
+    "London Probation Trust",
+    "City and Hackney Clinical Commissioning Group",
+    "HM Courts & Tribunals Service",
+    "British Transport Police",
+    "Transport for London",
+    "City of London Crime Prevention Association",
+    "Residents' representatives",
+    "Business representatives",
+    "Voluntary sector representative",
 }
 SEED_STATUTORY = {
-    "City of London Corporation", "City of London Police", "London Fire Brigade",
-    "London Probation Trust", "City and Hackney Clinical Commissioning Group",
+    "City of London Corporation",
+    "City of London Police",
+    "London Fire Brigade",
+    "London Probation Trust",
+    "City and Hackney Clinical Commissioning Group",
 }
 
 
@@ -84,12 +96,17 @@ def test_seed_legislation_network_ties_five_statutory_partners_to_the_act(seed_s
     G = build("organisation-legislation", store=seed_store)
     assert (G.number_of_nodes(), G.number_of_edges()) == (6, 5)
     assert G.nodes[CDA] == {
-        "iri": CDA, "label": "Crime and Disorder Act 1998", "kind": "legislation",
-        "year": "1998", "unresolved": False,
+        "iri": CDA,
+        "label": "Crime and Disorder Act 1998",
+        "kind": "legislation",
+        "year": "1998",
+        "unresolved": False,
     }
     assert labels(G, G[CDA]) == SEED_STATUTORY
-    assert all(G.nodes[o]["statutory"] and G.nodes[o]["acts"] == ["Crime and Disorder Act 1998"]
-               for o in G[CDA])
+    assert all(
+        G.nodes[o]["statutory"] and G.nodes[o]["acts"] == ["Crime and Disorder Act 1998"]
+        for o in G[CDA]
+    )
 
 
 def test_seed_practice_attributes(seed_store):
@@ -145,9 +162,14 @@ def test_bundled_network_sizes(bundled, kind, nodes, edges):
 def pages_listing(*partners: str) -> list[str]:
     """Return the bundled pages whose partner bullets name all these organisations (by hand)."""
     found = []
-    for page in sorted([*(DATA / "pages").glob("*.txt"), *(DATA / "synthetic" / "pages").glob("*.txt")]):
-        bullets = {line.strip("•\u00a0 *\t") for line in page.read_text(encoding="utf-8-sig").splitlines()
-                   if line.lstrip().startswith("•")}
+    for page in sorted(
+        [*(DATA / "pages").glob("*.txt"), *(DATA / "synthetic" / "pages").glob("*.txt")]
+    ):
+        bullets = {
+            line.strip("•\u00a0 *\t")
+            for line in page.read_text(encoding="utf-8-sig").splitlines()
+            if line.lstrip().startswith("•")
+        }
         if all(partner in bullets for partner in partners):
             found.append(page.name)
     return found
@@ -163,11 +185,15 @@ def test_bundled_known_weights(bundled):
     assert G.edges[residents, business]["weight"] == len(both) == 17
     assert len(G.edges[residents, business]["practices"]) == 17
     assert G.nodes[residents]["practices"] == len(pages_listing("Residents' representatives")) == 26
-    seed_only = G.edges[ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"]
+    seed_only = G.edges[
+        ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"
+    ]
     assert seed_only == {"weight": 1, "practices": [SEED]}
     L = build("organisation-legislation", store=bundled)
-    assert L.degree(CDA) == 9 and SEED_STATUTORY <= labels(L, L[CDA])
-    assert sum(1 for _, d in L.nodes(data=True) if d["kind"] == "legislation" and d["unresolved"]) > 0
+    assert L.degree(CDA) == 9 and labels(L, L[CDA]) >= SEED_STATUTORY
+    assert (
+        sum(1 for _, d in L.nodes(data=True) if d["kind"] == "legislation" and d["unresolved"]) > 0
+    )
 
 
 def test_similarity_weights_are_jaccard_indices_above_the_threshold(bundled):
@@ -177,7 +203,9 @@ def test_similarity_weights_are_jaccard_indices_above_the_threshold(bundled):
         assert data["shared"], (u, v)
     looser = build("practice-similarity", store=bundled, threshold=0.3)
     assert looser.number_of_edges() > G.number_of_edges()
-    assert set(G.edges) <= {tuple(e) for e in looser.edges} | {tuple(reversed(e)) for e in looser.edges}
+    assert set(G.edges) <= {tuple(e) for e in looser.edges} | {
+        tuple(reversed(e)) for e in looser.edges
+    }
 
 
 def test_jaccard_pairs_by_hand():
@@ -202,19 +230,29 @@ def test_filters_select_practices(bundled):
 
 
 def test_facet_and_date_filters(bundled):
-    G = build("practice-similarity", store=bundled, domain="extrémisme violent",
-              since=dt.date(2010, 1, 1), until="2020-12-31")
+    G = build(
+        "practice-similarity",
+        store=bundled,
+        domain="extrémisme violent",
+        since=dt.date(2010, 1, 1),
+        until="2020-12-31",
+    )
     assert len(G) >= 1
     for _, data in G.nodes(data=True):
         assert "Violent extremism" in data["domain"]
         assert "2010-01-01" <= data["start_date"] <= "2020-12-31"
-    local = build("practice-similarity", store=bundled, level="https://w3id.org/pgraph/vocab/level/local")
+    local = build(
+        "practice-similarity", store=bundled, level="https://w3id.org/pgraph/vocab/level/local"
+    )
     assert all("Local" in d["level"] for _, d in local.nodes(data=True))
 
 
 def test_a_filter_matching_nothing_is_a_clear_error(bundled):
-    with pytest.raises(NetworkError, match=r'no practice matches country="Atlantis" '
-                                           r"\(the graph holds 40 practices\)"):
+    with pytest.raises(
+        NetworkError,
+        match=r'no practice matches country="Atlantis" '
+        r"\(the graph holds 40 practices\)",
+    ):
         build("co-partnership", store=bundled, country="Atlantis")
 
 
@@ -231,8 +269,10 @@ def test_a_network_without_ties_of_that_kind_says_why(seed_store):
     store = open_store(None)
     mapped = map_practice(Practice(slug="lonely", title="Lonely practice", country="France"))
     replace_graphs(store, {ID + "graph/lonely": mapped.triples})
-    with pytest.raises(NetworkError, match="co-partnership network of 1 practice is empty: "
-                                           "none of them names a partner"):
+    with pytest.raises(
+        NetworkError,
+        match="co-partnership network of 1 practice is empty: none of them names a partner",
+    ):
         build("co-partnership", store=store)
     assert list(build("practice-similarity", store=store)) == [ID + "practice/lonely"]
 

@@ -1,5 +1,7 @@
 """Pictures: a non-trivial PNG and SVG drawn without a display, and the offline HTML page."""
 
+# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import json
@@ -28,12 +30,12 @@ def test_png_is_non_trivial(co_partnership, tmp_path):
     assert path.stat().st_size > 50_000
     image = np.asarray(Image.open(path).convert("RGB"))
     assert image.shape == (1000, 1200, 3)
-    colours = {tuple(c) for c in image.reshape(-1, 3)[:: 7]}
+    colours = {tuple(c) for c in image.reshape(-1, 3)[::7]}
     assert len(colours) > 200  # anti-aliased nodes, ties and text, not a blank canvas
     # The eight communities' colours (tab20) are all there, and most of the canvas is white.
     picture = prepare(co_partnership)
     for hex_colour in picture.colours.values():
-        rgb = np.array([int(hex_colour[i: i + 2], 16) for i in (1, 3, 5)])
+        rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(image.reshape(-1, 3).astype(int) - rgb).sum(axis=1) < 6).sum() > 50
     assert (image.reshape(-1, 3) == 255).all(axis=1).mean() > 0.5
 
@@ -58,7 +60,9 @@ def test_large_networks_show_their_most_tied_nodes(co_partnership):
     picture = prepare(co_partnership, max_nodes=20, labels=3)
     assert len(picture.graph) == 20
     assert picture.caption.startswith("20 of 143 nodes (the most tied)")
-    assert "Residents' representatives" in {picture.graph.nodes[v]["label"] for v in picture.labelled}
+    assert "Residents' representatives" in {
+        picture.graph.nodes[v]["label"] for v in picture.labelled
+    }
     assert DEFAULT_MAX_NODES < 500  # networkx lays out fewer than 500 nodes without scipy
 
 
@@ -84,8 +88,11 @@ def test_page_is_self_contained(co_partnership, tmp_path):
     assert "default-src 'none'" in page
     assert "sourceMappingURL" not in page
     assert page.count("<script") == 3  # the data, the library, the page's own script
-    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
-                                page, flags=re.S).group(1))
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="graph-data">(.*?)</script>', page, flags=re.S
+        ).group(1)
+    )
     assert len(data["nodes"]) == 143 and len(data["edges"]) == 884
     assert sum(c["size"] for c in data["communities"]) == 143
     assert '<span id="node-count">0</span>' in page

@@ -1,4 +1,6 @@
-"""Network files: GraphML and GEXF read back by networkx and python-igraph, JSON, CSV, edge lists."""
+"""Network files: GraphML and GEXF read back by networkx and igraph, JSON, CSV, edge lists."""
+
+# ruff: noqa: N806  (networkx's convention: G and H are graphs)
 
 from __future__ import annotations
 
@@ -16,8 +18,13 @@ from pgraph.store import open_store
 
 igraph = pytest.importorskip("igraph", reason="python-igraph is in the test extra")
 
-KINDS = ["practice-organisation", "co-partnership", "organisation-legislation",
-         "practice-similarity", "practice-concept"]
+KINDS = [
+    "practice-organisation",
+    "co-partnership",
+    "organisation-legislation",
+    "practice-similarity",
+    "practice-concept",
+]
 
 
 @pytest.fixture(scope="module")

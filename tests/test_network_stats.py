@@ -5,6 +5,8 @@ graphs compared with networkx's reference implementations, the seed
 practice's network, and the communities of the bundled data for the fixed seed.
 """
 
+# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import json
@@ -45,15 +47,31 @@ def test_measures_equal_networkx(seed):
     assert paths.exact and paths.sources == len(G)
     assert np.allclose(paths.betweenness, by_node(g, nx.betweenness_centrality(G)))
     assert np.allclose(paths.closeness, by_node(g, nx.closeness_centrality(G)))
-    assert np.allclose(m.eigenvector(g), by_node(
-        g, nx.eigenvector_centrality(G, weight="weight", max_iter=1000)), atol=1e-4)
+    assert np.allclose(
+        m.eigenvector(g),
+        by_node(g, nx.eigenvector_centrality(G, weight="weight", max_iter=1000)),
+        atol=1e-4,
+    )
     ego = m.ego_measures(g)
     assert np.allclose(ego.clustering, by_node(g, nx.clustering(G)))
     assert np.allclose(ego.triangles, by_node(g, nx.triangles(G)))
-    assert np.allclose(ego.constraint, by_node(g, nx.constraint(G, weight="weight")),
-                       equal_nan=True)
-    assert np.allclose(ego.effective_size, by_node(g, nx.effective_size(G, weight="weight")),
-                       equal_nan=True)
+    assert np.allclose(
+        ego.constraint, by_node(g, nx.constraint(G, weight="weight")), equal_nan=True
+    )
+    assert np.allclose(
+        ego.effective_size, by_node(g, nx.effective_size(G, weight="weight")), equal_nan=True
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_modularity_equals_networkx(seed):
+    G = random_weighted_graph(seed)
+    communities = nx.community.louvain_communities(G, weight="weight", seed=seed)
+    g = m.indexed(G)
+    label = {v: i for i, members in enumerate(communities) for v in members}
+    assert m.modularity(g, np.array([label[v] for v in g.nodes])) == pytest.approx(
+        nx.community.modularity(G, communities, weight="weight")
+    )
 
 
 def test_unweighted_effective_size_is_borgatti():
@@ -96,7 +114,7 @@ def test_star_by_hand():
     assert centre["effective_size"] == 4.0
     leaf = result.nodes[1]
     assert leaf["constraint"] == 1.0 and leaf["effective_size"] == 1.0
-    assert [r["node"] for r in result.top["constraint"]][0] == 0  # least constrained first
+    assert result.top["constraint"][0]["node"] == 0  # least constrained first
     assert result.summary["components"] == 1
 
 
@@ -145,16 +163,20 @@ def test_bundled_communities_are_stable_for_the_fixed_seed(built_store_path):
     assert first.summary["communities"] == 8
     assert first.summary["modularity"] == pytest.approx(0.4426, abs=1e-4)
     top = [r["label"] for r in first.top["betweenness"][:3]]
-    assert top == ["Residents' representatives", "Business representatives",
-                   "Voluntary sector representative"]
+    assert top == [
+        "Residents' representatives",
+        "Business representatives",
+        "Voluntary sector representative",
+    ]
     # The same graph built again (same query order) gives the same partition.
     again = stats(build("co-partnership", store=store), seed=42)
     assert [r["community"] for r in again.nodes] == [r["community"] for r in first.nodes]
 
 
 def test_outputs_put_the_top_lists_first(built_store_path):
-    result = stats(build("practice-organisation", store=open_store(built_store_path, read_only=True)),
-                   top=3)
+    result = stats(
+        build("practice-organisation", store=open_store(built_store_path, read_only=True)), top=3
+    )
     data = json.loads(result.to_json())
     assert list(data) == ["summary", "top", "communities", "nodes"]
     assert all(len(rows) == 3 for rows in data["top"].values())

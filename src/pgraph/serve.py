@@ -146,6 +146,9 @@ def start_server(
         raise StoreError("no store here yet", path=str(store_path),
                          hint="run `pgraph build` first, or pass --store")
     chosen = port or free_port()
+    if port and not _port_free(port):
+        raise StoreError(f"port {port} on 127.0.0.1 is already in use",
+                         hint="choose another with --port")
     # A file, not a pipe: a long-running server must never block on a full pipe.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by ServerHandle.stop
     process = subprocess.Popen(
@@ -165,12 +168,21 @@ def start_server(
                 path=str(store_path),
                 hint="is the port taken, or is a build writing to the store?",
             )
-        if _answers(handle.url):
+        if _answers(handle.url) and process.poll() is None:
             return handle
         time.sleep(0.1)
     handle.stop()
     raise StoreError(f"the Oxigraph server did not answer within {timeout:g} s",
                      path=str(store_path))
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _answers(url: str) -> bool:

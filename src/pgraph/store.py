@@ -27,6 +27,7 @@ import errno
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -45,17 +46,12 @@ def open_store(path: Path | None, *, read_only: bool = False) -> ox.Store:
     """Return the store at ``path`` (created if missing), or an in-memory store for None."""
     if path is None:
         return ox.Store()
-    if not read_only:
-        recover_store_folder(path)
+    if read_only:
+        return _open_read_only(path)
+    recover_store_folder(path)
     try:
-        if read_only:
-            if not path.exists():
-                raise StoreError(
-                    "no store here yet", path=str(path), hint="run `pgraph build` first"
-                )
-            return ox.Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
-        store = ox.Store(str(path))
+        store = _open_writable(path)
     except OSError as error:
         raise StoreError(
             f"cannot open the store: {error.strerror or error}",
@@ -63,6 +59,61 @@ def open_store(path: Path | None, *, read_only: bool = False) -> ox.Store:
             hint=_hint_for(error),
         ) from error
     _drop_staging_graphs(store)
+    return store
+
+
+WRITER_CLOSE_WAIT = 15.0
+"""Seconds to wait for another process to close the store it wrote (a build exiting)."""
+
+
+def _open_writable(path: Path) -> ox.Store:
+    # A build releases its lock when it has written, and closes the store when its
+    # process ends: a build queued behind it (--wait) may find it not yet closed.
+    deadline = time.monotonic() + WRITER_CLOSE_WAIT
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as error:
+            if "LOCK" not in str(error):
+                raise
+            if "by current process" in str(error):
+                raise StoreError(
+                    "this process has the store open for writing already", path=str(path),
+                    hint="drop the other Store object (del store) before opening it again",
+                ) from error
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    "another process has the store open for writing", path=str(path),
+                    hint="close it (a notebook, a server writing to it?) and run again",
+                ) from error
+            time.sleep(0.1)
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    if not path.exists():
+        if _aside(path, ".new.complete").exists():  # a swap half-done: finish it
+            with store_lock(path, wait=True):
+                recover_store_folder(path)
+        else:
+            raise StoreError("no store here yet", path=str(path), hint="run `pgraph build` first")
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as error:
+        raise StoreError(f"cannot open the store: {error.strerror or error}", path=str(path),
+                         hint=_hint_for(error)) from error
+    if _aside(path, ".new.complete").exists() or any(
+        g.value.endswith(STAGING_SUFFIX) for g in store.named_graphs()
+    ):
+        # What a killed build left (staging graphs, a committed swap): readers must
+        # not see it. Clean up if no build is running and the folder is writable.
+        del store
+        try:
+            with store_lock(path, wait=False):
+                writable = open_store(path)
+                del writable
+        except (StoreError, OSError):
+            pass  # a build is running (its staging graphs are its own) or a read-only disk
+        store = ox.Store.read_only(str(path))
     return store
 
 
@@ -121,9 +172,13 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _hint_for(error: OSError) -> str:
-    if error.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+    # Oxigraph's IO errors carry the system's words but no errno.
+    text = str(error)
+    if error.errno in (errno.EACCES, errno.EROFS, errno.EPERM) or any(
+        words in text for words in ("Read-only file system", "Permission denied")
+    ):
         return "the folder is not writable; choose another with --store"
-    if error.errno == errno.ENOSPC:
+    if error.errno == errno.ENOSPC or "No space left on device" in text:
         return "the disk is full; free space or choose another --store"
     return "check the path, or choose another with --store"
 

@@ -15,18 +15,28 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SH
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SH
 
 from pgraph.resources import ontology_dir
+from pgraph.shacl.engine import ShaclResult, run_plan
+from pgraph.shacl.owners import (
+    describe_in_graph,
+    describe_in_store,
+    owners_in_graph,
+    owners_in_store,
+)
+from pgraph.shacl.plan import Plan, UnsupportedShapes, read_plan
 from pgraph.store import from_oxigraph
-from pgraph.vocab import ELI, ORG, PG, SCHEMA
+from pgraph.vocab import ELI, ORG, PG, PGV, SCHEMA
 
 PREFIXES = {"pg": PG._NS, "org": ORG, "schema": SCHEMA, "eli": ELI}
 
@@ -88,7 +98,10 @@ def shapes_graph() -> Graph:
 
 
 def validate_graph(data: Graph) -> ValidationReport:
-    """Return the SHACL validation report of an rdflib graph (data plus the vocabularies it uses)."""
+    """Return the SHACL validation report of an rdflib graph (data plus the vocabularies it uses).
+
+    This is the reference: pySHACL on the whole graph.
+    """
     conforms, results, _ = pyshacl.validate(
         data,
         shacl_graph=shapes_graph(),
@@ -96,13 +109,55 @@ def validate_graph(data: Graph) -> ValidationReport:
         advanced=True,
         allow_warnings=True,
     )
-    findings = sorted(set(_findings(results, data)), key=lambda f: [v or "" for v in astuple(f)])
-    return ValidationReport(conforms=bool(conforms), findings=findings)
+    owners = owners_in_graph(data)
+    findings = {
+        _finding(result, owners.get(result.focus), lambda p: describe_in_graph(data, p))
+        for result in results_from_report(results)
+    }
+    return ValidationReport(conforms=bool(conforms), findings=_sorted(findings))
 
 
-def validate_store(store: ox.Store) -> ValidationReport:
-    """Return the SHACL validation report of everything in the store (union of its graphs)."""
-    return validate_graph(store_graph(store))
+def validate_store(
+    store: ox.Store, *, whole: bool = False, state: Path | None = None, workers: int | None = None
+) -> ValidationReport:
+    """Return the SHACL validation report of everything in the store (union of its graphs).
+
+    By default the shapes run as SPARQL on the store (``pgraph.shacl``), which
+    gives the report pySHACL gives; ``whole`` runs pySHACL on the whole graph
+    instead (also the fallback for shapes the SPARQL plan does not cover).
+    With ``state`` (a JSON file), results are kept there and only the nodes of
+    source graphs changed since the last validation are checked again.
+    """
+    plan = None if whole else compiled_plan()
+    if plan is None:
+        return validate_graph(store_graph(store))
+    if state is not None:
+        from pgraph.shacl.state import validate_incrementally
+
+        results = validate_incrementally(plan, store, state, workers=workers)
+    else:
+        results = run_plan(plan, store, workers=workers)
+    return report_from_results(store, results)
+
+
+def report_from_results(store: ox.Store, results: Iterable[ShaclResult]) -> ValidationReport:
+    """Return the readable report of raw results, each tied to its practice in the store."""
+    results = set(results)
+    owners = owners_in_store(store, {r.focus for r in results})
+    described = describe_in_store(store, owners.values())
+    findings = {_finding(r, owners.get(r.focus), described.get) for r in results}
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
+    )
+
+
+@cache
+def compiled_plan() -> Plan | None:
+    """Return the SPARQL plan of ``ontology/shapes.ttl``, or None when it needs pySHACL."""
+    try:
+        return read_plan(shapes_graph())
+    except UnsupportedShapes:
+        return None
 
 
 def store_graph(store: ox.Store) -> Graph:
@@ -114,61 +169,63 @@ def store_graph(store: ox.Store) -> Graph:
     return graph
 
 
-def _findings(results: Graph, data: Graph) -> Iterable[Finding]:
-    owners = _practice_owners(data)
+def results_from_report(results: Graph) -> set[ShaclResult]:
+    """Return the results of a pySHACL report graph (nested ``sh:detail`` results left out)."""
     details = set(results.objects(None, SH.detail))  # nested sh:node results, already summed up
+    found = set()
     for result in results.subjects(RDF.type, SH.ValidationResult):
         if result in details:
             continue
-        focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        severity = results.value(result, SH.resultSeverity)
-        practice = owners.get(focus)
-        title = data.value(practice, DCTERMS.title) if practice is not None else None
-        source = data.value(practice, PG.sourceFile) if practice is not None else None
-        yield Finding(
-            severity=str(severity).rsplit("#", 1)[-1],
-            source_file=str(source) if source is not None else None,
-            practice_title=str(title) if title is not None else None,
-            practice=str(practice) if practice is not None else None,
-            focus=str(focus),
-            field=_curie(data, path) if isinstance(path, URIRef) else None,
+        found.add(ShaclResult(
+            focus=results.value(result, SH.focusNode),
+            path=path if isinstance(path, URIRef) else None,
+            severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             message=str(results.value(result, SH.resultMessage) or "constraint not met"),
-            value=_show(value),
-        )
+            value=results.value(result, SH.value),
+        ))
+    return found
 
 
-def _practice_owners(data: Graph) -> dict:
-    """Map each node to the practice it belongs to (itself, its assessments, partners, …)."""
-    owners = {}
-    for practice in data.subjects(RDF.type, PG.Practice):
-        owners[practice] = practice
-        for prop in (PG.assessment, PG.reference, PG.unrecognisedSection, PG.partnership):
-            for node in data.objects(practice, prop):
-                owners.setdefault(node, practice)
-        for partnership in data.objects(practice, PG.partnership):
-            for membership in data.subjects(ORG.organization, partnership):
-                owners.setdefault(membership, practice)
-                for member in data.objects(membership, ORG.member):
-                    owners.setdefault(member, practice)
-                for act in data.objects(membership, PG.statutoryBasis):
-                    owners.setdefault(act, practice)
-    for assessment in data.subjects(RDF.type, PG.Assessment):
-        reviewed = data.value(assessment, SCHEMA.itemReviewed)
-        if reviewed is not None:
-            owners.setdefault(assessment, reviewed)
-    return owners
+def _finding(result: ShaclResult, practice, describe) -> Finding:
+    title, source = describe(practice) if practice is not None else (None, None)
+    return Finding(
+        severity=result.severity,
+        source_file=source,
+        practice_title=title,
+        practice=str(practice) if practice is not None else None,
+        focus=str(result.focus),
+        field=curie(result.path) if result.path is not None else None,
+        message=result.message,
+        value=_show(result.value),
+    )
 
 
-def _curie(graph: Graph, iri: URIRef) -> str:
-    names = graph.namespace_manager
-    for prefix, namespace in PREFIXES.items():
-        names.bind(prefix, namespace, override=False)
-    try:
-        return names.normalizeUri(iri)
-    except ValueError:
-        return str(iri)
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: [v or "" for v in astuple(f)])
+
+
+_PREFIXES = {
+    "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),
+    "dcterms": str(DCTERMS), "prov": str(PROV), "pgv": str(PGV),
+    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+}
+
+
+def curie(iri: URIRef) -> str:
+    """Return ``prefix:name`` for an IRI in one of pgraph's namespaces, else the IRI.
+
+    Example:
+        >>> curie(URIRef("http://purl.org/dc/terms/title")), curie(URIRef("https://x.org/a"))
+        ('dcterms:title', 'https://x.org/a')
+    """
+    for prefix, namespace in _PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return str(iri)
+
+
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 def _show(value) -> str | None:

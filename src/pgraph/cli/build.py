@@ -13,6 +13,7 @@ from pgraph.cli.main import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, cli, store_opt
 from pgraph.resources import data_dir
 from pgraph.stats import graph_stats
 from pgraph.store import open_store
+from pgraph.shacl.state import state_path
 from pgraph.validate import validate_store
 from pgraph.vocab import DEFAULT_BASE
 
@@ -57,14 +58,19 @@ def build(sources, store, base, strict, wait, jobs, quiet):
 @cli.command()
 @store_option
 @click.option("--warnings/--no-warnings", default=True, help="Also list SHACL warnings.")
-def validate(store, warnings):
+@click.option("--whole", is_flag=True,
+              help="Run pySHACL on the whole graph (the reference; slow on large graphs).")
+def validate(store, warnings, whole):
     """Validate the built graph against ontology/shapes.ttl (SHACL).
 
-    Exit code 0 when it conforms, 1 on violations.
+    Checks only what changed since the last validation (results are kept in
+    STORE.validation.json). Exit code 0 when it conforms, 1 on violations.
 
     Example: pgraph validate --store .pgraph/store
     """
-    report = validate_store(open_store(store, read_only=True))
+    report = validate_store(
+        open_store(store, read_only=True), whole=whole, state=None if whole else state_path(store)
+    )
     for finding in report.findings:
         if finding.severity == "Violation" or warnings:
             click.echo(str(finding))
@@ -92,14 +98,31 @@ def stats(store, as_json):
 
 @cli.command()
 @store_option
-def demo(store):
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the network file.")
+def demo(store, out):
     """Build the bundled data, validate it, run a sample query and export a network.
 
-    Example: pgraph demo
+    Example: pgraph demo --store .pgraph/store --out out/
     """
-    from pgraph.cli.demo import run_demo
+    from pgraph.demo import SAMPLE_NETWORK, SAMPLE_QUERY, run_demo
 
-    sys.exit(run_demo(store))
+    report = run_demo(store_path=store, out_dir=out)
+    click.echo(f"1. pgraph build data/ → {store}: {report.build.summary()}")
+    click.echo(f"2. pgraph validate: {report.validation.summary()}")
+    click.echo(f"3. pgraph query {SAMPLE_QUERY}:")
+    click.echo(report.query.serialize("table"))
+    summary = report.network_stats.summary
+    click.echo(
+        f"4. pgraph network export {SAMPLE_NETWORK} → {report.network_file}: "
+        f"{summary.get('nodes')} organisations, {summary.get('edges')} ties, "
+        f"{summary.get('communities')} communities"
+    )
+    top = report.network_stats.top.get("betweenness", [])
+    if top:
+        click.echo("   brokers (betweenness): " + ", ".join(row["label"] for row in top))
+    click.echo("Next: pgraph --help; pgraph queries; pgraph network stats co-partnership")
+    sys.exit(EXIT_OK if report.validation.conforms and not report.build.errors else EXIT_ERROR)
 
 
 @cli.command()

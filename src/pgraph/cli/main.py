@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -23,20 +24,41 @@ class PgraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PgraphError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(EXIT_ERROR)
+            message = f"Error: {error}"
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as error:  # a bug: say so in one line, keep the traceback on request
             if os.environ.get("PGRAPH_DEBUG"):
                 raise
-            click.echo(
+            message = (
                 f"Error: unexpected {type(error).__name__}: {error} "
                 "(this is a bug in pgraph; rerun with PGRAPH_DEBUG=1 for the traceback "
-                "and report it)",
-                err=True,
+                "and report it)"
             )
-            sys.exit(EXIT_ERROR)
+        # Out of the except block, the exception and the frames it holds are gone: a
+        # store the command had open is closed now (it matters when called in-process).
+        click.echo(redact_secrets(message), err=True)
+        sys.exit(EXIT_ERROR)
+
+
+_SECRET_ENV = re.compile(r"(PASSWORD|PASSWD|TOKEN|SECRET|API_KEY)$")
+_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s:]+:[^/@\s]+@")
+
+
+def redact_secrets(text: str) -> str:
+    """Return ``text`` with credentials hidden: secret environment values and URL passwords.
+
+    Example:
+        >>> os.environ["PGRAPH_EXAMPLE_PASSWORD"] = "s3cr3t-value"
+        >>> redact_secrets("GET https://ann:s3cr3t-value@example.org/sparql failed")
+        'GET https://***@example.org/sparql failed'
+        >>> del os.environ["PGRAPH_EXAMPLE_PASSWORD"]
+    """
+    text = _URL_USERINFO.sub(r"\g<scheme>***@", text)
+    for name, value in os.environ.items():
+        if _SECRET_ENV.search(name.upper()) and len(value) >= 4:
+            text = text.replace(value, "***")
+    return text
 
 
 store_option = click.option(

@@ -14,8 +14,15 @@ from pgraph.network.draw import DEFAULT_LABELS, DEFAULT_MAX_NODES, draw
 from pgraph.network.export import EXPORT_FORMATS, export_format, write_network
 
 KIND_CHOICES = [k.value for k in NetworkKind] + sorted(KIND_ALIASES)
-SUFFIX_FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "csv",
-                  ".edgelist": "edgelist", ".tsv": "edgelist", ".txt": "edgelist"}
+SUFFIX_FORMATS = {
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".json": "json",
+    ".csv": "csv",
+    ".edgelist": "edgelist",
+    ".tsv": "edgelist",
+    ".txt": "edgelist",
+}
 
 
 def network_options(command):
@@ -23,20 +30,40 @@ def network_options(command):
     options = [
         click.argument("kind", type=click.Choice(KIND_CHOICES, case_sensitive=False)),
         store_option,
-        click.option("--endpoint", "-e", envvar="PGRAPH_ENDPOINT", default=None, metavar="URL",
-                      help="Build from this SPARQL 1.1 endpoint, not the local store "
-                      "(env PGRAPH_ENDPOINT)."),
-        click.option("--country", metavar="NAME", help="Only practices in this country "
-                     "(name in any language, ISO code or IRI)."),
+        click.option(
+            "--endpoint",
+            "-e",
+            envvar="PGRAPH_ENDPOINT",
+            default=None,
+            metavar="URL",
+            help="Build from this SPARQL 1.1 endpoint, not the local store (env PGRAPH_ENDPOINT).",
+        ),
+        click.option(
+            "--country",
+            metavar="NAME",
+            help="Only practices in this country (name in any language, ISO code or IRI).",
+        ),
         click.option("--domain", metavar="NAME", help="Only practices addressing this domain."),
         click.option("--level", metavar="NAME", help="Only practices working at this level."),
-        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-                     help="Only practices started on or after this date."),
-        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-                     help="Only practices started on or before this date."),
-        click.option("--threshold", type=click.FloatRange(0, 1, min_open=True),
-                     default=DEFAULT_THRESHOLD, show_default=True,
-                     help="Least Jaccard index of a practice-similarity tie."),
+        click.option(
+            "--since",
+            type=click.DateTime(["%Y-%m-%d"]),
+            metavar="YYYY-MM-DD",
+            help="Only practices started on or after this date.",
+        ),
+        click.option(
+            "--until",
+            type=click.DateTime(["%Y-%m-%d"]),
+            metavar="YYYY-MM-DD",
+            help="Only practices started on or before this date.",
+        ),
+        click.option(
+            "--threshold",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=DEFAULT_THRESHOLD,
+            show_default=True,
+            help="Least Jaccard index of a practice-similarity tie.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -45,14 +72,20 @@ def network_options(command):
 
 def _build(kind, store, endpoint, country, domain, level, since, until, threshold):
     return build(
-        kind, store=None if endpoint else store, endpoint=endpoint, country=country,
-        domain=domain, level=level, since=since.date() if since else None,
-        until=until.date() if until else None, threshold=threshold,
+        kind,
+        store=None if endpoint else store,
+        endpoint=endpoint,
+        country=country,
+        domain=domain,
+        level=level,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        threshold=threshold,
     )
 
 
-def _sized(G) -> str:
-    return f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
+def _sized(graph) -> str:
+    return f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
 
 
 @cli.group()
@@ -74,7 +107,9 @@ def kinds() -> None:
 
     Example: pgraph network kinds
     """
-    aliases = {kind: sorted(a for a, k in KIND_ALIASES.items() if k is kind) for kind in NetworkKind}
+    aliases = {
+        kind: sorted(a for a, k in KIND_ALIASES.items() if k is kind) for kind in NetworkKind
+    }
     for kind in NetworkKind:
         short = f" (also: {', '.join(aliases[kind])})" if aliases[kind] else ""
         click.echo(f"{kind.value}{short}\n    {kind.description}")
@@ -82,77 +117,171 @@ def kinds() -> None:
 
 @network.command(name="stats")
 @network_options
-@format_option(["table", "csv", "json"], default="table",
-               help="table: summary, top-N lists, communities; csv: one row per node; json: all")
+@format_option(
+    ["table", "csv", "json"],
+    default="table",
+    help="table: summary, top-N lists, communities; csv: one row per node; json: all",
+)
 @output_option
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Length of the top-N lists.")
-@click.option("--sample", type=click.IntRange(min=1), default=None,
-              help="Source nodes for betweenness and closeness (default: exact up to 1,000 "
-              "nodes, 200 above).")
-@click.option("--seed", type=int, default=42, show_default=True,
-              help="Seed of the Louvain communities and of the sample.")
-def stats_command(kind, store, endpoint, country, domain, level, since, until, threshold,
-                  fmt, output, top, sample, seed):
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Length of the top-N lists.",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Source nodes for betweenness and closeness (default: exact up to 1,000 "
+    "nodes, 200 above).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Seed of the Louvain communities and of the sample.",
+)
+def stats_command(
+    kind,
+    store,
+    endpoint,
+    country,
+    domain,
+    level,
+    since,
+    until,
+    threshold,
+    fmt,
+    output,
+    top,
+    sample,
+    seed,
+):
     """Measure a network: centralities, communities (Louvain), brokerage (Burt).
 
     Example: pgraph network stats co-partnership --top 5 --format json --output stats.json
     """
-    G = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
-    result = stats(G, top=top, betweenness_sample=sample, seed=seed)
+    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+    result = stats(graph, top=top, betweenness_sample=sample, seed=seed)
     text = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt.lower()]()
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        click.echo(f"Wrote {output} ({_sized(G)})", err=True)
+        click.echo(f"Wrote {output} ({_sized(graph)})", err=True)
 
 
 @network.command()
 @network_options
 @format_option(EXPORT_FORMATS, help="File format (default: from the file name's suffix)")
-@click.option("--out", "--output", "-o", "output", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).")
-@click.option("--measures", is_flag=True,
-              help="Add each node's centralities, component and community as attributes.")
-@click.option("--seed", type=int, default=42, show_default=True,
-              help="Seed of the Louvain communities (with --measures).")
-def export(kind, store, endpoint, country, domain, level, since, until, threshold,
-           fmt, output, measures, seed):
+@click.option(
+    "--out",
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).",
+)
+@click.option(
+    "--measures",
+    is_flag=True,
+    help="Add each node's centralities, component and community as attributes.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Seed of the Louvain communities (with --measures).",
+)
+def export(
+    kind,
+    store,
+    endpoint,
+    country,
+    domain,
+    level,
+    since,
+    until,
+    threshold,
+    fmt,
+    output,
+    measures,
+    seed,
+):
     """Write a network as GraphML or GEXF (Gephi, igraph), node-link JSON, CSV or an edge list.
 
     Example: pgraph network export co-partnership --format gexf --out partners.gexf
     """
     chosen = fmt or SUFFIX_FORMATS.get(output.suffix.lower())
     if chosen is None:
-        raise click.UsageError(f"give --format ({', '.join(EXPORT_FORMATS)}): "
-                               f"{output.name!r} does not say which")
-    G = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+        raise click.UsageError(
+            f"give --format ({', '.join(EXPORT_FORMATS)}): {output.name!r} does not say which"
+        )
+    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
     if measures:
-        G = annotate(G, stats(G, seed=seed))
-    for path in write_network(G, export_format(chosen), output):
-        click.echo(f"Wrote {path} ({_sized(G)})", err=True)
+        graph = annotate(graph, stats(graph, seed=seed))
+    for path in write_network(graph, export_format(chosen), output):
+        click.echo(f"Wrote {path} ({_sized(graph)})", err=True)
 
 
 @network.command(name="draw")
 @network_options
-@click.option("--out", "--output", "-o", "output", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The picture: .png or .svg, or .html for an interactive page that works offline.")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES,
-              show_default=True, help="Draw at most this many nodes (the most tied).")
-@click.option("--labels", type=click.IntRange(min=0), default=DEFAULT_LABELS, show_default=True,
-              help="Label this many of the most tied nodes.")
-@click.option("--seed", type=int, default=42, show_default=True,
-              help="Seed of the layout and of the Louvain communities.")
+@click.option(
+    "--out",
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture: .png or .svg, or .html for an interactive page that works offline.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_NODES,
+    show_default=True,
+    help="Draw at most this many nodes (the most tied).",
+)
+@click.option(
+    "--labels",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LABELS,
+    show_default=True,
+    help="Label this many of the most tied nodes.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Seed of the layout and of the Louvain communities.",
+)
 @click.option("--title", default=None, help="Title of the picture (default: the network's kind).")
-def draw_command(kind, store, endpoint, country, domain, level, since, until, threshold,
-                 output, max_nodes, labels, seed, title):
+def draw_command(
+    kind,
+    store,
+    endpoint,
+    country,
+    domain,
+    level,
+    since,
+    until,
+    threshold,
+    output,
+    max_nodes,
+    labels,
+    seed,
+    title,
+):
     """Draw a network: communities coloured, the most central nodes labelled.
 
     Example: pgraph network draw co-partnership --out partners.html
     """
-    G = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
-    path = draw(G, output, max_nodes=max_nodes, labels=labels, seed=seed, title=title)
-    click.echo(f"Wrote {path} ({_sized(G)})", err=True)
+    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+    path = draw(graph, output, max_nodes=max_nodes, labels=labels, seed=seed, title=title)
+    click.echo(f"Wrote {path} ({_sized(graph)})", err=True)

@@ -28,14 +28,14 @@ Example:
     (12, 66)
 """
 
+# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -44,13 +44,17 @@ import networkx as nx
 import numpy as np
 import pyoxigraph as ox
 
-from pgraph.errors import NetworkError, StoreError
-from pgraph.query import DEFAULT_STORE, run_query
-from pgraph.store import open_store
-from pgraph.vocab import PG, fold, vocabularies
+from pgraph.errors import NetworkError
+from pgraph.network.rows import (
+    CatalogueRows,
+    Filters,
+    local_name,
+    open_source,
+    plural,
+)
 
 
-class NetworkKind(str, Enum):
+class NetworkKind(StrEnum):
     """The networks pgraph builds."""
 
     PRACTICE_ORGANISATION = "practice-organisation"
@@ -90,20 +94,6 @@ KIND_ALIASES = {
 DEFAULT_THRESHOLD = 0.5
 """Practice similarity keeps ties whose Jaccard index is at least this."""
 
-FACETS = {
-    str(prop): name
-    for prop, name in (
-        (PG.domain, "domain"),
-        (PG.level, "level"),
-        (PG.targetAudience, "target_audience"),
-        (PG.practiceType, "practice_type"),
-        (PG.interventionPoint, "intervention_point"),
-        (PG.timeline, "timeline"),
-        (PG.costs, "costs"),
-    )
-}
-"""Facet properties and the node attribute each fills."""
-
 SIMILARITY_FACETS = ("domain", "practice_type", "target_audience", "intervention_point")
 """What practice similarity compares."""
 
@@ -127,40 +117,6 @@ def network_kind(value: str | NetworkKind) -> NetworkKind:
         f"unknown network kind {value!r}",
         hint="choose one of " + ", ".join(k.value for k in NetworkKind),
     )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which practices a network is built from (all of them when nothing is set)."""
-
-    country: str | None = None
-    domain: str | None = None
-    level: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    def describe(self) -> str:
-        """Return the filters as ``country="GB", since=2010-01-01`` ('' when none)."""
-        parts = [f'{k}="{v}"' for k in ("country", "domain", "level") if (v := getattr(self, k))]
-        parts += [f"{k}={v.isoformat()}" for k in ("since", "until") if (v := getattr(self, k))]
-        return ", ".join(parts)
-
-    def params(self) -> dict[str, object]:
-        """Return the parameters of ``network-practices``: labels resolved to IRIs where known."""
-        vocab = vocabularies() if self.country or self.domain or self.level else None
-        params: dict[str, object] = {}
-        if self.country and vocab:
-            code = self.country.upper() if len(self.country) == 2 else vocab.country_code(self.country)
-            params["country"] = (
-                str(vocab.country_concept(code)) if code and "://" not in self.country else self.country
-            )
-        for key, facet in (("domain", "domains"), ("level", "levels")):
-            value = getattr(self, key)
-            if value and vocab:
-                concept = None if "://" in value else vocab.concept(facet, value)
-                params[key] = str(concept) if concept is not None else value
-        params.update({k: v for k in ("since", "until") if (v := getattr(self, k))})
-        return params
 
 
 def build(
@@ -197,8 +153,10 @@ def build(
     kind = network_kind(kind)
     if not 0 < threshold <= 1:
         raise NetworkError(f"the similarity threshold must be in (0, 1], not {threshold}")
-    filters = Filters(country, domain, level, _date(since, "since"), _date(until, "until"))
-    data = _Fetch(_open(store) if endpoint is None else None, endpoint)
+    filters = Filters(
+        country, domain, level, parse_date(since, "since"), parse_date(until, "until")
+    )
+    data = CatalogueRows(open_source(store) if endpoint is None else None, endpoint)
     practices = data.practices(filters)
     builder = {
         NetworkKind.PRACTICE_ORGANISATION: _practice_organisation,
@@ -218,7 +176,7 @@ def build(
         G.graph["threshold"] = threshold
     if G.number_of_nodes() == 0:
         raise NetworkError(
-            f"the {kind.value} network of {_count(len(practices), 'practice')}"
+            f"the {kind.value} network of {plural(len(practices), 'practice')}"
             f"{' (' + filters.describe() + ')' if filters.describe() else ''} is empty: "
             + _EMPTY_REASONS[kind],
             hint="try another kind of network, or fewer filters",
@@ -235,120 +193,43 @@ _EMPTY_REASONS = {
 }
 
 
-def _open(store: ox.Store | Path | str | None) -> ox.Store:
-    """Open a store path once (each query would open it again)."""
-    if isinstance(store, ox.Store):
-        return store
-    location = Path(store) if store is not None else Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
-    if not (location / "CURRENT").exists():
-        raise StoreError("no store here yet", path=str(location),
-                         hint="run `pgraph build` first, or pass --store")
-    return open_store(location, read_only=True)
-
-
-def _date(value: dt.date | str | None, name: str) -> dt.date | None:
+def parse_date(value: dt.date | str | None, name: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise NetworkError(f"{name}: {value!r} is not a date", hint="write it as YYYY-MM-DD") from None
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-# ---------------------------------------------------------------- fetching rows
-
-
-@dataclass
-class _Fetch:
-    """Runs the network queries once each, on one store or endpoint."""
-
-    store: Any
-    endpoint: str | None
-    cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def rows(self, name: str, params: dict[str, object] | None = None) -> list[dict[str, Any]]:
-        if params:
-            return run_query(name, store=self.store, endpoint=self.endpoint, params=params).rows
-        if name not in self.cache:
-            self.cache[name] = run_query(name, store=self.store, endpoint=self.endpoint).rows
-        return self.cache[name]
-
-    def practices(self, filters: Filters) -> dict[str, dict[str, Any]]:
-        params = filters.params()
-        rows = self.rows("network-practices", params)
-        if not rows:
-            everything = self.rows("network-practices") if params else rows
-            if not everything:
-                raise NetworkError("the graph holds no practices",
-                                   hint="build a catalogue first: pgraph build data/")
-            raise NetworkError(
-                f"no practice matches {filters.describe()} "
-                f"(the graph holds {_count(len(everything), 'practice')})",
-                hint="countries, domains and levels are labels in any language, ISO codes "
-                "or IRIs; see `pgraph query practices-per-country` and `practices-per-domain`",
-            )
-        practices: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            iri = row["practice"]
-            node = practices.setdefault(iri, {
-                "iri": iri, "label": row["title"] or _local_name(iri), "kind": "practice",
-                "country": "", "country_name": "", "start_date": "", "statutory": False,
-                **{name: [] for name in FACETS.values()},
-            })
-            node["country"] = node["country"] or row["countryCode"] or ""
-            node["country_name"] = node["country_name"] or row["countryName"] or ""
-            if row["startDate"] is not None:
-                node["start_date"] = str(row["startDate"])
-        return practices
-
-    def memberships(self, practices: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        rows = [row for row in self.rows("network-memberships") if row["practice"] in practices]
-        for row in rows:
-            if row["statutory"]:
-                practices[row["practice"]]["statutory"] = True
-        return rows
-
-    def facets(self, practices: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        rows = [row for row in self.rows("network-facets") if row["practice"] in practices]
-        for row in rows:
-            row["attribute"] = FACETS[row["facet"]]
-            row["label"] = row["label"] or _local_name(row["concept"])
-            practices[row["practice"]][row["attribute"]].append(row["label"])
-        for node in practices.values():
-            for name in FACETS.values():
-                node[name] = sorted(set(node[name]))
-        return rows
-
-    def organisations(self) -> dict[str, dict[str, Any]]:
-        return {row["organisation"]: row for row in self.rows("network-organisations")}
-
-    def acts(self) -> dict[str, dict[str, Any]]:
-        return {row["act"]: row for row in self.rows("network-legislation")}
-
-
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
+        raise NetworkError(
+            f"{name}: {value!r} is not a date", hint="write it as YYYY-MM-DD"
+        ) from None
 
 
 # ---------------------------------------------------------------- the five networks
 
 
-def _organisation_nodes(data: _Fetch, memberships: list[dict[str, Any]],
-                        practices: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _organisation_nodes(
+    data: CatalogueRows, memberships: list[dict[str, Any]], practices: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
     known, acts = data.organisations(), data.acts()
+    concepts = {row["concept"]: row["label"] for row in data.rows("network-concepts")}
     nodes: dict[str, dict[str, Any]] = {}
     for row in memberships:
         iri = row["organisation"]
         about = known.get(iri, {})
-        node = nodes.setdefault(iri, {
-            "iri": iri, "label": about.get("label") or _local_name(iri), "kind": "organisation",
-            "type": about.get("typeLabel") or "", "type_iri": about.get("type") or "",
-            "country": set(), "statutory": False, "acts": set(), "practices": set(),
-        })
+        node = nodes.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "label": about.get("label") or local_name(iri),
+                "kind": "organisation",
+                "type": concepts.get(about.get("type") or "") or "",
+                "type_iri": about.get("type") or "",
+                "country": set(),
+                "statutory": False,
+                "acts": set(),
+                "practices": set(),
+            },
+        )
         node["practices"].add(row["practice"])
         if country := practices[row["practice"]]["country"]:
             node["country"].add(country)
@@ -363,25 +244,32 @@ def _organisation_nodes(data: _Fetch, memberships: list[dict[str, Any]],
 
 
 def _act_label(acts: dict[str, dict[str, Any]], iri: str) -> str:
-    return (acts.get(iri) or {}).get("label") or _local_name(iri)
+    return (acts.get(iri) or {}).get("label") or local_name(iri)
 
 
-def _practice_organisation(data: _Fetch, practices: dict, threshold: float) -> nx.Graph:
+def _practice_organisation(data: CatalogueRows, practices: dict, threshold: float) -> nx.Graph:
     memberships = data.memberships(practices)
     data.facets(practices)
     organisations = _organisation_nodes(data, memberships, practices)
     acts = data.acts() if any(row["act"] for row in memberships) else {}
     G = nx.Graph()
     used = {row["practice"] for row in memberships}
-    G.add_nodes_from((iri, {**node, "bipartite": 0}) for iri, node in practices.items() if iri in used)
+    G.add_nodes_from(
+        (iri, {**node, "bipartite": 0}) for iri, node in practices.items() if iri in used
+    )
     G.add_nodes_from((iri, {**node, "bipartite": 1}) for iri, node in organisations.items())
     for row in memberships:
-        G.add_edge(row["practice"], row["organisation"], weight=1, statutory=bool(row["statutory"]),
-                   act=_act_label(acts, row["act"]) if row["act"] else "")
+        G.add_edge(
+            row["practice"],
+            row["organisation"],
+            weight=1,
+            statutory=bool(row["statutory"]),
+            act=_act_label(acts, row["act"]) if row["act"] else "",
+        )
     return G
 
 
-def _co_partnership(data: _Fetch, practices: dict, threshold: float) -> nx.Graph:
+def _co_partnership(data: CatalogueRows, practices: dict, threshold: float) -> nx.Graph:
     memberships = data.memberships(practices)
     organisations = _organisation_nodes(data, memberships, practices)
     partners: dict[str, list[str]] = defaultdict(list)
@@ -393,11 +281,12 @@ def _co_partnership(data: _Fetch, practices: dict, threshold: float) -> nx.Graph
             shared[pair].append(practice)
     G = nx.Graph()
     G.add_nodes_from(organisations.items())
-    G.add_edges_from((a, b, {"weight": len(ps), "practices": sorted(ps)}) for (a, b), ps in shared.items())
+    # Rows come sorted by practice, so each list of shared practices is sorted already.
+    G.add_edges_from((a, b, {"weight": len(ps), "practices": ps}) for (a, b), ps in shared.items())
     return G
 
 
-def _organisation_legislation(data: _Fetch, practices: dict, threshold: float) -> nx.Graph:
+def _organisation_legislation(data: CatalogueRows, practices: dict, threshold: float) -> nx.Graph:
     memberships = data.memberships(practices)
     statutory = [row for row in memberships if row["statutory"] and row["act"]]
     organisations = _organisation_nodes(data, statutory, practices)
@@ -409,13 +298,21 @@ def _organisation_legislation(data: _Fetch, practices: dict, threshold: float) -
     G.add_nodes_from(organisations.items())
     for act in sorted({row["act"] for row in statutory}):
         about = acts.get(act, {})
-        G.add_node(act, iri=act, label=_act_label(acts, act), kind="legislation",
-                   year=str(about.get("year") or ""), unresolved=bool(about.get("unresolved")))
-    G.add_edges_from((o, a, {"weight": len(ps), "practices": sorted(ps)}) for (o, a), ps in ties.items())
+        G.add_node(
+            act,
+            iri=act,
+            label=_act_label(acts, act),
+            kind="legislation",
+            year=str(about.get("year") or ""),
+            unresolved=bool(about.get("unresolved")),
+        )
+    G.add_edges_from(
+        (o, a, {"weight": len(ps), "practices": sorted(ps)}) for (o, a), ps in ties.items()
+    )
     return G
 
 
-def _practice_similarity(data: _Fetch, practices: dict, threshold: float) -> nx.Graph:
+def _practice_similarity(data: CatalogueRows, practices: dict, threshold: float) -> nx.Graph:
     data.memberships(practices)
     rows = data.facets(practices)
     G = nx.Graph()
@@ -460,30 +357,28 @@ def _jaccard_pairs(
             yield int(r + start), int(c), float(index[r, c])
 
 
-def _practice_concept(data: _Fetch, practices: dict, threshold: float) -> nx.Graph:
+def _practice_concept(data: CatalogueRows, practices: dict, threshold: float) -> nx.Graph:
     data.memberships(practices)
     rows = data.facets(practices)
     G = nx.Graph()
     used = {row["practice"] for row in rows}
-    G.add_nodes_from((iri, {**node, "bipartite": 0}) for iri, node in practices.items() if iri in used)
+    G.add_nodes_from(
+        (iri, {**node, "bipartite": 0}) for iri, node in practices.items() if iri in used
+    )
     counts: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         counts[row["concept"]].add(row["practice"])
         if row["concept"] not in G:
-            G.add_node(row["concept"], iri=row["concept"], label=row["label"], kind="concept",
-                       facet=row["attribute"], unmapped=bool(row["unmapped"]), bipartite=1)
+            G.add_node(
+                row["concept"],
+                iri=row["concept"],
+                label=row["label"],
+                kind="concept",
+                facet=row["attribute"],
+                unmapped=bool(row["unmapped"]),
+                bipartite=1,
+            )
         G.add_edge(row["practice"], row["concept"], weight=1, facet=row["attribute"])
     for concept, members in counts.items():
         G.nodes[concept]["practices"] = len(members)
     return G
-
-
-def folded_labels(G: nx.Graph) -> dict[str, str]:
-    """Return node → folded label (lower case, no accents), for look-ups by name.
-
-    Example:
-        >>> g = nx.Graph(); g.add_node("x", label="Préfecture")
-        >>> folded_labels(g)
-        {'x': 'prefecture'}
-    """
-    return {node: fold(str(data.get("label", node))) for node, data in G.nodes(data=True)}

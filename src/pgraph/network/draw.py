@@ -16,6 +16,8 @@ Example:
     True
 """
 
+# ruff: noqa: N803, N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import math
@@ -68,7 +70,7 @@ def prepare(
     Example:
         >>> p = prepare(nx.path_graph(5), max_nodes=3, labels=1)
         >>> sorted(p.graph), p.caption
-        (['1', '2', '3'], '3 of 5 nodes (the most tied) · 2 of 4 ties · 1 community')
+        (['1', '2', '3'], '3 of 5 nodes (the most tied) · 2 of 4 ties · 2 communities')
     """
     if G.number_of_nodes() == 0:
         raise NetworkError("the network has no nodes: there is nothing to draw")
@@ -81,14 +83,17 @@ def prepare(
     communities = _communities(G, seed)
     community = {str(v): communities[v] for v in kept}
     palette = _palette()
-    colours = {c: palette[c - 1] if c <= len(palette) else OTHER_COLOUR
-               for c in sorted(set(community.values()))}
+    colours = {
+        c: palette[c - 1] if c <= len(palette) else OTHER_COLOUR
+        for c in sorted(set(community.values()))
+    }
     kinds = sorted({str(d.get("kind", "node")) for _, d in H.nodes(data=True)})
     count = len(set(community.values()))
     parts = [
         f"{len(H)} of {len(G)} nodes (the most tied)" if len(H) < len(G) else f"{len(H)} nodes",
         f"{H.number_of_edges()} of {G.number_of_edges()} ties"
-        if len(H) < len(G) else f"{H.number_of_edges()} ties",
+        if len(H) < len(G)
+        else f"{H.number_of_edges()} ties",
         f"{count} communit{'y' if count == 1 else 'ies'}",
     ]
     if G.graph.get("filters"):
@@ -153,8 +158,11 @@ def draw(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".html", ".htm"):
-        raise NetworkError(f"cannot draw to {path.name!r}", path=str(path),
-                           hint="end the file name with .png, .svg or .html")
+        raise NetworkError(
+            f"cannot draw to {path.name!r}",
+            path=str(path),
+            hint="end the file name with .png, .svg or .html",
+        )
     picture = prepare(G, max_nodes=max_nodes, labels=labels, seed=seed, title=title)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,8 +173,11 @@ def draw(
         else:
             _render(picture, path, suffix[1:])
     except OSError as error:
-        raise NetworkError(f"cannot write the picture: {error.strerror or error}", path=str(path),
-                           hint="choose another --out") from error
+        raise NetworkError(
+            f"cannot write the picture: {error.strerror or error}",
+            path=str(path),
+            hint="choose another --out",
+        ) from error
     return path
 
 
@@ -188,18 +199,31 @@ def _render(p: Picture, path: Path, fmt: str) -> None:
         widths = [0.3 + 2.2 * math.log1p(float(w)) / math.log1p(heaviest) for *_, w in ties]
         from matplotlib.collections import LineCollection
 
-        ax.add_collection(LineCollection(segments, linewidths=widths, colors="#8c8c8c",
-                                         alpha=0.35, zorder=1))
+        ax.add_collection(
+            LineCollection(
+                list(segments), linewidths=widths, colors="#8c8c8c", alpha=0.35, zorder=1
+            )
+        )
     for kind, marker in {**SHAPES, "": "o"}.items():
-        members = [v for v in H if (H.nodes[v].get("kind") or "") == kind
-                   or (kind == "" and H.nodes[v].get("kind") not in SHAPES)]
+        members = [
+            v
+            for v in H
+            if (H.nodes[v].get("kind") or "") == kind
+            or (kind == "" and H.nodes[v].get("kind") not in SHAPES)
+        ]
         if not members:
             continue
         xy = np.array([pos[v] for v in members])
-        ax.scatter(xy[:, 0], xy[:, 1], marker=marker, zorder=2, linewidths=0.6,
-                   edgecolors="#333333",
-                   s=[25 + 500 * math.sqrt(p.strength[v] / top) for v in members],
-                   c=[p.colours[p.community[v]] for v in members])
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            marker=marker,
+            zorder=2,
+            linewidths=0.6,
+            edgecolors="#333333",
+            s=[25 + 500 * math.sqrt(p.strength[v] / top) for v in members],
+            c=[p.colours[p.community[v]] for v in members],
+        )
     ax.autoscale_view()
     ax.margins(0.06)
     _place_labels(fig, ax, [(pos[v], _short(str(H.nodes[v].get("label", v)))) for v in p.labelled])
@@ -207,34 +231,73 @@ def _render(p: Picture, path: Path, fmt: str) -> None:
     fig.text(0.02, 0.935, p.caption, fontsize=10, color="#444444")
     sizes = {c: sum(1 for v in p.community.values() if v == c) for c in p.colours}
     shown = sorted(sizes, key=lambda c: (-sizes[c], c))[:10]
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=p.colours[c],
-                      markeredgecolor="#333333", label=f"community {c} ({sizes[c]})")
-               for c in shown]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=9,
+            markerfacecolor=p.colours[c],
+            markeredgecolor="#333333",
+            label=f"community {c} ({sizes[c]})",
+        )
+        for c in shown
+    ]
     kinds = sorted({H.nodes[v].get("kind") for v in H} & set(SHAPES))
     if len(kinds) > 1:
-        handles += [Line2D([], [], marker=SHAPES[k], linestyle="", markersize=8,
-                           markerfacecolor="white", markeredgecolor="#333333", label=k)
-                    for k in kinds]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-              frameon=False)
-    fig.text(0.98, 0.015, "size: weighted degree · colour: Louvain community · drawn by pgraph",
-             fontsize=8, color="#666666", ha="right")
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker=SHAPES[k],
+                linestyle="",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor="#333333",
+                label=k,
+            )
+            for k in kinds
+        ]
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False
+    )
+    fig.text(
+        0.98,
+        0.015,
+        "size: weighted degree · colour: Louvain community · drawn by pgraph",
+        fontsize=8,
+        color="#666666",
+        ha="right",
+    )
     fig.savefig(path, format=fmt, facecolor="white")
 
 
-_LABEL_SPOTS = ((0, 9, "center", "bottom"), (0, -9, "center", "top"),
-                (9, 0, "left", "center"), (-9, 0, "right", "center"))
+_LABEL_SPOTS = (
+    (0, 9, "center", "bottom"),
+    (0, -9, "center", "top"),
+    (9, 0, "left", "center"),
+    (-9, 0, "right", "center"),
+)
 
 
 def _place_labels(fig, ax, labels: list[tuple[tuple[float, float], str]]) -> None:
     """Label the nodes in order of importance, each where it overlaps no earlier label."""
     renderer = fig.canvas.get_renderer()
-    placed = []
+    placed: list[Any] = []
     for xy, text in labels:
         for dx, dy, ha, va in _LABEL_SPOTS:
-            note = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                               fontsize=9, zorder=3, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
-                                                           "ec": "none", "alpha": 0.8})
+            note = ax.annotate(
+                text,
+                xy,
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=9,
+                zorder=3,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
             box = note.get_window_extent(renderer).expanded(1.05, 1.15)
             if not any(box.overlaps(other) for other in placed):
                 placed.append(box)

@@ -19,11 +19,13 @@ Example:
     ['Source,Target,Type,Weight,practices', 'a,b,Undirected,2,p1;p2']
 """
 
+# ruff: noqa: N803, N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import csv
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ LIST_SEPARATOR = ";"
 """Joins list values in GraphML, GEXF and CSV."""
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """The files ``pgraph network export --format`` writes."""
 
     GRAPHML = "graphml"
@@ -57,8 +59,9 @@ def export_format(value: str | ExportFormat) -> ExportFormat:
     try:
         return ExportFormat(name)
     except ValueError:
-        raise NetworkError(f"unknown network format {value!r}",
-                           hint="choose one of " + ", ".join(EXPORT_FORMATS)) from None
+        raise NetworkError(
+            f"unknown network format {value!r}", hint="choose one of " + ", ".join(EXPORT_FORMATS)
+        ) from None
 
 
 def write_network(G: nx.Graph, fmt: str | ExportFormat, path: Path | str) -> list[Path]:
@@ -75,15 +78,19 @@ def write_network(G: nx.Graph, fmt: str | ExportFormat, path: Path | str) -> lis
             nx.write_gexf(flat_graph(G), path)
         elif fmt is ExportFormat.JSON:
             data = nx.node_link_data(G, edges="links")
-            path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n",
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+            )
         elif fmt is ExportFormat.CSV:
             return _write_csv(G, path)
         else:
             _write_edgelist(G, path)
     except OSError as error:
-        raise NetworkError(f"cannot write the network: {error.strerror or error}", path=str(path),
-                           hint="choose another --out") from error
+        raise NetworkError(
+            f"cannot write the network: {error.strerror or error}",
+            path=str(path),
+            hint="choose another --out",
+        ) from error
     return [path]
 
 
@@ -99,14 +106,25 @@ def flat_graph(G: nx.Graph) -> nx.Graph:
     H.graph.update({k: _flat(v) for k, v in G.graph.items() if v is not None})
     node_defaults = _defaults(data for _, data in G.nodes(data=True))
     H.add_nodes_from(
-        (node, {**{k: _flat(v) for k, v in data.items() if v is not None},
-                **{k: d for k, d in node_defaults.items() if data.get(k) is None}})
+        (
+            node,
+            {
+                **{k: _flat(v) for k, v in data.items() if v is not None},
+                **{k: d for k, d in node_defaults.items() if data.get(k) is None},
+            },
+        )
         for node, data in G.nodes(data=True)
     )
     edge_defaults = _defaults(data for *_, data in G.edges(data=True))
     H.add_edges_from(
-        (u, v, {**{k: _flat(x) for k, x in data.items() if x is not None},
-                **{k: d for k, d in edge_defaults.items() if data.get(k) is None}})
+        (
+            u,
+            v,
+            {
+                **{k: _flat(x) for k, x in data.items() if x is not None},
+                **{k: d for k, d in edge_defaults.items() if data.get(k) is None},
+            },
+        )
         for u, v, data in G.edges(data=True)
     )
     return H
@@ -150,16 +168,18 @@ def _write_csv(G: nx.Graph, path: Path) -> list[Path]:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["Id", "Label", *node_keys])
         for node, data in G.nodes(data=True):
-            writer.writerow([node, _cell(data.get("label", node)),
-                             *(_cell(data.get(k)) for k in node_keys)])
+            writer.writerow(
+                [node, _cell(data.get("label", node)), *(_cell(data.get(k)) for k in node_keys)]
+            )
     edge_keys = [k for k in _columns(d for *_, d in G.edges(data=True)) if k != "weight"]
     kind = "Directed" if G.is_directed() else "Undirected"
     with edges_path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["Source", "Target", "Type", "Weight", *edge_keys])
         for u, v, data in G.edges(data=True):
-            writer.writerow([u, v, kind, _cell(data.get("weight", 1)),
-                             *(_cell(data.get(k)) for k in edge_keys)])
+            writer.writerow(
+                [u, v, kind, _cell(data.get("weight", 1)), *(_cell(data.get(k)) for k in edge_keys)]
+            )
     return [nodes_path, edges_path]
 
 
@@ -174,7 +194,8 @@ def _cell(value: Any) -> Any:
 def _write_edgelist(G: nx.Graph, path: Path) -> None:
     """Write ``source<TAB>target<TAB>weight`` lines (nx.read_weighted_edgelist reads them)."""
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(f"# pgraph {G.graph.get('name', 'network')}: source, target, weight "
-                  "(tab-separated)\n")
+        out.write(
+            f"# pgraph {G.graph.get('name', 'network')}: source, target, weight (tab-separated)\n"
+        )
         for u, v, data in G.edges(data=True):
             out.write(f"{u}\t{v}\t{data.get('weight', 1)}\n")

@@ -17,6 +17,8 @@ Example:
     False
 """
 
+# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import html
@@ -64,25 +66,34 @@ def page_data(picture: Picture) -> dict[str, Any]:
     nodes = []
     for v, data in H.nodes(data=True):
         x, y = picture.positions[v]
-        nodes.append({
-            "id": v,
-            "label": str(data.get("label", v)),
-            "kind": str(data.get("kind") or "node"),
-            "x": round(x * scale, 1),
-            "y": round(-y * scale, 1),
-            "size": round(8 + 28 * math.sqrt(picture.strength[v] / top), 1),
-            "strength": _number(picture.strength[v]),
-            "community": picture.community[v],
-            "color": picture.colours[picture.community[v]],
-            "labelled": v in labelled,
-            "attributes": {k: _plain(value) for k, value in data.items()
-                           if k not in HIDDEN_ATTRIBUTES and value not in (None, "", [])},
-        })
+        nodes.append(
+            {
+                "id": v,
+                "label": str(data.get("label", v)),
+                "kind": str(data.get("kind") or "node"),
+                "x": round(x * scale, 1),
+                "y": round(-y * scale, 1),
+                "size": round(8 + 28 * math.sqrt(picture.strength[v] / top), 1),
+                "strength": _number(picture.strength[v]),
+                "community": picture.community[v],
+                "color": picture.colours[picture.community[v]],
+                "labelled": v in labelled,
+                "attributes": {
+                    k: _plain(value)
+                    for k, value in data.items()
+                    if k not in HIDDEN_ATTRIBUTES and value not in (None, "", [])
+                },
+            }
+        )
     heaviest = max((float(w) for *_, w in H.edges(data="weight", default=1)), default=1.0) or 1.0
     edges = [
-        {"source": u, "target": v,
-         "width": round(0.5 + 3.5 * math.log1p(float(w)) / math.log1p(heaviest), 2),
-         "title": f"{H.nodes[u].get('label', u)} — {H.nodes[v].get('label', v)}: weight {_number(w)}"}
+        {
+            "source": u,
+            "target": v,
+            "width": round(0.5 + 3.5 * math.log1p(float(w)) / math.log1p(heaviest), 2),
+            "title": f"{H.nodes[u].get('label', u)} — {H.nodes[v].get('label', v)}: "
+            f"weight {_number(w)}",
+        }
         for u, v, w in H.edges(data="weight", default=1)
     ]
     return {
@@ -97,9 +108,12 @@ def _communities(picture: Picture, shown: int = 4) -> list[dict[str, Any]]:
     members: dict[int, list[str]] = {}
     for v in sorted(picture.graph, key=lambda v: (-picture.strength[v], v)):
         members.setdefault(picture.community[v], []).append(
-            str(picture.graph.nodes[v].get("label", v)))
-    return [{"community": c, "size": len(names), "color": picture.colours[c], "members": names[:shown]}
-            for c, names in sorted(members.items())]
+            str(picture.graph.nodes[v].get("label", v))
+        )
+    return [
+        {"community": c, "size": len(names), "color": picture.colours[c], "members": names[:shown]}
+        for c, names in sorted(members.items())
+    ]
 
 
 def _number(value: Any) -> int | float:
@@ -122,7 +136,9 @@ def _script_safe(text: str) -> str:
 
 @cache
 def _template() -> str:
-    return (resources.files("pgraph.network") / "static" / "network.html").read_text(encoding="utf-8")
+    return (resources.files("pgraph.network") / "static" / "network.html").read_text(
+        encoding="utf-8"
+    )
 
 
 @cache
@@ -130,4 +146,3 @@ def _library() -> str:
     return (resources.files("pgraph.network") / "static" / "vis-network.min.js").read_text(
         encoding="utf-8"
     )
-

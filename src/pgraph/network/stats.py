@@ -21,6 +21,8 @@ Example:
     [(0, 1.0), (1, 0.0)]
 """
 
+# ruff: noqa: N803, N806  (networkx's convention: G and H are graphs)
+
 from __future__ import annotations
 
 import csv
@@ -79,8 +81,14 @@ class NetworkStats:
 
     def to_dict(self) -> dict[str, Any]:
         """Return everything as plain data, top-N lists first (NaN becomes None)."""
-        return _clean({"summary": self.summary, "top": self.top,
-                       "communities": self.communities, "nodes": self.nodes})
+        return _clean(
+            {
+                "summary": self.summary,
+                "top": self.top,
+                "communities": self.communities,
+                "nodes": self.nodes,
+            }
+        )
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Return the statistics as JSON."""
@@ -89,8 +97,9 @@ class NetworkStats:
     def to_csv(self) -> str:
         """Return one CSV row per node, the highest weighted degree first."""
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=NODE_COLUMNS, extrasaction="ignore",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            out, fieldnames=NODE_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in self.nodes:
             writer.writerow({k: _csv_value(v) for k, v in row.items()})
@@ -101,11 +110,16 @@ class NetworkStats:
         lines = [f"{key.replace('_', ' ')}: {_show(value)}" for key, value in self.summary.items()]
         for measure, rows in self.top.items():
             lines += ["", f"{measure.replace('_', ' ')}: {TOP_MEASURES[measure]}"]
-            lines += _columns([(str(r["rank"]), r["label"], r["kind"], _show(r["value"]))
-                               for r in rows])
+            lines += _columns(
+                [(str(r["rank"]), r["label"], r["kind"], _show(r["value"])) for r in rows]
+            )
         lines += ["", "communities"]
-        lines += _columns([(str(c["community"]), str(c["size"]), "; ".join(c["members"]))
-                           for c in self.communities])
+        lines += _columns(
+            [
+                (str(c["community"]), str(c["size"]), "; ".join(c["members"]))
+                for c in self.communities
+            ]
+        )
         return "\n".join(lines) + "\n"
 
 
@@ -137,8 +151,10 @@ def stats(
         raise NetworkError(f"top must be 1 or more, not {top}")
     if betweenness_sample is not None and betweenness_sample < 1:
         raise NetworkError(f"betweenness_sample must be 1 or more, not {betweenness_sample}")
-    sample = betweenness_sample if betweenness_sample is not None else (
-        None if n <= EXACT_LIMIT else DEFAULT_SAMPLE
+    sample = (
+        betweenness_sample
+        if betweenness_sample is not None
+        else (None if n <= EXACT_LIMIT else DEFAULT_SAMPLE)
     )
     g = measures.indexed(G)
     paths = measures.shortest_path_measures(g, sample=sample, seed=seed)
@@ -146,27 +162,30 @@ def stats(
     eigen = measures.eigenvector(g)
     strength = np.bincount(g.rows, weights=g.weights, minlength=g.n)
     components = sorted(nx.connected_components(G), key=lambda c: (-len(c), _first(c)))
-    communities, modularity = _communities(G, seed)
+    communities = _communities(G, seed)
     component_of = {node: i for i, members in enumerate(components, start=1) for node in members}
     community_of = {node: i for i, members in enumerate(communities, start=1) for node in members}
+    modularity = measures.modularity(g, np.array([community_of[v] - 1 for v in g.nodes]))
     rows = []
     for i, node in enumerate(g.nodes):
         data = G.nodes[node]
-        rows.append({
-            "node": node,
-            "label": str(data.get("label", node)),
-            "kind": str(data.get("kind", "")),
-            "degree": int(g.degree[i]),
-            "weighted_degree": _number(strength[i]),
-            "betweenness": float(paths.betweenness[i]),
-            "closeness": float(paths.closeness[i]),
-            "eigenvector": float(eigen[i]),
-            "clustering": float(ego.clustering[i]),
-            "constraint": float(ego.constraint[i]),
-            "effective_size": float(ego.effective_size[i]),
-            "component": component_of[node],
-            "community": community_of[node],
-        })
+        rows.append(
+            {
+                "node": node,
+                "label": str(data.get("label", node)),
+                "kind": str(data.get("kind", "")),
+                "degree": int(g.degree[i]),
+                "weighted_degree": _number(strength[i]),
+                "betweenness": float(paths.betweenness[i]),
+                "closeness": float(paths.closeness[i]),
+                "eigenvector": float(eigen[i]),
+                "clustering": float(ego.clustering[i]),
+                "constraint": float(ego.constraint[i]),
+                "effective_size": float(ego.effective_size[i]),
+                "component": component_of[node],
+                "community": community_of[node],
+            }
+        )
     rows.sort(key=lambda r: (-r["weighted_degree"], -r["degree"], r["label"], str(r["node"])))
     summary = {
         "kind": G.graph.get("kind", ""),
@@ -185,13 +204,12 @@ def stats(
     return NetworkStats(summary, _top_lists(rows, top), _community_table(communities, rows), rows)
 
 
-def _communities(G: nx.Graph, seed: int) -> tuple[list[set], float]:
-    """Return Louvain communities (largest first) and their modularity (0.0 without edges)."""
+def _communities(G: nx.Graph, seed: int) -> list[set]:
+    """Return Louvain communities, largest first (each node alone when there are no ties)."""
     if G.number_of_edges() == 0:
-        return sorted(({node} for node in G), key=_first), 0.0
+        return sorted(({node} for node in G), key=_first)
     found = nx.community.louvain_communities(G, weight="weight", seed=seed)
-    found = sorted(found, key=lambda c: (-len(c), _first(c)))
-    return found, float(nx.community.modularity(G, found, weight="weight"))
+    return sorted(found, key=lambda c: (-len(c), _first(c)))
 
 
 def _first(members) -> str:
@@ -202,18 +220,28 @@ def _top_lists(rows: list[dict[str, Any]], top: int) -> dict[str, list[dict[str,
     lists = {}
     for measure in TOP_MEASURES:
         ranked = [r for r in rows if not _is_nan(r[measure])]
-        lowest_first = measure == "constraint"
-        ranked.sort(key=lambda r, m=measure: ((r[m] if lowest_first else -r[m]), r["label"]))
+        sign = 1.0 if measure == "constraint" else -1.0  # constraint: the lowest first
+
+        def order(row: dict[str, Any], m: str = measure, s: float = sign) -> tuple[float, str]:
+            return (s * row[m], row["label"])
+
+        ranked.sort(key=order)
         lists[measure] = [
-            {"rank": rank, "node": r["node"], "label": r["label"], "kind": r["kind"],
-             "value": r[measure]}
+            {
+                "rank": rank,
+                "node": r["node"],
+                "label": r["label"],
+                "kind": r["kind"],
+                "value": r[measure],
+            }
             for rank, r in enumerate(ranked[:top], start=1)
         ]
     return lists
 
 
-def _community_table(communities: list[set], rows: list[dict[str, Any]],
-                     shown: int = 5) -> list[dict[str, Any]]:
+def _community_table(
+    communities: list[set], rows: list[dict[str, Any]], shown: int = 5
+) -> list[dict[str, Any]]:
     """Return each community's size and its most tied members (rows are in that order)."""
     by_community: dict[int, list[str]] = {}
     for row in rows:
@@ -285,5 +313,7 @@ def _columns(rows: list[tuple[str, ...]], limit: int = 60) -> list[str]:
         return ["  (none)"]
     cut = [tuple(c if len(c) <= limit else c[: limit - 1] + "…" for c in row) for row in rows]
     widths = [max(len(row[i]) for row in cut) for i in range(len(cut[0]))]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in cut]
+    return [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cut
+    ]

@@ -23,9 +23,12 @@ Example:
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -69,24 +72,36 @@ class ShaclResult:
 
 
 def run_plan(
-    plan: Plan, store: ox.Store, *, focus: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal] | None = None
+    plan: Plan,
+    store: ox.Store,
+    *,
+    focus: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | str] | None = None,
+    workers: int | None = None,
 ) -> set[ShaclResult]:
-    """Return the results of every check of ``plan`` on ``store`` (only for ``focus`` nodes if given)."""
+    """Return the results of every check of ``plan`` on ``store`` (only for ``focus`` nodes if given).
+
+    ``focus`` terms may be pyoxigraph terms or their N-Triples text. The
+    checks run on ``workers`` threads (default: one per core): Oxigraph
+    evaluates queries without holding Python's lock.
+    """
     values = None
     if focus is not None:
         terms = sorted({str(term) for term in focus})
         if not terms:
             return set()
         values = "VALUES ?this { " + " ".join(terms) + " }"
-    results: set[ShaclResult] = set()
     instance_of = _InstanceOf(store)
+    tasks: list[tuple[Callable[..., Iterator[ShaclResult]], tuple]] = []
     for shape in plan.shapes:
         targets = _targets(shape, values, instance_of)
-        for check in shape.properties:
-            results.update(_property_results(store, targets, check, instance_of))
-        for constraint in shape.sparql:
-            results.update(_sparql_results(store, targets, constraint))
-    return results
+        tasks += [(_property_results, (store, targets, check, instance_of)) for check in shape.properties]
+        tasks += [(_sparql_results, (store, targets, constraint)) for constraint in shape.sparql]
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or focus is not None:
+        return {result for function, args in tasks for result in function(*args)}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        batches = pool.map(lambda task: list(task[0](*task[1])), tasks)
+        return {result for batch in batches for result in batch}
 
 
 class _InstanceOf:
@@ -99,8 +114,13 @@ class _InstanceOf:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.closures: dict[URIRef, list[str]] = {}
+        self.lock = threading.Lock()
 
     def classes(self, cls: URIRef) -> list[str]:
+        with self.lock:
+            return self._classes(cls)
+
+    def _classes(self, cls: URIRef) -> list[str]:
         if cls not in self.closures:
             rows = _select(self.store, _SUBCLASS_CLOSURE.replace("{}", cls.n3()))
             self.closures[cls] = sorted({str(row["class"]) for row in rows} | {cls.n3()})

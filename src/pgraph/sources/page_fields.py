@@ -56,6 +56,7 @@ NON_PRACTICE_SCHEME = URIRef("https://w3id.org/pgraph/vocab/non-practice-marker"
 _URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]{1,20}):", re.IGNORECASE)
 _MIN_TEXT_FOR_LANGUAGE = 20
+_LANGUAGE_SAMPLE = 2_000
 _BROKEN_BY_A_SPACE = re.compile(r"^ [^\s(\[]*[./][^\s]*$")
 
 
@@ -243,11 +244,7 @@ def missing_message(seen: set[tuple[str, str]], language: str | None) -> str | N
         'page ends early: no Description, no Objectives, no Sustainab'
     """
     vocab = vocabularies()
-    expected = {
-        (kind, str(vocab.graph.value(c, _FIELD_KEY)))
-        for kind in ("meta", "prose", "facet", "rating", "assessment")
-        for c in vocab.graph.subjects(_FIELD_KIND, Literal(kind))
-    }
+    expected = _expected_fields()
     missing = sorted(expected - seen, key=lambda f: (_page_order(*f), f[1]))
     if not missing:
         return None
@@ -265,10 +262,21 @@ def missing_message(seen: set[tuple[str, str]], language: str | None) -> str | N
     return f"page ends early: {listed}" if ends_early else f"missing sections: {listed}"
 
 
+@cache
+def _expected_fields() -> frozenset[tuple[str, str]]:
+    graph = vocabularies().graph
+    return frozenset(
+        (kind, str(graph.value(c, _FIELD_KEY)))
+        for kind in ("meta", "prose", "facet", "rating", "assessment")
+        for c in graph.subjects(_FIELD_KIND, Literal(kind))
+    )
+
+
 _FIELD_KEY = URIRef("https://w3id.org/pgraph/ontology#fieldKey")
 _FIELD_KIND = URIRef("https://w3id.org/pgraph/ontology#fieldKind")
 
 
+@cache
 def _label(found: Field, language: str | None) -> str:
     labels = [
         x
@@ -303,5 +311,6 @@ def content_language(values: dict[str, Any]) -> str | None:
     text = "\n".join(t for t in texts if isinstance(t, str))
     if len(text.strip()) < _MIN_TEXT_FOR_LANGUAGE:
         return None
-    language, _ = _identifier().classify(text)
+    # The classifier walks every byte in Python: a sample of the prose decides as well.
+    language, _ = _identifier().classify(text[:_LANGUAGE_SAMPLE])
     return str(language)
