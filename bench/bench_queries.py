@@ -74,6 +74,7 @@ def catalogue_store(practices: int, seed: int) -> tuple[Path, int]:
 
 def bench_params(store: ox.Store) -> dict[str, dict[str, str]]:
     """Realistic parameters: a well-connected practice and organisation of this catalogue."""
+
     def first(query: str) -> str:
         return next(iter(store.query(query, use_default_graph_as_union=True)))[0].value
 
@@ -88,8 +89,11 @@ def bench_params(store: ox.Store) -> dict[str, dict[str, str]]:
         "organisation-practices": {"organisation": organisation},
         "is-statutory-partner": {"organisation": organisation},
         "search-practices": {"text": "prévention"},
-        "practices-rated-at-least": {"criterion": "Relevance", "rating": "Relevant",
-                                     "country": "France"},
+        "practices-rated-at-least": {
+            "criterion": "Relevance",
+            "rating": "Relevant",
+            "country": "France",
+        },
         "practices-started-between": {"from": "2015-01-01", "to": "2018-12-31"},
         "network-practices": {},
     }
@@ -105,10 +109,12 @@ def time_oxigraph(info: QueryInfo, location: Path, params: dict, repeat: int) ->
         result = run_query(info, store=store, params=params)
         _ = result.rows
         times.append(time.perf_counter() - started)
-    return statistics.median(times), len(result) if result.kind != "ask" else int(bool(result.boolean))
+    return statistics.median(times), len(result) if result.kind != "ask" else int(
+        bool(result.boolean)
+    )
 
 
-# ---------------------------------------------------------------- rdflib, one forked child per query
+# ------------------------------------------------------- rdflib, one forked child per query
 
 _GRAPH: rdflib.Graph | None = None
 
@@ -116,8 +122,13 @@ _GRAPH: rdflib.Graph | None = None
 def _rdflib_child(text: str, pipe) -> None:
     started = time.perf_counter()
     result = _GRAPH.query(text)
-    count = (int(bool(result.askAnswer)) if result.type == "ASK"
-             else len(result.graph) if result.type in ("CONSTRUCT", "DESCRIBE") else len(list(result)))
+    count = (
+        int(bool(result.askAnswer))
+        if result.type == "ASK"
+        else len(result.graph)
+        if result.type in ("CONSTRUCT", "DESCRIBE")
+        else len(list(result))
+    )
     pipe.send((time.perf_counter() - started, count))
 
 
@@ -141,8 +152,9 @@ def rdflib_graph(location: Path) -> tuple[rdflib.Graph, float]:
     graph = rdflib.Graph()
     store = ox.Store.read_only(str(location))
     for quad in store:
-        graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),
-                   from_oxigraph(quad.object)))
+        graph.add(
+            (from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object))
+        )
     return graph, time.perf_counter() - started
 
 
@@ -156,8 +168,11 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        memory = next(int(line.split()[1]) // 1024 // 1024 for line in
-                      Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        memory = next(
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         ram = f", {memory} GB RAM"
     except (OSError, StopIteration):
         ram = ""
@@ -179,8 +194,9 @@ def main() -> int:
     parser.add_argument("--practices", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query (median)")
-    parser.add_argument("--rdflib-limit", type=float, default=120.0,
-                        help="seconds before an rdflib run is stopped")
+    parser.add_argument(
+        "--rdflib-limit", type=float, default=120.0, help="seconds before an rdflib run is stopped"
+    )
     parser.add_argument("--no-rdflib", action="store_true", help="time Oxigraph only")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     parser.add_argument("queries", nargs="*", help="only these library queries")
@@ -188,9 +204,16 @@ def main() -> int:
 
     location, quads = catalogue_store(args.practices, args.seed)
     store = ox.Store.read_only(str(location))
-    practices = int(next(iter(store.query(
-        f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{PG}Practice> }}",
-        use_default_graph_as_union=True)))[0].value)
+    practices = int(
+        next(
+            iter(
+                store.query(
+                    f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{PG}Practice> }}",
+                    use_default_graph_as_union=True,
+                )
+            )
+        )[0].value
+    )
     params = bench_params(store)
     infos = [i for i in list_queries() if not args.queries or i.name in args.queries]
     print(f"{practices} practices, {quads} quads; {len(infos)} queries", flush=True)
@@ -216,27 +239,42 @@ def main() -> int:
             text = bind_query(info.text, bind_params(info, query_params))
             rd_seconds, rd_count = time_rdflib(text, args.rdflib_limit)
         rows.append((info.name, count, ox_seconds, target, ok, rd_seconds, rd_count))
-        rd = ("—" if args.no_rdflib else f"> {args.rdflib_limit:g} s" if rd_seconds is None
-              else f"{rd_seconds:.2f} s")
-        print(f"{info.name:36} {count:7} rows  oxigraph {ox_seconds * 1000:8.1f} ms "
-              f"{'ok ' if ok else 'SLOW'}  rdflib {rd}", flush=True)
+        rd = (
+            "—"
+            if args.no_rdflib
+            else f"> {args.rdflib_limit:g} s"
+            if rd_seconds is None
+            else f"{rd_seconds:.2f} s"
+        )
+        print(
+            f"{info.name:36} {count:7} rows  oxigraph {ox_seconds * 1000:8.1f} ms "
+            f"{'ok ' if ok else 'SLOW'}  rdflib {rd}",
+            flush=True,
+        )
 
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`bench/bench_queries.py --practices {args.practices} --seed {args.seed} "
-        f"--repeat {args.repeat}` — {dt.date.today().isoformat()}", "",
+        f"--repeat {args.repeat}` — {dt.date.today().isoformat()}",
+        "",
         f"- Machine: {machine()}",
         f"- Versions: Python {platform.python_version()}, pgraph {pgraph.__version__}, "
         f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else _version('pyoxigraph')}, "
         f"rdflib {rdflib.__version__}",
         f"- Data: {practices} synthetic practices (`pgraph.synth`, seed {args.seed}), "
         f"{quads} quads in an on-disk store (union default graph)"
-        + (f"; the rdflib Graph of the same {len(_GRAPH)} triples took {load_seconds:.0f} s to "
-           "load" if _GRAPH is not None else ""),
+        + (
+            f"; the rdflib Graph of the same {len(_GRAPH)} triples took {load_seconds:.0f} s to "
+            "load"
+            if _GRAPH is not None
+            else ""
+        ),
         f"- Oxigraph: median of {args.repeat} runs of `run_query(...).rows` after a warm-up "
         "(parse, bind, run, rows as Python values). Target ≤ 100 ms, co-partnerships ≤ 1 s.",
         f"- rdflib: one run of the same bound query text with `Graph.query`, stopped after "
-        f"{args.rdflib_limit:g} s.", "",
+        f"{args.rdflib_limit:g} s.",
+        "",
         "| query | rows | Oxigraph (ms) | target | rdflib (s) | rdflib / Oxigraph |",
         "| --- | ---: | ---: | --- | ---: | ---: |",
     ]
@@ -244,13 +282,15 @@ def main() -> int:
         if args.no_rdflib:
             rd, ratio = "—", "—"
         elif rd_s is None:
-            rd, ratio = f"> {args.rdflib_limit:g}", f"> {args.rdflib_limit / ox_s:,.0f}×"
+            rd, ratio = f"> {args.rdflib_limit:g}", f"> {args.rdflib_limit / ox_s:,.0f}x"
         else:
-            rd, ratio = f"{rd_s:.2f}", f"{rd_s / ox_s:,.0f}×"
+            rd, ratio = f"{rd_s:.2f}", f"{rd_s / ox_s:,.0f}x"
             if rd_count != count:
                 rd += f" ({rd_count} rows)"
         mark = "ok" if ok else "**over**"
-        lines.append(f"| {name} | {count} | {ox_s * 1000:.1f} | ≤ {target:g} ms {mark} | {rd} | {ratio} |")
+        lines.append(
+            f"| {name} | {count} | {ox_s * 1000:.1f} | ≤ {target:g} ms {mark} | {rd} | {ratio} |"
+        )
     if failures:
         lines += ["", f"Over target: {', '.join(failures)}."]
     section = "\n".join(lines) + "\n"

@@ -22,7 +22,8 @@ from tests.conftest import SEED_PAGE
 def quads(store: ox.Store, *, without_builds: bool = True) -> set[str]:
     """The store's quads as N-Quads lines (the builds graph left out: it records when)."""
     return {
-        str(q) for q in store
+        str(q)
+        for q in store
         if not (without_builds and str(q.graph_name).endswith("/graph/builds>"))
     }
 
@@ -43,8 +44,9 @@ def reference(catalogue, tmp_path_factory) -> set[str]:
 
 def test_nquads_escape_what_n_quads_needs_and_oxigraph_reads_them_back():
     text = 'a "quoted"\\ line\nnext\r\tend \u0001 é'
-    triples = [(URIRef("https://example.org/s"), URIRef("https://example.org/p"),
-                Literal(text, lang="FR"))]
+    triples = [
+        (URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal(text, lang="FR"))
+    ]
     store = ox.Store()
     store.load(nquads(triples, "https://example.org/g"), format=ox.RdfFormat.N_QUADS)
     [quad] = list(store)
@@ -53,8 +55,10 @@ def test_nquads_escape_what_n_quads_needs_and_oxigraph_reads_them_back():
 
 def test_nquads_refuse_an_iri_oxigraph_refuses():
     with pytest.raises(ValueError):
-        nquads([(URIRef("https://example.org/a b"), URIRef("https://example.org/p"),
-                 Literal("x"))], "https://example.org/g")
+        nquads(
+            [(URIRef("https://example.org/a b"), URIRef("https://example.org/p"), Literal("x"))],
+            "https://example.org/g",
+        )
 
 
 def test_parallel_on_disk_build_equals_a_serial_in_memory_build(catalogue, reference, tmp_path):
@@ -116,7 +120,7 @@ def test_a_bad_edit_keeps_the_previous_graph(catalogue, tmp_path):
     page = sorted((folder / "pages").glob("*.txt"))[5]
     page.write_bytes(b"")
     report = build_catalogue([folder], store_path=store_path)
-    assert [e.path for e in report.errors][-1].endswith(page.name)
+    assert any(e.path.endswith(page.name) for e in report.errors)
     assert quads(report.store) == before
 
 
@@ -132,13 +136,25 @@ def test_a_bad_edit_keeps_the_previous_graph(catalogue, tmp_path):
 def test_an_interrupted_folder_swap_is_finished_or_undone(tmp_path, leftovers, survivor):
     path = tmp_path / "store"
     old = ox.Store(str(path))
-    old.add(ox.Quad(ox.NamedNode("https://e.org/old"), ox.NamedNode("https://e.org/p"),
-                    ox.Literal("old"), ox.NamedNode("https://e.org/g")))
+    old.add(
+        ox.Quad(
+            ox.NamedNode("https://e.org/old"),
+            ox.NamedNode("https://e.org/p"),
+            ox.Literal("old"),
+            ox.NamedNode("https://e.org/g"),
+        )
+    )
     del old
     if ".new" in leftovers:
         new = ox.Store(str(tmp_path / "store.new"))
-        new.add(ox.Quad(ox.NamedNode("https://e.org/new"), ox.NamedNode("https://e.org/p"),
-                        ox.Literal("new"), ox.NamedNode("https://e.org/g")))
+        new.add(
+            ox.Quad(
+                ox.NamedNode("https://e.org/new"),
+                ox.NamedNode("https://e.org/p"),
+                ox.Literal("new"),
+                ox.NamedNode("https://e.org/g"),
+            )
+        )
         del new
     if ".new.complete" in leftovers:
         (tmp_path / "store.new.complete").touch()

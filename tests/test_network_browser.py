@@ -160,3 +160,15 @@ def test_page_works_from_a_file_and_a_screenshot_is_kept(page, tmp_path):
     assert image.size == (1280, 900)
     pixels = np.asarray(image.resize((320, 225))).reshape(-1, 3)
     assert len({tuple(p) for p in pixels}) > 100  # nodes in colour, not a blank page
+
+
+def test_page_filters_by_community(page, tmp_path):
+    data = json.loads(
+        re.search(r'id="graph-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.S).group(
+            1
+        )
+    )
+    sizes = {c["community"]: c["size"] for c in data["communities"]}
+    dom = chromium(f"{page.as_uri()}#community=1,3", tmp_path / "profile", "--dump-dom")
+    assert dom_text(dom, "node-count") == str(sizes[1] + sizes[3])
+    assert dom_text(dom, "node-total") == "143"

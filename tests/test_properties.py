@@ -347,3 +347,70 @@ def test_property_settings_are_what_the_report_says() -> None:
 def test_a_date_binds_as_xsd_date(value) -> None:
     assert to_term(value, "date", "d") == Literal("2014-01-01", datatype=URIRef(
         "http://www.w3.org/2001/XMLSchema#date"))
+
+
+# ---------------------------------------------------------------- queries built for `pgraph link`
+
+
+@SETTINGS
+@given(st.lists(texts, min_size=1, max_size=3))
+def test_link_queries_carry_any_organisation_name_as_one_literal(monkeypatch_names) -> None:
+    from pgraph.publish import link
+
+    organisations = [link.Organisation(f"https://e.org/o{i}", name)
+                     for i, name in enumerate(monkeypatch_names) if name.strip()]
+    sent: list[str] = []
+    original = link._select
+    link._select = lambda endpoint, query, timeout: sent.append(query) or []
+    try:
+        link.find_candidates("http://127.0.0.1:9/sparql", organisations, timeout=1)
+    finally:
+        link._select = original
+    wanted = {(str(i), v) for i, o in enumerate(organisations) for v in link.name_variants(o)}
+    got = set()
+    for query in sent:
+        values = query.split("WHERE {", 1)[1].rsplit("?item rdfs:label", 1)[0]
+        probe = f"SELECT ?key ?name WHERE {{ {values.strip()} }}"
+        got |= {(row["key"].value, row["name"].value) for row in ox.Store().query(probe)}
+    assert got == wanted
+
+
+# ---------------------------------------------------------------- every parameterised query
+
+HOSTILE_VALUES = [
+    '} ; DROP ALL ; {', '" } DROP ALL { "', "'''} UNION { ?s ?p ?o }'''", "\\\" ) } #",
+    "x\n} INSERT DATA { <a:b> <a:c> <a:d> }", "http://x/a> } DROP ALL { <http://x/b",
+    "Police@en } UNION { ?s ?p ?o", "2014-01-01\" } #", "1 } UNION { ?s ?p ?o }",
+]
+
+
+def _parameterised_queries():
+    from pgraph.query.library import list_queries
+
+    return [(info, spec) for info in list_queries() for spec in info.params]
+
+
+@pytest.mark.parametrize(("info", "spec"), _parameterised_queries(),
+                         ids=lambda x: getattr(x, "name", ""))
+def test_every_parameter_of_every_library_query_binds_hostile_text_as_one_term(info, spec):
+    from pgraph.query import run_query
+    from pgraph.query.binding import values_block
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://e.org/s"), ox.NamedNode("https://e.org/p"),
+                      ox.Literal("o"), ox.NamedNode("https://e.org/g")))
+    for value in HOSTILE_VALUES:
+        try:
+            bound = bind_params(info, {spec.name: value})
+        except QueryError:
+            continue  # refused: not an IRI, a date, an integer, a language-tagged string
+        term = bound[spec.name]
+        rows = list(ox.Store().query(f"SELECT * WHERE {{ {values_block({spec.name: term})} }}"))
+        assert [r[spec.name] for r in rows] == [to_oxigraph(term)]
+        assert value.strip() in (term.value if hasattr(term, "value") else str(term)) or (
+            spec.type == "langstring")
+        try:
+            run_query(info, store=store, params={spec.name: value})
+        except QueryError as error:
+            assert BUG not in str(error)
+        assert len(store) == 1  # nothing dropped, nothing inserted

@@ -23,12 +23,23 @@ from pgraph.errors import QueryError
 from pgraph.query import run_query
 from pgraph.query.remote import endpoint_settings, safe_endpoint
 
-SELECT_JSON = json.dumps({
-    "head": {"vars": ["x", "y"]},
-    "results": {"bindings": [{"x": {"type": "literal", "value": "12",
-                                    "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
-                              "y": {"type": "uri", "value": "http://x/a"}}]},
-}).encode()
+SELECT_JSON = json.dumps(
+    {
+        "head": {"vars": ["x", "y"]},
+        "results": {
+            "bindings": [
+                {
+                    "x": {
+                        "type": "literal",
+                        "value": "12",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                    },
+                    "y": {"type": "uri", "value": "http://x/a"},
+                }
+            ]
+        },
+    }
+).encode()
 SECRET = "s3cr3t-pa55"
 
 
@@ -105,8 +116,12 @@ def endpoint():
 @pytest.fixture(autouse=True)
 def quick_backoff(monkeypatch):
     monkeypatch.setattr(remote, "BACKOFF_SECONDS", 0.01)
-    for name in ("PGRAPH_ENDPOINT_USER", "PGRAPH_ENDPOINT_PASSWORD", "PGRAPH_ENDPOINT_HEADERS",
-                 "PGRAPH_ENDPOINT"):
+    for name in (
+        "PGRAPH_ENDPOINT_USER",
+        "PGRAPH_ENDPOINT_PASSWORD",
+        "PGRAPH_ENDPOINT_HEADERS",
+        "PGRAPH_ENDPOINT",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -127,8 +142,10 @@ def test_select_ask_and_construct_results_come_back_typed(endpoint):
     graph = run_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", endpoint=url + "/turtle")
     assert graph.kind == "graph" and len(graph.graph) == 1
     assert [query for _, _, query in server.requests] == [
-        "SELECT ?x ?y WHERE { ?x ?p ?y }", "ASK { ?s ?p ?o }",
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"]  # all sent as queries, none as updates
+        "SELECT ?x ?y WHERE { ?x ?p ?y }",
+        "ASK { ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ]  # all sent as queries, none as updates
     headers = server.requests[0][1]
     assert "application/sparql-results+json" in headers["Accept"]
 
@@ -170,7 +187,8 @@ def test_bad_header_settings_are_a_clear_error(endpoint, monkeypatch):
 
 def test_safe_endpoint_drops_user_info_and_query():
     assert safe_endpoint("https://u:p@example.org:8443/sparql?key=abc#x") == (
-        "https://example.org:8443/sparql")
+        "https://example.org:8443/sparql"
+    )
 
 
 # ---------------------------------------------------------------- retries
@@ -186,14 +204,19 @@ def test_transient_failures_are_retried(endpoint):
 def test_retries_give_up_with_the_last_reason(endpoint):
     server, url = endpoint
     server.flaky = 10
-    with pytest.raises(QueryError, match=r"/flaky: the endpoint is unavailable \(HTTP 503\) "
-                                         r"\(after 3 attempts\)$"):
+    with pytest.raises(
+        QueryError,
+        match=r"/flaky: the endpoint is unavailable \(HTTP 503\) "
+        r"\(after 3 attempts\)$",
+    ):
         run_query("ASK {}", endpoint=url + "/flaky", retries=2)
 
 
 def test_errors_that_are_not_transient_are_not_retried(endpoint):
     server, url = endpoint
-    with pytest.raises(QueryError, match=r"the endpoint failed \(HTTP 500\): boom: the store is on fire"):
+    with pytest.raises(
+        QueryError, match=r"the endpoint failed \(HTTP 500\): boom: the store is on fire"
+    ):
         run_query("ASK {}", endpoint=url + "/500")
     assert len(server.requests) == 1
 
@@ -201,15 +224,24 @@ def test_errors_that_are_not_transient_are_not_retried(endpoint):
 # ---------------------------------------------------------------- failures, one clear line each
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("/500", r"the endpoint failed \(HTTP 500\): boom: the store is on fire"),
-    ("/html", r"the endpoint answered with an HTML page, not SPARQL results; is this the SPARQL"),
-    ("/html-as-json", r"the endpoint answered with an HTML page, not SPARQL results"),
-    ("/garbage", r"the endpoint's answer is not SPARQL results \("),
-    ("/401", r"the endpoint refused access \(HTTP 401\); set PGRAPH_ENDPOINT_USER"),
-    ("/404", r"no SPARQL endpoint at this URL \(HTTP 404\); check the URL"),
-    ("/400", r"the endpoint rejected the query \(HTTP 400\): Parser error: unexpected token at 1:5"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/500", r"the endpoint failed \(HTTP 500\): boom: the store is on fire"),
+        (
+            "/html",
+            r"the endpoint answered with an HTML page, not SPARQL results; is this the SPARQL",
+        ),
+        ("/html-as-json", r"the endpoint answered with an HTML page, not SPARQL results"),
+        ("/garbage", r"the endpoint's answer is not SPARQL results \("),
+        ("/401", r"the endpoint refused access \(HTTP 401\); set PGRAPH_ENDPOINT_USER"),
+        ("/404", r"no SPARQL endpoint at this URL \(HTTP 404\); check the URL"),
+        (
+            "/400",
+            r"the endpoint rejected the query \(HTTP 400\): Parser error: unexpected token at 1:5",
+        ),
+    ],
+)
 def test_failures_are_clear(endpoint, path, message):
     _, url = endpoint
     with pytest.raises(QueryError, match=f"^{url}{path}: {message}"):
@@ -226,8 +258,11 @@ def test_a_timeout_is_clear(endpoint):
 
 def test_an_endpoint_that_is_down_is_clear():
     url = f"http://127.0.0.1:{closed_port()}/query"
-    with pytest.raises(QueryError, match=rf"^{url}: cannot connect: .*; is the endpoint running\? "
-                                         r"\(after 2 attempts\)$"):
+    with pytest.raises(
+        QueryError,
+        match=rf"^{url}: cannot connect: .*; is the endpoint running\? "
+        r"\(after 2 attempts\)$",
+    ):
         run_query("ASK {}", endpoint=url, retries=1)
 
 
@@ -251,16 +286,28 @@ def test_cli_prints_one_error_line_and_exits_2(endpoint, monkeypatch):
     runner = CliRunner()
     down = f"http://127.0.0.1:{closed_port()}/query"
     cases = {
-        url + "/500": f"Error: {url}/500: the endpoint failed (HTTP 500): boom: the store is on fire\n",
+        url
+        + "/500": f"Error: {url}/500: the endpoint failed (HTTP 500): boom: the store is on fire\n",
         url + "/html": f"Error: {url}/html: the endpoint answered with an HTML page, not SPARQL "
-                       "results; is this the SPARQL endpoint itself (Oxigraph: …/query, Virtuoso: "
-                       "…/sparql)?\n",
+        "results; is this the SPARQL endpoint itself (Oxigraph: …/query, Virtuoso: "
+        "…/sparql)?\n",
         url + "/slow": f"Error: {url}/slow: no answer within 1 s (timeout)\n",
         down: None,
     }
     for target, expected in cases.items():
-        result = runner.invoke(cli, ["query", "practices-per-domain", "--endpoint", target,
-                                     "--timeout", "1", "--retries", "0"])
+        result = runner.invoke(
+            cli,
+            [
+                "query",
+                "practices-per-domain",
+                "--endpoint",
+                target,
+                "--timeout",
+                "1",
+                "--retries",
+                "0",
+            ],
+        )
         assert result.exit_code == 2, result.output
         assert result.stdout == ""
         if expected is None:
@@ -274,10 +321,11 @@ def test_cli_prints_one_error_line_and_exits_2(endpoint, monkeypatch):
 def test_cli_writes_remote_results(endpoint, tmp_path):
     _, url = endpoint
     out = tmp_path / "rows.csv"
-    result = CliRunner().invoke(cli, ["query", "-",
-                                      "--endpoint", url + "/json", "--format", "csv",
-                                      "--output", str(out)],
-                                input="SELECT ?x ?y WHERE { ?x ?p ?y }")
+    result = CliRunner().invoke(
+        cli,
+        ["query", "-", "--endpoint", url + "/json", "--format", "csv", "--output", str(out)],
+        input="SELECT ?x ?y WHERE { ?x ?p ?y }",
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == b"x,y\r\n12,http://x/a\r\n"  # SPARQL CSV: CRLF
     assert result.stderr == f"Wrote {out} (1 row)\n"

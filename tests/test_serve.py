@@ -53,8 +53,11 @@ def test_every_query_gives_the_same_result_on_the_server(server, built_store, in
     params = {**required_params(info), **PARAMS.get(info.name, {})}
     local = run_query(info, store=built_store, params=params)
     remote = run_query(info, endpoint=server.url, params=params)
-    assert (remote.kind, remote.variables, remote.boolean) == (local.kind, local.variables,
-                                                               local.boolean)
+    assert (remote.kind, remote.variables, remote.boolean) == (
+        local.kind,
+        local.variables,
+        local.boolean,
+    )
     if local.kind == "graph":
         assert isomorphic(local.graph, remote.graph)
         assert len(local.graph) > 0
@@ -72,7 +75,8 @@ def _key(row: dict) -> tuple:
 
 def test_the_server_is_read_only(server):
     request = urllib.request.Request(
-        server.base_url + "/update", data=b"update=DROP%20ALL",
+        server.base_url + "/update",
+        data=b"update=DROP%20ALL",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     with pytest.raises(urllib.error.HTTPError):
@@ -82,8 +86,13 @@ def test_the_server_is_read_only(server):
 
 def test_the_server_command_uses_the_union_default_graph(built_store_path):
     command = server_command(built_store_path, 7878)
-    assert command[1:6] == ["serve-read-only", "--location", str(built_store_path), "--bind",
-                            "127.0.0.1:7878"]
+    assert command[1:6] == [
+        "serve-read-only",
+        "--location",
+        str(built_store_path),
+        "--bind",
+        "127.0.0.1:7878",
+    ]
     assert "--union-default-graph" in command
 
 
@@ -95,20 +104,32 @@ def test_no_store_no_server(tmp_path):
 def test_a_taken_port_is_a_clear_error(server, built_store_path):
     with pytest.raises(StoreError, match=f"port {server.port} on 127.0.0.1 is already in use"):
         start_server(built_store_path, server.port)
-    result = CliRunner().invoke(cli, ["serve", "--store", str(built_store_path),
-                                      "--port", str(server.port)])
+    result = CliRunner().invoke(
+        cli, ["serve", "--store", str(built_store_path), "--port", str(server.port)]
+    )
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: port {server.port} on 127.0.0.1 is already in use; "
-                             "choose another with --port\n")
+    assert result.stderr == (
+        f"Error: port {server.port} on 127.0.0.1 is already in use; choose another with --port\n"
+    )
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_pgraph_serve_prints_the_url_and_stops_cleanly(built_store_path, stop):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", "from pgraph.cli import main; main()", "serve",
-         "--store", str(built_store_path), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from pgraph.cli import main; main()",
+            "serve",
+            "--store",
+            str(built_store_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

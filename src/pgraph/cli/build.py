@@ -11,9 +11,9 @@ import click
 from pgraph.build import build_catalogue
 from pgraph.cli.main import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, cli, store_option
 from pgraph.resources import data_dir
+from pgraph.shacl.state import state_path
 from pgraph.stats import graph_stats
 from pgraph.store import open_store
-from pgraph.shacl.state import state_path
 from pgraph.validate import validate_store
 from pgraph.vocab import DEFAULT_BASE
 

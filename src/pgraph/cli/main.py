@@ -42,6 +42,7 @@ class PgraphGroup(click.Group):
 
 
 _SECRET_ENV = re.compile(r"(PASSWORD|PASSWD|TOKEN|SECRET|API_KEY)$")
+_AUTHORIZATION = re.compile(r"\b(?P<scheme>Basic|Bearer|Digest|Token)\s+[A-Za-z0-9+/=._~-]{8,}")
 _URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s:]+:[^/@\s]+@")
 
 
@@ -52,9 +53,12 @@ def redact_secrets(text: str) -> str:
         >>> os.environ["PGRAPH_EXAMPLE_PASSWORD"] = "s3cr3t-value"
         >>> redact_secrets("GET https://ann:s3cr3t-value@example.org/sparql failed")
         'GET https://***@example.org/sparql failed'
+        >>> redact_secrets("HTTP 500: Authorization: Basic YW5uOnMzY3IzdA== Host: x")
+        'HTTP 500: Authorization: Basic *** Host: x'
         >>> del os.environ["PGRAPH_EXAMPLE_PASSWORD"]
     """
     text = _URL_USERINFO.sub(r"\g<scheme>***@", text)
+    text = _AUTHORIZATION.sub(r"\g<scheme> ***", text)
     for name, value in os.environ.items():
         if _SECRET_ENV.search(name.upper()) and len(value) >= 4:
             text = text.replace(value, "***")

@@ -1,10 +1,11 @@
 """Partnership networks: SPARQL results → networkx graphs → measures, files, pictures.
 
 - :func:`build` makes one of five networks (:class:`NetworkKind`) from the
-  store or a SPARQL endpoint, optionally for some practices only;
-- :func:`stats` measures it (:class:`NetworkStats`: table, CSV, JSON);
+  local store or a SPARQL endpoint, optionally for some practices only;
+- :func:`stats` measures it (:class:`NetworkStats`: table, CSV, JSON), and
+  :func:`annotate` copies the measures onto the nodes;
 - :func:`write_network` writes it for Gephi, igraph, d3 or a spreadsheet;
-- :func:`draw` pictures it (PNG, SVG, or an interactive HTML page that works offline).
+- :func:`draw` pictures it: PNG, SVG, or an interactive HTML page that works offline.
 
 Example:
     >>> from pgraph.build import build_catalogue
@@ -22,15 +23,22 @@ from pgraph.network.build import (
     build,
     network_kind,
 )
+from pgraph.network.draw import draw
+from pgraph.network.export import ExportFormat, write_network
+from pgraph.network.rows import Filters
 from pgraph.network.stats import NetworkStats, annotate, stats
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "KIND_ALIASES",
+    "ExportFormat",
+    "Filters",
     "NetworkKind",
     "NetworkStats",
     "annotate",
     "build",
+    "draw",
     "network_kind",
     "stats",
+    "write_network",
 ]

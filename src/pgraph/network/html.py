@@ -4,8 +4,9 @@ The page inlines the bundled vis-network library (``static/``), the layout
 computed in Python and the nodes' attributes; its Content-Security-Policy
 forbids loading anything, so opening it makes no network request. It pans,
 zooms, shows a node's details on hover or click, finds a node by name, and
-shows or hides communities. ``<span id="node-count">`` holds the number of
-nodes drawn once the network is on screen (tests read it).
+shows or hides communities (``page.html#community=2,5`` opens with only
+those shown). ``<span id="node-count">`` holds the number of nodes drawn
+once the network is on screen (tests read it).
 
 Example:
     >>> import tempfile

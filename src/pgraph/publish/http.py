@@ -248,6 +248,9 @@ class HttpClient:
 
     def _mask(self, text: str) -> str:
         if self.credentials and self.credentials.password:
+            # as given, and as a Basic token a failing server may echo back
+            token = f"{self.credentials.user}:{self.credentials.password}".encode()
+            text = text.replace(base64.b64encode(token).decode("ascii"), "****")
             text = text.replace(self.credentials.password, "****")
         return text
 

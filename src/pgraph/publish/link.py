@@ -50,6 +50,7 @@ from pgraph.publish.alignments import (
     read_organisation_links,
     write_review_list,
 )
+from pgraph.query.binding import sparql_term
 from pgraph.vocab import fold
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -256,7 +257,9 @@ def find_candidates(
     for start in range(0, len(organisations), BATCH):
         batch = organisations[start:start + BATCH]
         pairs = " ".join(
-            f"({Literal(str(index)).n3()} {Literal(name, lang=language).n3()})"
+            # sparql_term, not rdflib's n3(): n3() can close a triple-quoted string
+            # early ("…\n…\\\"" does), which breaks, or rewrites, the query.
+            f"({sparql_term(Literal(str(index)))} {sparql_term(Literal(name, lang=language))})"
             for index, organisation in enumerate(batch)
             for name in sorted(name_variants(organisation))
             for language in languages
@@ -272,7 +275,7 @@ def find_candidates(
 def _item_details(endpoint: str, items: list[str], languages: Sequence[str],
                   timeout: float) -> dict[str, RemoteItem]:
     details = {iri: RemoteItem(iri) for iri in items}
-    wanted_languages = ", ".join(Literal(language).n3() for language in languages)
+    wanted_languages = ", ".join(sparql_term(Literal(language)) for language in languages)
     for start in range(0, len(items), BATCH * 5):
         values = " ".join(str(ox.NamedNode(i)) for i in items[start:start + BATCH * 5])
         query = _DETAILS % (values, wanted_languages, wanted_languages)

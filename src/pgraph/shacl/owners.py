@@ -29,7 +29,6 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from pgraph.store import from_oxigraph
 from pgraph.vocab import ORG, PG, SCHEMA
 
 _POINTED_TO = (PG.assessment, PG.reference, PG.unrecognisedSection, PG.partnership)
@@ -60,7 +59,9 @@ def owners_in_graph(data: Graph) -> dict[Node, Node]:
 
 def describe_in_graph(data: Graph, practice: Node) -> tuple[str | None, str | None]:
     """Return the (title, source file) shown for a practice: the first of each, in string order."""
-    return _first(data.objects(practice, DCTERMS.title)), _first(data.objects(practice, PG.sourceFile))
+    return _first(data.objects(practice, DCTERMS.title)), _first(
+        data.objects(practice, PG.sourceFile)
+    )
 
 
 def owners_in_store(store: ox.Store, nodes: Iterable[Node]) -> dict[Node, Node]:
@@ -79,7 +80,9 @@ def _owner(store: ox.Store, node: ox.NamedNode) -> str | None:
     if _has(store, node, _TYPE, _PRACTICE):
         return node.value
     practices = {
-        q.subject.value for prop in _POINTED_TO_OX for q in _quads(store, None, prop, node)
+        q.subject.value
+        for prop in _POINTED_TO_OX
+        for q in _quads(store, None, prop, node)
         if _has(store, q.subject, _TYPE, _PRACTICE)
     }
     partnerships = {q.object for q in _quads(store, node, _ORGANIZATION, None)}
@@ -88,7 +91,8 @@ def _owner(store: ox.Store, node: ox.NamedNode) -> str | None:
             partnerships |= {q.object for q in _quads(store, membership, _ORGANIZATION, None)}
     for partnership in partnerships:
         practices |= {
-            q.subject.value for q in _quads(store, None, _PARTNERSHIP, partnership)
+            q.subject.value
+            for q in _quads(store, None, _PARTNERSHIP, partnership)
             if _has(store, q.subject, _TYPE, _PRACTICE)
         }
     if practices:
@@ -118,7 +122,9 @@ _PARTNERSHIP = ox.NamedNode(str(PG.partnership))
 _ITEM_REVIEWED = ox.NamedNode(str(SCHEMA.itemReviewed))
 
 
-def describe_in_store(store: ox.Store, practices: Iterable[Node]) -> dict[Node, tuple[str | None, str | None]]:
+def describe_in_store(
+    store: ox.Store, practices: Iterable[Node]
+) -> dict[Node, tuple[str | None, str | None]]:
     """Return {practice: (title, source file)} as ``describe_in_graph`` gives them."""
     described: dict[Node, tuple[str | None, str | None]] = {}
     for practice in set(practices):

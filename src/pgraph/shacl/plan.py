@@ -31,13 +31,22 @@ from rdflib.namespace import SH
 
 # Predicates that describe or document a shape without constraining anything.
 _NON_VALIDATING = {
-    RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description, SH.order, SH.group,
-    SH.defaultValue, SH.message, SH.severity, SH.deactivated,
+    RDF.type,
+    RDFS.label,
+    RDFS.comment,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
 }
 _TARGETS = {SH.targetClass, SH.targetObjectsOf, SH.targetSubjectsOf, SH.targetNode}
 
 
-class UnsupportedShapes(Exception):
+class UnsupportedShapes(Exception):  # noqa: N818 - a condition the caller handles, not a failure
     """The shapes use a SHACL feature the SPARQL plan does not cover (the message says which)."""
 
 
@@ -79,8 +88,14 @@ class PropertyCheck:
     @property
     def checks_values(self) -> bool:
         return bool(
-            self.datatype or self.classes or self.nodes or self.node_kind or self.patterns
-            or self.min_length or self.max_length is not None or self.in_list is not None
+            self.datatype
+            or self.classes
+            or self.nodes
+            or self.node_kind
+            or self.patterns
+            or self.min_length
+            or self.max_length is not None
+            or self.in_list is not None
         )
 
 
@@ -118,7 +133,8 @@ def read_plan(shapes: Graph) -> Plan:
     plan = Plan(shapes=[])
     targeted = {s for p in _TARGETS for s in shapes.subjects(p, None)}
     implicit = set(shapes.subjects(RDF.type, RDFS.Class)) & (
-        set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+        set(shapes.subjects(RDF.type, SH.NodeShape))
+        | set(shapes.subjects(RDF.type, SH.PropertyShape))
     )
     if implicit:
         raise UnsupportedShapes("implicit class targets (a shape that is also an rdfs:Class)")
@@ -135,8 +151,12 @@ def _shape_check(g: Graph, shape) -> ShapeCheck:
     check = ShapeCheck(
         shape=shape,
         target_classes=[_iri(o, "sh:targetClass") for o in g.objects(shape, SH.targetClass)],
-        target_objects_of=[_iri(o, "sh:targetObjectsOf") for o in g.objects(shape, SH.targetObjectsOf)],
-        target_subjects_of=[_iri(o, "sh:targetSubjectsOf") for o in g.objects(shape, SH.targetSubjectsOf)],
+        target_objects_of=[
+            _iri(o, "sh:targetObjectsOf") for o in g.objects(shape, SH.targetObjectsOf)
+        ],
+        target_subjects_of=[
+            _iri(o, "sh:targetSubjectsOf") for o in g.objects(shape, SH.targetSubjectsOf)
+        ],
         target_nodes=list(g.objects(shape, SH.targetNode)),
     )
     for predicate in set(g.predicates(shape, None)):
@@ -278,4 +298,4 @@ def _iri(node, what: str) -> URIRef:
 
 
 def _short(iri) -> str:
-    return f"sh:{str(iri)[len(str(SH)):]}" if str(iri).startswith(str(SH)) else str(iri)
+    return f"sh:{str(iri)[len(str(SH)) :]}" if str(iri).startswith(str(SH)) else str(iri)

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -41,9 +42,7 @@ from pgraph.vocab import PG
 FULL_RUN_SHARE = 0.2
 """When more than this share of the graphs changed, validating everything is cheaper."""
 
-_HASHES = (
-    f"SELECT ?g ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash }} }}"
-)
+_HASHES = f"SELECT ?g ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash }} }}"
 
 
 def state_path(store_path: Path) -> Path:
@@ -106,16 +105,20 @@ def graph_nodes(plan: Plan, store: ox.Store, graph: str) -> set[str]:
 class ChangeTracker:
     """Notes, around a build's commit, the nodes whose results the next validation must renew."""
 
-    def __init__(self, plan: Plan, store: ox.Store, path: Path, graphs: Iterable[str],
-                 staged: Iterable[str]) -> None:
+    def __init__(
+        self, plan: Plan, store: ox.Store, path: Path, graphs: Iterable[str], staged: Iterable[str]
+    ) -> None:
         self.plan, self.path = plan, path
         self.old_nodes: set[str] = set()
         for graph in graphs:
             self.old_nodes |= graph_nodes(plan, store, graph)
         subjects = set()
         for graph in [*graphs, *staged]:
-            subjects |= {str(q.subject) for q in store.quads_for_pattern(
-                None, None, None, ox.NamedNode(graph)) if isinstance(q.subject, ox.NamedNode)}
+            subjects |= {
+                str(q.subject)
+                for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                if isinstance(q.subject, ox.NamedNode)
+            }
         self.before = {s: _description(store, s) for s in subjects}
 
     def finish(self, store: ox.Store) -> None:
@@ -126,7 +129,7 @@ class ChangeTracker:
         changed = [s for s, digest in self.before.items() if _description(store, s) != digest]
         dirty = set(state.get("dirty", [])) | self.old_nodes | set(changed)
         if changed:
-            query = "SELECT DISTINCT ?f WHERE { VALUES ?x { %s } ?f ?p ?x }" % " ".join(changed)
+            query = f"SELECT DISTINCT ?f WHERE {{ VALUES ?x {{ {' '.join(changed)} }} ?f ?p ?x }}"
             dirty |= {str(row["f"]) for row in store.query(query, use_default_graph_as_union=True)}
         state["dirty"] = sorted(dirty)
         _write(self.path, state)
@@ -155,12 +158,15 @@ def _fingerprint() -> str:
 
 
 def _save(path: Path, graphs: dict[str, str], results: set[ShaclResult]) -> None:
-    _write(path, {
-        "fingerprint": _fingerprint(),
-        "graphs": graphs,
-        "results": sorted((_result_to_json(r) for r in results), key=json.dumps),
-        "dirty": [],
-    })
+    _write(
+        path,
+        {
+            "fingerprint": _fingerprint(),
+            "graphs": graphs,
+            "results": sorted((_result_to_json(r) for r in results), key=json.dumps),
+            "dirty": [],
+        },
+    )
 
 
 def _write(path: Path, state: dict) -> None:
@@ -172,10 +178,8 @@ def _write(path: Path, state: dict) -> None:
         # The state is a cache: a read-only or full disk must not stop validation. A
         # state that could not be brought up to date must not be trusted next time.
         for leftover in (temporary, path):
-            try:
+            with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
-            except OSError:
-                pass
 
 
 def _nt(node: Node) -> str:
@@ -199,10 +203,20 @@ def _term_from_json(data: list | None) -> Node | None:
 
 
 def _result_to_json(result: ShaclResult) -> list:
-    return [_term_to_json(result.focus), str(result.path) if result.path else None,
-            result.severity, result.message, _term_to_json(result.value)]
+    return [
+        _term_to_json(result.focus),
+        str(result.path) if result.path else None,
+        result.severity,
+        result.message,
+        _term_to_json(result.value),
+    ]
 
 
 def _result_from_json(data: list) -> ShaclResult:
-    return ShaclResult(_term_from_json(data[0]), URIRef(data[1]) if data[1] else None,  # type: ignore[arg-type]
-                       data[2], data[3], _term_from_json(data[4]))
+    return ShaclResult(
+        _term_from_json(data[0]),
+        URIRef(data[1]) if data[1] else None,  # type: ignore[arg-type]
+        data[2],
+        data[3],
+        _term_from_json(data[4]),
+    )

@@ -1,0 +1,461 @@
+"""Benchmark: pgraph end to end against the plain rdflib way, at 1,000 / 10,000 / 100,000 practices.
+
+Each step runs in a fresh process (as a user would run it), timed by wall
+clock, with its peak memory from ``wait4`` (the process and the workers it
+waited for). pgraph's steps: ``pgraph synth``, ``pgraph build`` (a fresh
+store), ``pgraph validate`` (a first, full validation), an incremental
+rebuild + validation after one page changes, every library query
+(``pgraph.query.run_query``, parameters as in ``bench/bench_queries.py``),
+the co-partnership network and all its statistics (``pgraph.network``), and
+``pgraph export`` to N-Triples. "Raw load" puts the exported triples through
+pgraph's write path (``pgraph.build.writing``) beside pyoxigraph's own bulk
+load of the same N-Triples file.
+
+The plain rdflib way, on the same N-Triples: parse into an ``rdflib.Graph``,
+the same bound query texts with rdflib's SPARQL engine, pySHACL on the whole
+graph. A step past its time limit is stopped and reported as such.
+
+Medians of ``--repeat`` runs (the rdflib way: one run per size from 10,000
+practices on, where its steps take minutes). Results go to the "Scale"
+section of ``bench/RESULTS.md``; other sections are kept.
+
+Run: ``.venv/bin/python bench/run.py [--sizes 1000,10000,100000] [--repeat 3] [--limit 600]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "work"
+RESULTS = BENCH / "RESULTS.md"
+SECTION = "## Scale"
+PYTHON = sys.executable
+PGRAPH = str(Path(PYTHON).with_name("pgraph"))
+
+
+# ---------------------------------------------------------------- one measured child process
+
+
+def measure(argv: list[str], *, limit: float | None = None) -> dict:
+    """Run ``argv``; return wall seconds, peak memory (MiB), exit code, whether it was stopped."""
+    output_file = tempfile.TemporaryFile()  # a pipe would fill up and stall a chatty step
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=output_file, stderr=subprocess.DEVNULL)
+    stopped = False
+    deadline = None if limit is None else started + limit
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.perf_counter() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            stopped = True
+            break
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    output_file.seek(0)
+    output = output_file.read().decode("utf-8", "replace")[-1_000_000:]
+    output_file.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "seconds": seconds,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "code": process.returncode,
+        "stopped": stopped,
+        "output": output,
+    }
+
+
+def step(name: str, *args: str) -> list[str]:
+    """The command line of one of this script's in-process steps (``--step``)."""
+    return [PYTHON, str(Path(__file__).resolve()), "--step", name, *args]
+
+
+# ---------------------------------------------------------------- steps run in a child
+
+
+def step_queries(store: str) -> None:
+    import pyoxigraph as ox
+
+    sys.path.insert(0, str(BENCH))
+    from bench_queries import bench_params
+
+    from pgraph.query import list_queries, run_query
+
+    db = ox.Store.read_only(store)
+    params = bench_params(db)
+    timings = {}
+    for info in list_queries():
+        query_params = {**params.get(info.name, {})}
+        if info.name == "search-practices":
+            query_params.setdefault("text", "community")
+        started = time.perf_counter()
+        _ = run_query(info, store=db, params=query_params).rows
+        timings[info.name] = time.perf_counter() - started
+    print(json.dumps({"per_query": timings}))
+
+
+def step_network(store: str) -> None:
+    import pyoxigraph as ox
+
+    from pgraph.network import build, stats
+
+    stats(build("co-partnership", store=ox.Store.read_only(store)))
+
+
+def step_raw_load(nquads: str, target: str) -> None:
+    import pyoxigraph as ox
+
+    from pgraph.build.writing import bulk_load
+
+    def chunks():
+        with open(nquads, "rb") as handle:
+            yield from iter(lambda: handle.read(1 << 20), b"")
+
+    store = ox.Store(target)
+    bulk_load(store, chunks())
+    store.flush()
+
+
+def step_oxigraph_load(ntriples: str, target: str) -> None:
+    import pyoxigraph as ox
+
+    ox.Store(target).bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def step_rdflib_parse(ntriples: str) -> None:
+    import rdflib
+
+    rdflib.Graph().parse(ntriples, format="nt")
+
+
+def step_rdflib_queries(ntriples: str, store: str, limit: str) -> None:
+    """Parse once (not timed), then each bound library query with rdflib, each in a forked child."""
+    import multiprocessing as mp
+
+    import pyoxigraph as ox
+    import rdflib
+
+    sys.path.insert(0, str(BENCH))
+    import bench_queries
+    from bench_queries import bench_params, time_rdflib
+
+    from pgraph.query import bind_params, bind_query, list_queries
+
+    bench_queries._GRAPH = rdflib.Graph().parse(ntriples, format="nt")
+    params = bench_params(ox.Store.read_only(store))
+    mp.set_start_method("fork", force=True)
+    timings = {}
+    for info in list_queries():
+        query_params = {**params.get(info.name, {})}
+        if info.name == "search-practices":
+            query_params.setdefault("text", "community")
+        text = bind_query(info.text, bind_params(info, query_params))
+        seconds, _ = time_rdflib(text, float(limit))
+        timings[info.name] = seconds
+    total = sum(float(limit) if s is None else s for s in timings.values())
+    print(json.dumps({"seconds": total, "per_query": timings}))
+
+
+def step_pyshacl(ntriples: str) -> None:
+    import rdflib
+
+    from pgraph.validate import validate_graph
+
+    graph = rdflib.Graph().parse(ntriples, format="nt")
+    started = time.perf_counter()
+    validate_graph(graph)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+STEPS = {
+    "queries": step_queries,
+    "network": step_network,
+    "raw-load": step_raw_load,
+    "oxigraph-load": step_oxigraph_load,
+    "rdflib-parse": step_rdflib_parse,
+    "rdflib-queries": step_rdflib_queries,
+    "pyshacl": step_pyshacl,
+}
+
+
+# ---------------------------------------------------------------- one size
+
+
+def change_one_page(catalogue: Path, run: int) -> None:
+    page = sorted((catalogue / "pages").glob("*.txt"))[
+        len(list((catalogue / "pages").glob("*.txt"))) // 2
+    ]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\n", f"\nEdited for benchmark run {run}.\n", 1), encoding="utf-8")
+
+
+def bench_size(
+    practices: int, *, repeat: int, limit: float, query_limit: float, seed: int, baseline: bool
+) -> dict:
+    catalogue, store = WORK / f"scale-{practices}", WORK / f"scale-{practices}.store"
+    ntriples, nquads = WORK / f"scale-{practices}.nt", WORK / f"scale-{practices}.nq"
+    runs: dict[str, list[dict]] = {}
+
+    def record(name: str, result: dict) -> dict:
+        # A step that parses first reports the time of its own work (the parse is its own step).
+        last = result["output"].strip().splitlines()[-1:] if result["output"].strip() else []
+        if last and last[0].startswith("{") and not result["stopped"]:
+            data = json.loads(last[0])
+            if isinstance(data, dict) and "seconds" in data:
+                result["seconds"], result["per_query"] = data["seconds"], data.get("per_query")
+        runs.setdefault(name, []).append(result)
+        state = "stopped" if result["stopped"] else f"exit {result['code']}"
+        print(
+            f"  {name:24} {result['seconds']:9.2f} s {result['peak_mib']:8.0f} MiB  {state}",
+            flush=True,
+        )
+        return result
+
+    for run in range(repeat):
+        print(f"{practices} practices, run {run + 1} of {repeat}", flush=True)
+        for path in (store, store.with_name(store.name + ".validation.json")):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
+                missing_ok=True
+            )
+        record(
+            "synth",
+            measure(
+                [
+                    PGRAPH,
+                    "synth",
+                    str(catalogue),
+                    "--practices",
+                    str(practices),
+                    "--seed",
+                    str(seed),
+                ]
+            ),
+        )
+        record("build", measure([PGRAPH, "build", str(catalogue), "--store", str(store), "-q"]))
+        record("validate", measure([PGRAPH, "validate", "--store", str(store), "--no-warnings"]))
+        change_one_page(catalogue, run)
+        record(
+            "rebuild one page",
+            measure([PGRAPH, "build", str(catalogue), "--store", str(store), "-q"]),
+        )
+        record(
+            "revalidate one page",
+            measure([PGRAPH, "validate", "--store", str(store), "--no-warnings"]),
+        )
+        record("queries", measure(step("queries", str(store))))
+        record("network statistics", measure(step("network", str(store))))
+        record(
+            "export",
+            measure(
+                [
+                    PGRAPH,
+                    "export",
+                    "--store",
+                    str(store),
+                    "--format",
+                    "ntriples",
+                    "--out",
+                    str(ntriples),
+                ]
+            ),
+        )
+        subprocess.run(
+            [PGRAPH, "export", "--store", str(store), "--format", "nquads", "--out", str(nquads)],
+            cwd=ROOT,
+            check=True,
+        )
+        for name, argv in (
+            ("raw load (pgraph)", step("raw-load", str(nquads))),
+            ("bulk load (pyoxigraph)", step("oxigraph-load", str(ntriples))),
+        ):
+            target = WORK / f"scale-{practices}.load"
+            shutil.rmtree(target, ignore_errors=True)
+            record(name, measure([*argv, str(target)]))
+            shutil.rmtree(target, ignore_errors=True)
+        if baseline and (run == 0 or practices < 10_000):
+            record("rdflib parse", measure(step("rdflib-parse", str(ntriples)), limit=limit))
+            record(
+                "rdflib queries",
+                measure(
+                    step("rdflib-queries", str(ntriples), str(store), str(query_limit)),
+                    limit=limit + 40 * query_limit,
+                ),
+            )
+            record("pyshacl whole graph", measure(step("pyshacl", str(ntriples)), limit=limit))
+    with open(ntriples, "rb") as handle:
+        triples = sum(1 for _ in handle)
+    return {
+        "practices": practices,
+        "triples": triples,
+        "runs": runs,
+        "limit": limit,
+        "query_limit": query_limit,
+        "repeat": repeat,
+    }
+
+
+# ---------------------------------------------------------------- report
+
+
+def median(results: list[dict], key: str = "seconds") -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def cell(results: list[dict] | None, limit: float) -> str:
+    if not results:
+        return "—"
+    if any(r["stopped"] for r in results):
+        return f"> {limit:g} (stopped)"
+    return f"{median(results):.2f}"
+
+
+def report(sizes: list[dict]) -> str:
+    from bench_queries import machine
+
+    pg_steps = [
+        "synth",
+        "build",
+        "validate",
+        "rebuild one page",
+        "revalidate one page",
+        "queries",
+        "network statistics",
+        "export",
+        "raw load (pgraph)",
+        "bulk load (pyoxigraph)",
+    ]
+    rd_steps = ["rdflib parse", "rdflib queries", "pyshacl whole graph"]
+    versions = ", ".join(
+        f"{p} {version(p)}" for p in ("pgraph", "pyoxigraph", "rdflib", "pyshacl", "networkx")
+    )
+    lines = [
+        SECTION,
+        "",
+        f"`bench/run.py --sizes {','.join(str(s['practices']) for s in sizes)} "
+        f"--repeat {sizes[0]['repeat']}` — {dt.date.today().isoformat()}",
+        "",
+        f"- Machine: {machine()}; load average when the run ended: "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (a shared machine: other jobs ran "
+        "beside the benchmark, so wall times are upper bounds)",
+        f"- Versions: Python {platform.python_version()}, {versions}",
+        "- Each step is a fresh process (imports included); seconds are wall-clock medians, "
+        "memory the peak resident set of the process and its workers.",
+        "",
+    ]
+    for size in sizes:
+        runs, limit = size["runs"], size["limit"]
+        lines += [
+            f"### {size['practices']:,} practices ({size['triples']:,} triples)",
+            "",
+            "| step | seconds | peak MiB |",
+            "| --- | ---: | ---: |",
+        ]
+        for name in pg_steps + rd_steps:
+            if name in runs:
+                lines.append(
+                    f"| {name} | {cell(runs[name], limit)} | {median(runs[name], 'peak_mib'):.0f} |"
+                )
+        build_validate = median(runs["build"]) + median(runs["validate"])
+        incremental = median(runs["rebuild one page"]) + median(runs["revalidate one page"])
+        ours = build_validate + median(runs["queries"]) + median(runs["network statistics"])
+        lines += [
+            "",
+            f"- build + validate: **{build_validate:.1f} s**; incremental rebuild + "
+            f"validation after one changed page: **{incremental:.2f} s**",
+            f"- raw load: pgraph's write path {median(runs['raw load (pgraph)']):.2f} s, "
+            f"pyoxigraph's bulk load {median(runs['bulk load (pyoxigraph)']):.2f} s "
+            f"(ratio {median(runs['raw load (pgraph)']) / median(runs['bulk load (pyoxigraph)']):.2f})",  # noqa: E501
+        ]
+        if "rdflib parse" in runs:
+            plain = [runs[s] for s in rd_steps]
+            stopped = any(r["stopped"] for rs in plain for r in rs)
+            theirs = sum(median(rs) for rs in plain)
+            lines.append(
+                f"- end to end (build from pages, validate, query library, network statistics): "
+                f"pgraph {ours:.1f} s; the rdflib way (parse, queries, pySHACL — it does not even "
+                f"read pages) {'more than ' if stopped else ''}{theirs:.1f} s: "
+                f"{'at least ' if stopped else ''}**{theirs / ours:.1f}x**"
+            )
+            slow = {
+                q: s
+                for q, s in (runs["rdflib queries"][0].get("per_query") or {}).items()
+                if s is None
+            }
+            if slow:
+                lines.append(
+                    f"- rdflib queries stopped after {size['query_limit']:g} s each "
+                    f"(counted as {size['query_limit']:g} s): {', '.join(sorted(slow))}"
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(current):
+        current = pattern.sub(lambda _: text + "\n", current)
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    RESULTS.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--limit", type=float, default=600.0, help="seconds before an rdflib-way step is stopped"
+    )
+    parser.add_argument(
+        "--query-limit", type=float, default=60.0, help="seconds before one rdflib query is stopped"
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the rdflib way")
+    parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args()
+    if args.step:
+        STEPS[args.step](*rest)
+        return 0
+    WORK.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(BENCH))
+    sizes = []
+    for practices in (int(s) for s in args.sizes.split(",")):
+        sizes.append(
+            bench_size(
+                practices,
+                repeat=args.repeat,
+                limit=args.limit,
+                query_limit=args.query_limit,
+                seed=args.seed,
+                baseline=not args.no_baseline,
+            )
+        )
+        (WORK / "scale-results.json").write_text(json.dumps(sizes, indent=1))
+        text = report(sizes)
+        print(text, flush=True)
+        if not args.no_write:
+            write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Incremental builds and validations give what a full rebuild and a full validation give."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import pgraph.build.writing as writing
+from pgraph.build import build_catalogue
+from pgraph.shacl.engine import run_plan
+from pgraph.shacl.state import load_state, state_path
+from pgraph.store import open_store
+from pgraph.synth import generate_catalogue
+from pgraph.validate import compiled_plan, report_from_results, validate_store
+
+
+def quads(store: ox.Store) -> set[str]:
+    """Every quad but those of the builds graph (which records when each build ran)."""
+    return {str(q) for q in store if not str(q.graph_name).endswith("/graph/builds>")}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic") / "catalogue"
+    generate_catalogue(folder, practices=70, seed=11, malformed_share=0.1)
+    return folder
+
+
+def edit(folder: Path) -> None:
+    """Change, add and remove pages, including a partner shared with other practices."""
+    pages = sorted((folder / "pages").glob("*.txt"))
+    first = pages[3].read_text(encoding="utf-8")
+    pages[3].write_text(first.replace("•", "• Edited", 1), encoding="utf-8")
+    second = pages[7].read_text(encoding="utf-8")
+    pages[7].write_text(second.replace("\n", "\n\n", 3), encoding="utf-8")  # same content
+    shutil.copy(pages[20], folder / "pages" / "zz_added_copy_of_20.txt")  # a duplicate slug
+    shutil.copy(pages[21], folder / "pages" / "zz_added_copy_of_21.txt")
+    (folder / "pages" / "zz_added_copy_of_21.txt").write_text(
+        pages[21].read_text(encoding="utf-8").replace("•", "• Other partnership", 2),
+        encoding="utf-8",
+    )
+    pages[30].unlink()
+    pages[31].unlink()
+
+
+@pytest.mark.parametrize("in_place_limit", [writing.IN_PLACE_LIMIT, 0])
+def test_incremental_build_equals_a_full_rebuild(catalogue, tmp_path, monkeypatch, in_place_limit):
+    monkeypatch.setattr(writing, "IN_PLACE_LIMIT", in_place_limit)
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store_path = tmp_path / "store"
+    build_catalogue([folder], store_path=store_path)
+    edit(folder)
+    report = build_catalogue([folder], store_path=store_path)
+    assert len(report.read) <= 5 + len(report.errors) and len(report.removed) == 2
+    incremental = quads(report.store)
+    del report
+    full = quads(build_catalogue([folder], store_path=tmp_path / "fresh").store)
+    assert incremental == full
+
+
+def test_a_rebuild_of_an_unchanged_catalogue_reads_nothing(catalogue, tmp_path):
+    store_path = tmp_path / "store"
+    first = build_catalogue([catalogue], store_path=store_path)
+    before = quads(first.store)
+    del first
+    again = build_catalogue([catalogue], store_path=store_path)
+    assert again.read == [] and again.removed == []
+    assert quads(again.store) == before
+
+
+def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store_path = tmp_path / "store"
+    del build_catalogue([folder], store_path=store_path).store
+    state = state_path(store_path)
+    validate_store(open_store(store_path, read_only=True), state=state)
+    assert load_state(state) is not None
+
+    # A practice whose partnership shares its name with another one, roles disagreeing:
+    # a violation that only the union of both graphs shows, on nodes of another file.
+    pages = sorted((folder / "pages").glob("*.txt"))
+    edit(folder)
+    text = pages[12].read_text(encoding="utf-8").replace("•", "• Renamed", 1)
+    pages[12].write_text(text, encoding="utf-8")
+    report = build_catalogue([folder], store_path=store_path)
+    assert load_state(state)["dirty"], "the build notes the nodes to check again"
+    del report
+
+    store = open_store(store_path, read_only=True)
+    incremental = validate_store(store, state=state)
+    full = report_from_results(store, run_plan(compiled_plan(), store))
+    assert incremental.findings == full.findings
+    assert incremental.conforms == full.conforms
+    assert load_state(state)["dirty"] == []
+    # Nothing changed since: the kept results are the report.
+    assert validate_store(store, state=state).findings == full.findings
