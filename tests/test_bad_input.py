@@ -152,7 +152,8 @@ def graph_of(name: str) -> str:
 
 def practices_in(triples: set) -> int:
     return sum(1 for t in triples
-               if t.predicate.value.endswith("#type") and t.object == ox.NamedNode(str(PG.Practice)))
+               if t.predicate.value.endswith("#type")
+               and t.object == ox.NamedNode(str(PG.Practice)))
 
 
 def statements_in(triples: set) -> int:
@@ -257,7 +258,8 @@ def test_the_cli_prints_one_line_per_problem_and_exits_2(tmp_path: Path) -> None
     assert 'Error: catalogue/no_title.txt:3: title: no title: the first line of text is "• Royaume-Uni"; the title is the first line after the site chrome, before the country bullet' in lines  # noqa: E501
     assert any(line.startswith('Error: catalogue/xxe.rdf:3: DOCTYPE: XML external entity "xxe"')
                for line in lines)
-    assert any(line.startswith("Error: catalogue/yaml_python_tag.yaml:2: YAML tag") for line in lines)
+    assert any(line.startswith("Error: catalogue/yaml_python_tag.yaml:2: YAML tag")
+               for line in lines)
     assert any(line.startswith('Warning: catalogue/impossible_date.txt:6: start_date: "Date de')
                for line in lines)
     assert "2 practices" in lines[-1] and "3 errors" in lines[-1]

@@ -1,4 +1,4 @@
-"""Every input the fuzzer found a crash with (tests/fuzz/crashes/), and its seed corpus, read cleanly.
+"""Every input the fuzzer crashed on (tests/fuzz/crashes/), and its seed corpus, read cleanly.
 
 The atheris harness is ``tests/fuzz/fuzz_pages.py``; its results are in
 ``tests/fuzz/RESULTS.md``. This replays, without atheris, what it found.

@@ -1,4 +1,4 @@
-"""Nothing lost, nothing half-done: builds killed with SIGKILL, builds at once, a full or read-only disk.
+"""Nothing lost, nothing half-done: SIGKILLed builds, builds at once, a full or read-only disk.
 
 A real ``pgraph build`` subprocess builds a synthetic catalogue and is
 killed (SIGKILL, with its worker processes) at seeded random moments.
@@ -18,6 +18,7 @@ docs/RELIABILITY.md; ``python tests/reliability_figures.py`` prints them).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -68,7 +69,7 @@ def state(store_path: Path, *, read_only: bool = False) -> dict[str, frozenset]:
 
 
 def opened_state(store_path: Path) -> dict[str, frozenset]:
-    """The state as ``pgraph`` itself opens the store (finishing or discarding an interrupted swap)."""
+    """The state as a build opens the store (finishing or discarding an interrupted swap)."""
     from pgraph.store import open_store
 
     store = open_store(store_path)
@@ -85,10 +86,8 @@ def start_build(catalogue: Path, store_path: Path, log: Path, *extra: str) -> su
 
 
 def kill_group(process: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=60)
 
 
@@ -218,7 +217,8 @@ def _difference(state_: dict, before: dict, after: dict) -> str:
     graphs = set(state_)
     return (f"{len(graphs - set(before))} graphs not in the earlier state, "
             f"{len(graphs - set(after))} not in the new one, "
-            f"{sum(1 for g in graphs & set(before) if state_[g] != before[g])} changed from earlier")
+            f"{sum(1 for g in graphs & set(before) if state_[g] != before[g])} changed from"
+            " earlier")
 
 
 # ---------------------------------------------------------------- what each phase leaves

@@ -41,7 +41,7 @@ HOSTILE_TTL = """\
 
 <https://w3id.org/pgraph/id/practice/..%2F..%2F..%2F..%2Fescaped-encoded> a pg:Practice ;
     dcterms:title "Encoded dots <script>alert('t1')</script>"@en .
-<https://w3id.org/pgraph/id/practice/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/escaped-dots> a pg:Practice ;
+<https://w3id.org/pgraph/id/practice/%2e%2e/%2e%2e/%2e%2e/%2e%2e/escaped-dots> a pg:Practice ;
     dcterms:title "Percent dots"@en .
 <https://w3id.org/pgraph/id/practice/a/../../../../../../../../tmp/escaped-segments> a pg:Practice ;
     dcterms:title "Dot segments"@en .
@@ -146,6 +146,17 @@ def test_network_files_and_dumps_stay_in_the_folder_given(hostile_store: Path,
     assert all(p.resolve().is_relative_to(folder.resolve()) for p in written), written
 
 
+def test_the_site_never_replaces_a_folder_it_did_not_write(hostile_store: Path,
+                                                           tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "precious.txt").write_text("keep me", encoding="utf-8")
+    result = invoke("site", folder, "--store", hostile_store, "--no-dumps")
+    assert result.exit_code == 2 and result.output.startswith("Error: "), result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["precious.txt"]
+    assert (folder / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
 # ---------------------------------------------------------------- HTML
 
 
@@ -238,10 +249,8 @@ class _Echo(BaseHTTPRequestHandler):
         if length:
             self.rfile.read(length)
         echo = "".join(f"{k}: {v}\n" for k, v in self.headers.items()).encode()
-        if "Authorization" not in self.headers and "/challenge" in self.path:
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="pgraph test"')
-        elif "/unauthorised" in self.path:
+        challenge = "Authorization" not in self.headers and "/challenge" in self.path
+        if challenge or "/unauthorised" in self.path:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="pgraph test"')
         else:
@@ -251,7 +260,7 @@ class _Echo(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(echo)
 
-    do_GET = do_POST = do_PUT = _answer
+    do_GET = do_POST = do_PUT = _answer  # noqa: N815 - the names http.server calls
 
     def log_message(self, *args) -> None:
         pass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -101,7 +102,7 @@ def language_tag_problem(value: str) -> str | None:
     return None
 
 
-def _checked(problem):  # noqa: ANN001, ANN202 - a validator factory
+def _checked(problem: Callable[[str], str | None]) -> AfterValidator:
     def check(value: str) -> str:
         found = problem(value)
         if found:

@@ -57,7 +57,9 @@ def _pages() -> dict[str, bytes]:
         "impossible_date.txt": page(
             "Impossible Date", replace=((DATE, "Date de début: 31st February 2014"),)
         ),
-        "future_date.txt": page("Future Date", replace=((DATE, "Date de début: 1st January 2099"),)),
+        "future_date.txt": page(
+            "Future Date", replace=((DATE, "Date de début: 1st January 2099"),)
+        ),
         "date_numeric.txt": page("Numeric Date", replace=((DATE, "Date de début: 01.02.2014"),)),
         "date_year_only.txt": page("Year Only Date", replace=((DATE, "Date de début: 2014"),)),
         "date_german.txt": page("German Date", replace=((DATE, "Date de début: 1. Januar 2014"),)),
@@ -80,20 +82,25 @@ def _pages() -> dict[str, bytes]:
                                                  "<a href='javascript:alert(2)'>click</a>\n"),),
         ),
         "control_chars.txt": page(
-            "Control\x07 Characters", replace=((DESCRIPTION, DESCRIPTION + "Bell\x07 and\x1b[31m escape.\n"),)
+            "Control\x07 Characters",
+            replace=((DESCRIPTION, DESCRIPTION + "Bell\x07 and\x1b[31m escape.\n"),),
         ),
         "nul_after_the_probe.txt": page(
             "Late NUL", replace=(("Transférabilité\n", "Transférabilité\n\nA NUL\x00 here.\n"),)
         ),
         "rtl_text.txt": page(
             "شرطة المجتمع في لندن",
-            replace=((DESCRIPTION, DESCRIPTION + "تعمل الشرطة مع السكان. השוטרים עובדים עם התושבים.\n"),),
+            replace=((DESCRIPTION,
+                      DESCRIPTION + "تعمل الشرطة مع السكان. השוטרים עובדים עם התושבים.\n"),),
         ),
         "bidi_override.txt": page("Invoice \u202egnp.exe\u202c Policing"),
         "cyrillic_title.txt": page("Общественная полиция в Лондоне"),
-        "truncated.txt": seed().replace(SEED_TITLE, "Truncated Page", 1).split("Transférabilité")[0],
+        "truncated.txt": seed().replace(SEED_TITLE, "Truncated Page", 1).split(
+            "Transférabilité")[0],
         "unknown_heading.txt": page(
-            "Unknown Heading", replace=(("Transférabilité\n", "Budget Breakdown\n\nThree million.\n\nTransférabilité\n"),)
+            "Unknown Heading",
+            replace=(("Transférabilité\n",
+                      "Budget Breakdown\n\nThree million.\n\nTransférabilité\n"),),
         ),
         "not_a_practice.txt": (
             f"{CHROME}\n\nHandbook on community policing\n\nLanguage: English\n"

@@ -229,16 +229,32 @@ def values_block(bound: Mapping[str, Node]) -> str:
 
 
 def bind_query(text: str, bound: Mapping[str, Node]) -> str:
-    """Return the query text with a ``VALUES`` block opening its WHERE clause.
+    """Return the query text with ``VALUES`` blocks binding the parameters.
+
+    One block opens the WHERE clause; each sub-SELECT that mentions a
+    parameter gets its own block too, so that a parameter is the same constant
+    everywhere in the query (a sub-SELECT does not see the outer bindings).
 
     Example:
         >>> bind_query("ASK { ?s ?p ?o }", {"s": URIRef("http://x/a")})
         'ASK { VALUES (?s) { (<http://x/a>) } ?s ?p ?o }'
+        >>> print(bind_query("SELECT * { ?s ?p ?o { SELECT ?s WHERE { ?s ?q ?x } } }",
+        ...                  {"x": Literal(1)}))  # doctest: +NORMALIZE_WHITESPACE
+        SELECT * { VALUES (?x) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) }
+          ?s ?p ?o { SELECT ?s WHERE { VALUES (?x) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) }
+          ?s ?q ?x } } }
     """
     if not bound:
         return text
-    where = _where_brace(text)
-    return f"{text[: where + 1]} {values_block(bound)}{text[where + 1 :]}"
+    tokens = list(_tokens(text))
+    insertions = [(_where_brace(tokens), dict(bound))]
+    for brace, mentioned in _sub_select_braces(tokens):
+        inner = {name: term for name, term in bound.items() if name in mentioned}
+        if inner:
+            insertions.append((brace, inner))
+    for brace, terms in sorted(insertions, key=lambda item: item[0], reverse=True):
+        text = f"{text[: brace + 1]} {values_block(terms)}{text[brace + 1 :]}"
+    return text
 
 
 def query_variables(text: str) -> set[str]:
@@ -247,12 +263,12 @@ def query_variables(text: str) -> set[str]:
             for m in [_VARIABLE.match(value)] if m}
 
 
-def _where_brace(text: str) -> int:
+def _where_brace(tokens: list[tuple[str, str, int]]) -> int:
     """Return the offset of the ``{`` opening the WHERE clause's group."""
     form: str | None = None
     depth = parens = 0
     template_done = False
-    for kind, value, start in _tokens(text):
+    for kind, value, start in tokens:
         if kind == "word" and form is None and value.upper() in _QUERY_FORMS and depth == 0:
             form = value.upper()
             continue
@@ -277,6 +293,40 @@ def _where_brace(text: str) -> int:
             if depth == 0 and form == "CONSTRUCT":
                 template_done = True
     raise QueryError("cannot find the WHERE clause to bind the parameters in")
+
+
+def _sub_select_braces(tokens: list[tuple[str, str, int]]) -> list[tuple[int, set[str]]]:
+    """Return the WHERE brace of each sub-SELECT with the variables its group mentions."""
+    found = []
+    depth = 0
+    for index, (kind, value, _) in enumerate(tokens):
+        if kind == "{":
+            depth += 1
+        elif kind == "}":
+            depth -= 1
+        elif kind == "word" and value.upper() == "SELECT" and depth > 0:
+            found.append(_group_after(tokens, index + 1))
+    return found
+
+
+def _group_after(tokens: list[tuple[str, str, int]], index: int) -> tuple[int, set[str]]:
+    parens = 0
+    for position in range(index, len(tokens)):
+        kind, _, start = tokens[position]
+        if kind == "(":
+            parens += 1
+        elif kind == ")":
+            parens -= 1
+        elif kind == "{" and parens == 0:
+            depth, mentioned = 0, set()
+            for inner_kind, inner_value, _ in tokens[position:]:
+                depth += {"{": 1, "}": -1}.get(inner_kind, 0)
+                if inner_kind == "var":
+                    mentioned.add(inner_value[1:])
+                if depth == 0:
+                    break
+            return start, mentioned
+    raise QueryError("cannot find the WHERE clause of a sub-SELECT")
 
 
 def _tokens(text: str):

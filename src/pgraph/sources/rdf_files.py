@@ -1,4 +1,4 @@
-"""RDF files from other catalogues (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD), read offline.
+"""RDF from other catalogues (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD), read offline.
 
 A file's statements become its own named graph (named graphs inside it are
 merged into that one, with a warning). Reading never touches the network or
@@ -23,7 +23,7 @@ Example:
     ...          suffix=".jsonld")
     Traceback (most recent call last):
     ...
-    pgraph.errors.SourceError: x.jsonld:1: @context: remote JSON-LD context "https://schema.org/" refused: pgraph reads no URL while building; put the context in the file (an object under "@context")
+    pgraph.errors.SourceError: x.jsonld:1: @context: remote JSON-LD context ...
 """
 
 from __future__ import annotations

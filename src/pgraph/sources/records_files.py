@@ -344,7 +344,7 @@ def _part_left_out(data: dict[str, Any], loc: tuple[Any, ...]) -> str:
 
 
 def _leave_out(data: dict[str, Any], locs: list[tuple[Any, ...]]) -> None:
-    """Remove what each bad value's ``loc`` points at: one list item (or part of it), else the field.
+    """Remove what each bad ``loc`` points at: one list item (or part of it), else the field.
 
     A bad link among good ones loses only itself; a reference with a bad URL
     keeps its text.

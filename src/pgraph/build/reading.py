@@ -1,0 +1,170 @@
+"""Reading sources for a build: find them, hash them, and read + map the changed ones in parallel.
+
+Workers read a file, map its practices to triples and hand back N-Quads text
+(not rdflib objects: a string pickles in microseconds), with the file's
+warnings or error. Files go to the workers in small batches, and only a few
+batches are in flight at once, so memory stays bounded whatever the number of
+files; results come back in file order.
+
+Example:
+    >>> from pgraph.resources import data_dir
+    >>> files = discover([data_dir() / "pages"])
+    >>> [name for _, _, name in files]
+    ['data/pages/000_370808593d96a53c.txt']
+    >>> job = ReadJob(*files[0], content_hash="h", graph="https://example.org/g")
+    >>> result = read_file(job, base="https://example.org/")
+    >>> result.error, result.triples > 100, result.nquads.count("\\n") == result.triples
+    (None, True, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from pgraph import __version__
+from pgraph.build.nquads import nquads
+from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
+from pgraph.mapping import map_practices
+from pgraph.resources import data_dir, ontology_dir, vocabularies_dir
+from pgraph.sources import discover_sources, read_source
+from pgraph.vocab import PG
+
+PARALLEL_THRESHOLD = 64
+"""Below this many changed files, starting worker processes costs more than it saves."""
+BATCH_FILES = 32
+"""Files per task sent to a worker: enough to amortise the hand-over, small for even load."""
+BATCHES_IN_FLIGHT = 4
+"""Tasks queued per worker: keeps the workers busy and the memory bounded."""
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    """One changed file to read: where it is, its name, its hash, and the graph to write."""
+
+    path: Path
+    root: Path
+    name: str
+    content_hash: str
+    graph: str
+
+
+@dataclass
+class ReadResult:
+    """What reading one file gave: its graph as N-Quads, or why it gave none."""
+
+    name: str
+    content_hash: str
+    graph: str
+    nquads: str = ""
+    triples: int = 0
+    practices: int = 0
+    warnings: list[Warning_] = field(default_factory=list)
+    error: PgraphError | None = None
+    skipped: str | None = None
+
+
+def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
+    """Return (file, root, name) per source file; names are prefixed by their root folder."""
+    missing = [str(s) for s in sources if not Path(s).exists()]
+    if missing:
+        raise SourceError(
+            "no such file or folder",
+            path=", ".join(missing),
+            hint="pass catalogue pages, record files or folders of them",
+        )
+    return [
+        (path, root, f"{root_prefix(root)}{path.relative_to(root).as_posix()}")
+        for path, root in discover_sources([Path(s) for s in sources])
+    ]
+
+
+def root_prefix(root: Path) -> str:
+    """Return the name prefix of files under ``root`` (its folder name and a slash)."""
+    # The root folder's own name keeps two roots' "pages/x.txt" apart and reads well in messages.
+    return f"{root.resolve().name}/" if root.is_dir() else ""
+
+
+def hash_file(path: Path, fingerprint: str) -> str:
+    """Return the content hash of a file, salted with everything else that decides its triples."""
+    digest = hashlib.sha256(fingerprint.encode())
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def mapping_fingerprint(base: str) -> str:
+    """Return a hash of everything besides a file that decides its triples."""
+    digest = hashlib.sha256(f"{__version__}\n{base}\n".encode())
+    files = [*sorted(vocabularies_dir().glob("*.ttl")), ontology_dir() / "pgraph.ttl"]
+    files += [data_dir() / "aliases.yaml", data_dir() / "alignments.yaml"]
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_file(job: ReadJob, *, base: str) -> ReadResult:
+    """Read one source file and map it; never raises for the file's content."""
+    result = ReadResult(job.name, job.content_hash, job.graph)
+    # Messages and provenance use the root-prefixed name, e.g. "data/pages/x.txt".
+    records = read_source(job.path, root=job.root, name=job.name)
+    result.warnings = list(records.warnings)
+    result.error, result.skipped = records.error, records.skipped
+    if records.error is not None:
+        return result
+    triples, warnings = map_practices(records.practices, base=base)
+    triples += records.triples  # an RDF file's own statements
+    result.warnings += warnings
+    graph = URIRef(job.graph.removesuffix(_STAGING))
+    triples += [
+        (graph, PG.sourceFile, Literal(job.name)),
+        (graph, PG.contentHash, Literal(job.content_hash)),
+    ]
+    try:
+        result.nquads = nquads(triples, job.graph)
+    except ValueError as error:  # an IRI or language tag that Oxigraph refuses
+        result.error = MappingError(f"cannot store the file's triples: {error}", path=job.name)
+        return result
+    result.triples = len(triples)
+    result.practices = len(records.practices)
+    return result
+
+
+_STAGING = "#staging"
+
+
+def _read_batch(jobs: list[ReadJob], base: str) -> list[ReadResult]:
+    return [read_file(job, base=base) for job in jobs]
+
+
+def read_files(
+    jobs: Sequence[ReadJob], *, base: str, workers: int | None = None
+) -> Iterator[ReadResult]:
+    """Yield the result of each job, in order; in worker processes when there are many."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
+        for job in jobs:
+            yield read_file(job, base=base)
+        return
+    batches = [list(jobs[i : i + BATCH_FILES]) for i in range(0, len(jobs), BATCH_FILES)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future] = deque()
+        upcoming = iter(batches)
+        for batch in upcoming:
+            pending.append(pool.submit(_read_batch, batch, base))
+            if len(pending) >= workers * BATCHES_IN_FLIGHT:
+                break
+        while pending:
+            results = pending.popleft().result()
+            batch = next(upcoming, None)
+            if batch is not None:
+                pending.append(pool.submit(_read_batch, batch, base))
+            yield from results
