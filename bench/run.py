@@ -124,8 +124,7 @@ def step_queries(store: str, limit: str) -> None:
         if info.name == "search-practices":
             query_params.setdefault("text", "community")
         parent, child = context.Pipe(duplex=False)
-        process = context.Process(target=_query_child,
-                                  args=(store, info.name, query_params, child))
+        process = context.Process(target=_query_child, args=(store, info.name, query_params, child))
         process.start()
         timings[info.name] = parent.recv() if parent.poll(float(limit)) else None
         process.kill()

@@ -384,3 +384,31 @@ def test_a_read_only_store_location_gives_a_clear_error_and_can_still_be_read(
     assert CliRunner().invoke(cli, ["validate", "--store", str(store_path)]).exit_code == 0
     stats = CliRunner().invoke(cli, ["stats", "--store", str(store_path), "--json"])
     assert stats.exit_code == 0 and json.loads(stats.output)["practices"] == 1
+
+
+def test_a_folder_without_write_permission_gives_a_clear_error(tmp_path: Path) -> None:
+    # The same promise where no file system can be mounted: permissions.
+    seed_pages = Path(__file__).resolve().parents[1] / "data" / "pages"
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    store_path = folder / "store"
+    assert CliRunner().invoke(cli, ["build", str(seed_pages), "--store", str(store_path)]
+                              ).exit_code == 0
+    everything = [folder, *folder.rglob("*")]
+    for path in everything:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        try:
+            (folder / "probe").touch()
+        except PermissionError:
+            pass
+        else:
+            pytest.skip("this user may write anywhere (root); the tmpfs test covers it")
+        result = CliRunner().invoke(cli, ["build", str(seed_pages), "--store", str(store_path)])
+        assert result.exit_code == 2
+        assert result.output.strip().endswith("the folder is not writable; choose another with"
+                                              " --store"), result.output
+        assert "Traceback" not in result.output
+    finally:
+        for path in everything:
+            path.chmod(0o755 if path.is_dir() else 0o644)

@@ -695,3 +695,68 @@ def test_a_store_path_is_opened_read_only(built_store_path):
 def test_no_store_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="no store here yet"):
         run_query("practices-per-domain", store=tmp_path / "nothing")
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def test_cli_lists_the_library():
+    from click.testing import CliRunner
+
+    from pgraph.cli import cli
+
+    result = CliRunner().invoke(cli, ["queries", "--verbose"])
+    assert result.exit_code == 0
+    assert "practices-rated-at-least  Practices rated at least a given rating on a criterion" in (
+        result.output
+    )
+    assert "    --param criterion (concept, default Effectiveness)  the criterion assessed" in (
+        result.output
+    )
+    assert "    example: pgraph query co-partnerships --param min_shared=2" in result.output
+
+
+def test_cli_writes_every_format(built_store_path, tmp_path):
+    import json
+    import xml.etree.ElementTree as ET
+
+    from click.testing import CliRunner
+
+    from pgraph.cli import cli
+
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(cli, ["query", *args, "--store", str(built_store_path)])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    args = ["practice-partners"]
+    table = run(*args)
+    assert table.splitlines()[0].split() == ["organisation", "name", "role", "act", "actLabel"]
+    assert table.rstrip().endswith("(12 rows)")
+    assert run(*args, "-f", "csv").splitlines()[0] == "organisation,name,role,act,actLabel"
+    assert run(*args, "-f", "tsv").splitlines()[0] == "?organisation\t?name\t?role\t?act\t?actLabel"
+    document = json.loads(run(*args, "-f", "json"))
+    assert document["head"]["vars"][:2] == ["organisation", "name"]
+    assert len(document["results"]["bindings"]) == 12
+    root = ET.fromstring(run(*args, "-f", "xml"))
+    assert len(root.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 12
+    assert run(*args, "-f", "markdown").startswith("| organisation")
+    assert run("is-statutory-partner") == "true\n"
+    turtle = run("practice-record")  # graph results default to Turtle
+    assert Graph().parse(data=turtle, format="turtle").value(SEED, DCTERMS.identifier) == Literal(
+        "z-community-policing-in-the-uk"
+    )
+    out = tmp_path / "partners.csv"
+    result = runner.invoke(
+        cli, ["query", *args, "-f", "csv", "-o", str(out), "--store", str(built_store_path)]
+    )
+    assert result.exit_code == 0 and result.stderr == f"Wrote {out} (12 rows)\n"
+    assert out.read_bytes().count(b"\r\n") == 13
+    refused = runner.invoke(cli, ["query", *args, "-f", "turtle", "--store", str(built_store_path)])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "Error: turtle is for CONSTRUCT and DESCRIBE results; a SELECT result is written as "
+        "table, csv, tsv, json, xml or markdown\n"
+    )

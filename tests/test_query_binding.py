@@ -340,3 +340,25 @@ def test_cli_errors_are_one_line(tmp_path, built_store_path):
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.startswith(start), (args, result.stderr)
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_parameters_reach_sub_selects_that_mention_them():
+    text = (
+        "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?v } } "
+        "{ SELECT ?other WHERE { ?other ?p ?o } } }"
+    )
+    bound = bind_query(text, {"v": Literal("x")})
+    assert bound.count('VALUES (?v) { ("x") }') == 2  # the WHERE clause and the first sub-SELECT
+    assert "{ SELECT ?other WHERE { ?other" in bound
+    store = ox.Store()
+    for value in ("x", "y", "x"):
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"http://x/{value}"),
+                ox.NamedNode("http://x/p"),
+                ox.Literal(value),
+                ox.NamedNode("http://x/g"),
+            )
+        )
+    query = "# title: t\n# param: v string required — v\n" + text
+    assert run_query(query, store=store, params={"v": "x"}).rows[0]["n"] == 1

@@ -15,7 +15,9 @@ wheels, which PyPI has)::
 fixtures and the bad-input pages); libFuzzer adds what it finds there when
 given a writable folder. Crashes are written as ``crash-*`` files; each one
 found so far is kept in ``tests/fuzz/crashes/`` and replayed by
-``tests/test_fuzz_regressions.py``. Results: ``tests/fuzz/RESULTS.md``.
+``tests/test_fuzz_regressions.py``. With ``PGRAPH_FUZZ_COLLECT=FOLDER`` a run
+does not stop at the first crash: it keeps one input per kind of crash in
+FOLDER. Results: ``tests/fuzz/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -41,7 +43,39 @@ def check_page(data: bytes) -> None:
             to_oxigraph(term)
 
 
+def collecting(check, folder: str):
+    """Return ``check`` that, instead of stopping at the first crash, keeps one input per kind.
+
+    A kind is the exception type and the line of pgraph's code it came from;
+    with ``PGRAPH_FUZZ_COLLECT=FOLDER``, one run lists every kind it meets.
+    """
+    import hashlib
+    import traceback
+    from pathlib import Path
+
+    seen: set[str] = set()
+
+    def run(data: bytes) -> None:
+        try:
+            check(data)
+        except Exception as error:
+            frames = [f for f in traceback.extract_tb(error.__traceback__)
+                      if "pgraph" in f.filename]
+            last = frames[-1] if frames else None
+            where = f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno}" if last else "?"
+            kind = f"{type(error).__name__}@{where}"
+            if kind not in seen:
+                seen.add(kind)
+                name = f"crash-{kind.replace(':', '-')}-{hashlib.sha1(data).hexdigest()[:8]}"
+                Path(folder, name).write_bytes(data)
+                print(f"CRASH {kind}: {str(error)[:200]}", flush=True)
+
+    return run
+
+
 def main(argv: list[str]) -> None:
+    import os
+
     import atheris
 
     with atheris.instrument_imports(include=["pgraph"]):
@@ -55,7 +89,8 @@ def main(argv: list[str]) -> None:
     # Load the label tables and the language model once, before the clock starts.
     check_page("Curricula - Knowledge - Navigation\n\nT\n • France\nObjectives\n\nA "
                "text long enough for the language detector.\n".encode())
-    atheris.Setup(argv, check_page)
+    collect = os.environ.get("PGRAPH_FUZZ_COLLECT")
+    atheris.Setup(argv, collecting(check_page, collect) if collect else check_page)
     atheris.Fuzz()
 
 

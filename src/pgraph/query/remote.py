@@ -195,8 +195,8 @@ def _parse(body: bytes, content_type: str, kind: str, text: str) -> QueryResult:
     try:
         if kind == "graph":
             syntax = _GRAPH_TYPES.get(content_type, ox.RdfFormat.TURTLE)
-            parsed = ox.parse(body, format=syntax)
-            return result_from_oxigraph(parsed, kind, text)
+            triples = ox.parse(body, format=syntax)
+            return result_from_oxigraph(triples, kind, text)
         if content_type and content_type not in _JSON_TYPES:
             raise ValueError(f"content type {content_type}")
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
