@@ -200,12 +200,27 @@ def _parse(body: bytes, content_type: str, kind: str, text: str) -> QueryResult:
         if content_type and content_type not in _JSON_TYPES:
             raise ValueError(f"content type {content_type}")
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if kind == "ask" and isinstance(parsed, ox.QuerySolutions):
+            parsed = _virtuoso_ask(parsed)
     except (SyntaxError, ValueError) as error:
         raise QueryError(
             f"the endpoint's answer is not SPARQL results ({_first_line(str(error))})",
             hint="is this the SPARQL endpoint itself (Oxigraph: …/query, Virtuoso: …/sparql)?",
         ) from None
     return result_from_oxigraph(parsed, kind, text)
+
+
+def _virtuoso_ask(solutions: ox.QuerySolutions) -> ox.QueryBoolean | ox.QuerySolutions:
+    """Return the boolean Virtuoso writes as one row binding ``__ASK_RETVAL`` to 1 or 0."""
+    variables = [v.value for v in solutions.variables]
+    rows = list(solutions)
+    if variables == ["__ASK_RETVAL"] and len(rows) <= 1:
+        value = rows[0][0].value if rows and rows[0][0] is not None else "0"
+        return ox.parse_query_results(
+            b'{"head": {}, "boolean": %s}' % (b"true" if value in ("1", "true") else b"false"),
+            format=ox.QueryResultsFormat.JSON,
+        )
+    return solutions
 
 
 def _detail(error: Exception) -> str:
