@@ -213,7 +213,7 @@ ServerThreads = 8
 
 [SPARQL]
 ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 120
+MaxQueryExecutionTime = 0
 """
 
 

@@ -40,8 +40,8 @@ from pgraph.synth import generate_catalogue
 
 pytestmark = pytest.mark.slow
 
-PAGES = 80
-KILL_POINTS = 4
+PAGES = 200
+KILL_POINTS = 3
 KILL_SEED = 7
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 BUILD = [sys.executable, "-c", "from pgraph.cli import main; main()", "build"]
