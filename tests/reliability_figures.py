@@ -1,4 +1,4 @@
-"""Print the figures of docs/RELIABILITY.md from the tests themselves.
+"""Print the figures of the README (Reliability and security) from the tests themselves.
 
     .venv/bin/python tests/reliability_figures.py          # from the manifests and settings
     .venv/bin/python tests/reliability_figures.py --run    # and run the tests, with their counts

@@ -8,7 +8,7 @@ that the good pages land, and that what the store held before is not lost:
 a file refused keeps its earlier graph unchanged.
 
 ``pytest tests/test_bad_input.py -q`` runs one test per case (the figures in
-docs/RELIABILITY.md; ``python tests/reliability_figures.py`` prints them).
+the README (Reliability and security); ``python tests/reliability_figures.py`` prints them).
 """
 
 from __future__ import annotations

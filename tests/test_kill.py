@@ -13,7 +13,7 @@ phase is covered whatever the timing.
 
 ``KILL_POINTS`` kills per scenario, seeded by ``KILL_SEED``; the outcomes of
 a run are written to ``tests/artefacts/kill-points.json`` (the figures of
-docs/RELIABILITY.md; ``python tests/reliability_figures.py`` prints them).
+the README (Reliability and security); ``python tests/reliability_figures.py`` prints them).
 """
 
 from __future__ import annotations

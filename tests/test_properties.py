@@ -9,7 +9,7 @@ parses and binds exactly that one value. Minted IRIs are always valid, under
 the base, and the same for the same key.
 
 ``EXAMPLES`` is the number of examples per property (reported in
-docs/RELIABILITY.md; ``python tests/reliability_figures.py`` prints it).
+the README (Reliability and security); ``python tests/reliability_figures.py`` prints it).
 """
 
 from __future__ import annotations
