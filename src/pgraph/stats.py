@@ -51,14 +51,21 @@ SELECT ?country (COUNT(DISTINCT ?practice) AS ?practices) WHERE {
 """
 
 
+def resource_counts(store: ox.Store) -> dict[str, int]:
+    """Return how many practices, organisations, partnerships, memberships, … the store holds."""
+    counts = dict.fromkeys(
+        ("practices", "organisations", "partnerships", "memberships", "assessments", "acts",
+         "references"),
+        0,
+    )
+    for row in store.query(_CLASS_COUNTS, use_default_graph_as_union=True):
+        counts[row["what"].value] = int(row["count"].value)
+    return counts
+
+
 def graph_stats(store: ox.Store) -> dict[str, object]:
     """Return counts of the graph's main resources, flags, triples, graphs and countries."""
-    figures: dict[str, object] = {
-        "practices": 0, "organisations": 0, "partnerships": 0, "memberships": 0,
-        "assessments": 0, "acts": 0, "references": 0,
-    }
-    for row in store.query(_CLASS_COUNTS, use_default_graph_as_union=True):
-        figures[row["what"].value] = int(row["count"].value)
+    figures: dict[str, object] = dict(resource_counts(store))
     row = next(iter(store.query(_FLAGGED, use_default_graph_as_union=True)))
     for name in ("unmapped_concepts", "unresolved_acts", "statutory_memberships"):
         figures[name] = int(row[name].value)

@@ -47,6 +47,7 @@ from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import Iris, Triple, build_activity_triples, country_triples
 from pgraph.resources import ontology_dir
 from pgraph.shacl.state import ChangeTracker, mark_full, state_path
+from pgraph.stats import resource_counts
 from pgraph.store import open_store, store_lock
 from pgraph.validate import compiled_plan
 from pgraph.vocab import DEFAULT_BASE, PG, load_vocabulary_graph
@@ -291,23 +292,9 @@ def stored_source_hashes(store: ox.Store) -> dict[str, str]:
     return {name: content_hash for name, (_, content_hash) in stored_source_graphs(store).items()}
 
 
-_COUNTS = """
-PREFIX pg: <https://w3id.org/pgraph/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT
-  (COUNT(DISTINCT ?practice) AS ?practices)
-  (COUNT(DISTINCT ?organisation) AS ?organisations)
-  (COUNT(DISTINCT ?membership) AS ?memberships)
-WHERE {
-  { ?practice a pg:Practice } UNION { ?organisation a org:Organization }
-  UNION { ?membership a org:Membership }
-}
-"""
-
-
 def _count(store: ox.Store, report: BuildReport) -> None:
-    row = next(iter(store.query(_COUNTS, use_default_graph_as_union=True)))
-    report.practices = int(row["practices"].value)
-    report.organisations = int(row["organisations"].value)
-    report.memberships = int(row["memberships"].value)
+    counts = resource_counts(store)
+    report.practices = counts["practices"]
+    report.organisations = counts["organisations"]
+    report.memberships = counts["memberships"]
     report.triples = len(store)
