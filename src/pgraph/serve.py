@@ -155,6 +155,7 @@ def start_server(
         server_command(store_path, chosen, writable=writable),
         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
         start_new_session=True,  # Ctrl-C reaches pgraph, which stops the server cleanly
+        preexec_fn=_die_with_parent,
     )
     handle = ServerHandle(process, chosen, store_path, writable, log)
     deadline = time.monotonic() + timeout
@@ -174,6 +175,15 @@ def start_server(
     handle.stop()
     raise StoreError(f"the Oxigraph server did not answer within {timeout:g} s",
                      path=str(store_path))
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop the server if pgraph dies (no orphaned servers)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _port_free(port: int) -> bool:

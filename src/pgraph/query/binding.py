@@ -239,10 +239,9 @@ def bind_query(text: str, bound: Mapping[str, Node]) -> str:
         >>> bind_query("ASK { ?s ?p ?o }", {"s": URIRef("http://x/a")})
         'ASK { VALUES (?s) { (<http://x/a>) } ?s ?p ?o }'
         >>> print(bind_query("SELECT * { ?s ?p ?o { SELECT ?s WHERE { ?s ?q ?x } } }",
-        ...                  {"x": Literal(1)}))  # doctest: +NORMALIZE_WHITESPACE
-        SELECT * { VALUES (?x) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) }
-          ?s ?p ?o { SELECT ?s WHERE { VALUES (?x) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) }
-          ?s ?q ?x } } }
+        ...                  {"x": Literal("a")}))  # doctest: +NORMALIZE_WHITESPACE
+        SELECT * { VALUES (?x) { ("a") } ?s ?p ?o
+          { SELECT ?s WHERE { VALUES (?x) { ("a") } ?s ?q ?x } } }
     """
     if not bound:
         return text
