@@ -99,3 +99,43 @@ def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
     assert load_state(state)["dirty"] == []
     # Nothing changed since: the kept results are the report.
     assert validate_store(store, state=state).findings == full.findings
+
+
+def _record(folder: Path, slug: str, *partners: str) -> None:
+    listed = "\n".join(f"    - name: {name}" for name in partners)
+    (folder / f"{slug}.yaml").write_text(
+        f"slug: {slug}\ntitle: {slug.title()}\npartnership:\n  name: {slug} network\n"
+        f"  partners:\n{listed}\n",
+        encoding="utf-8",
+    )
+
+
+def _organisations(store: ox.Store) -> set[str]:
+    graph = ox.NamedNode("https://w3id.org/pgraph/id/graph/organisations")
+    described = store.quads_for_pattern(None, None, None, graph)
+    return {f"{q.subject} {q.predicate} {q.object}" for q in described}
+
+
+def test_an_organisation_is_described_once_from_every_name_it_is_given(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    _record(folder, "a", "police scotland", "Town NGO")
+    _record(folder, "b", "Police Scotland")
+    store_path = tmp_path / "store"
+    store = build_catalogue([folder], store_path=store_path).store
+    police = "<https://w3id.org/pgraph/id/organisation/police-scotland>"
+    label = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+    alt = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+    described = _organisations(store)
+    assert {f'{police} {label} "Police Scotland"', f'{police} {alt} "police scotland"'} <= described
+    assert sum(police in t and label in t for t in {str(q) for q in store}) == 1  # stated once
+    del store
+
+    (folder / "b.yaml").unlink()  # "police scotland" is now the only name
+    _record(folder, "a", "police scotland")  # and Town NGO is named by no one
+    incremental = build_catalogue([folder], store_path=store_path).store
+    described = _organisations(incremental)
+    assert f'{police} {label} "police scotland"' in described
+    assert not any("town-ngo" in t for t in described)
+    full = build_catalogue([folder], store_path=tmp_path / "fresh").store
+    assert quads(incremental) == quads(full)

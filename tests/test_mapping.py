@@ -10,7 +10,13 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from pgraph.mapping import Iris, canonical_organisation_name, map_practice, organisation_key
+from pgraph.mapping import (
+    Iris,
+    canonical_organisation_name,
+    describe_organisations,
+    map_practice,
+    organisation_key,
+)
 from pgraph.records import Practice
 from pgraph.sources import read_source
 from pgraph.vocab import ORG, PG, PGV, SCHEMA
@@ -30,7 +36,7 @@ def page_graph(path: Path, *, url: str | None = SEED_URL) -> Graph:
     graph.bind("org", ORG)
     graph.bind("schema", SCHEMA)
     for practice in records.practices:
-        for triple in map_practice(practice).triples:
+        for triple in map_practice(practice).triples_with_organisations():
             graph.add(triple)
     return graph
 
@@ -196,9 +202,9 @@ def test_the_same_organisation_named_two_ways_is_one_node():
         "name": "A Partnership", "partners": [{"name": "HM Court Service"}]}))
     b = map_practice(Practice(slug="b", title="B", partnership={
         "name": "B Partnership", "partners": [{"name": "HMCTS"}]}))
-    organisations = {
-        s for mapped in (a, b) for s, p, o in mapped.triples if o == ORG.Organization
-    }
+    assert a.organisations.keys() == b.organisations.keys()
+    organisations = {s for s, p, o in describe_organisations({**a.organisations, **b.organisations})
+                     if o == ORG.Organization}
     assert len(organisations) == 1
 
 
@@ -211,7 +217,7 @@ def test_unmapped_values_and_unresolved_acts_are_kept_and_reported():
                      "statutory_basis": {"name": "Safer Streets Act", "year": 2031}},
     ))
     graph = Graph()
-    for triple in mapped.triples:
+    for triple in mapped.triples_with_organisations():
         graph.add(triple)
     (concept,) = objects(graph, mapped.iri, PG.domain)
     assert (concept, PG.unmapped, Literal(True)) in graph

@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS
 
 import pgraph
 from pgraph.errors import StoreError
-from pgraph.mapping import Iris, country_triples, map_practice
+from pgraph.mapping import Iris, country_triples, describe_organisations, map_practice
 from pgraph.query import list_queries, run_query
 from pgraph.query.library import PARAM_TYPES
 from pgraph.records import ActMention as Act
@@ -132,8 +132,13 @@ def store_of(practices: list[Practice]) -> ox.Store:
     iris = Iris()
     store = ox.Store()
     graphs = {iris.graph("vocabularies"): [*load_vocabulary_graph(), *country_triples()]}
+    mentions: dict = {}
     for practice in practices:
-        graphs[iris.source_graph(practice.slug)] = map_practice(practice).triples
+        mapped = map_practice(practice)
+        graphs[iris.source_graph(practice.slug)] = mapped.triples
+        for organisation, names in mapped.organisations.items():
+            mentions.setdefault(organisation, set()).update(names)
+    graphs[iris.graph("organisations")] = describe_organisations(mentions)
     replace_graphs(store, graphs)
     return store
 

@@ -13,7 +13,7 @@ from pgraph.vocab import ORG, PG, PGV, SCHEMA, load_vocabulary_graph
 
 PRACTICE = URIRef("https://w3id.org/pgraph/id/practice/street-watch")
 MEMBERSHIP = URIRef(
-    "https://w3id.org/pgraph/id/membership/safer-town-partnership/town-police"
+    "https://w3id.org/pgraph/id/practice/street-watch/partnership/town-police"
 )
 ASSESSMENT = URIRef(f"{PRACTICE}/assessment/effectiveness")
 
@@ -42,7 +42,7 @@ def graph(vocabulary) -> Graph:
         source_file="data/pages/street-watch.txt",
     )
     data = Graph()
-    for triple in map_practice(practice).triples:
+    for triple in map_practice(practice).triples_with_organisations():
         data.add(triple)
     return data + vocabulary
 

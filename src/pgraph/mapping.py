@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import quote
@@ -97,13 +97,12 @@ class Iris:
     def organisation(self, name: str) -> URIRef:
         return self._mint("organisation", organisation_key(name))
 
-    def partnership(self, key: str) -> URIRef:
-        return self._mint("partnership", stable_key(key, "partnership"))
+    def partnership(self, slug: str) -> URIRef:
+        """A practice's partnership: its own node, even when pages share a partnership's name."""
+        return URIRef(f"{self.practice(slug)}/partnership")
 
-    def membership(self, partnership: URIRef, organisation: URIRef) -> URIRef:
-        return self._mint(
-            "membership", partnership.rsplit("/", 1)[-1], organisation.rsplit("/", 1)[-1]
-        )
+    def membership(self, slug: str, organisation: URIRef) -> URIRef:
+        return URIRef(f"{self.partnership(slug)}/{organisation.rsplit('/', 1)[-1]}")
 
     def concept(self, scheme: URIRef, label: str) -> URIRef:
         return self._mint("concept", scheme.rsplit("/", 1)[-1], stable_key(label, "blank"))
@@ -122,11 +121,22 @@ class Iris:
 
 @dataclass
 class MappedPractice:
-    """The triples of one practice and what was odd about its values."""
+    """The triples of one practice, the partners it names, and what was odd about its values.
+
+    Organisations are shared by many practices, so they are not described
+    here: ``organisations`` maps each partner's IRI to the names the page
+    gives it, and ``describe_organisations`` turns all the mentions of a
+    catalogue into one description per organisation.
+    """
 
     iri: URIRef
     triples: list[Triple] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    organisations: dict[URIRef, set[str]] = field(default_factory=dict)
+
+    def triples_with_organisations(self) -> list[Triple]:
+        """Return the triples and a description of each organisation named: a graph on its own."""
+        return self.triples + describe_organisations(self.organisations)
 
 
 def map_practice(
@@ -136,17 +146,16 @@ def map_practice(
     return _PracticeMapper(practice, Iris(base), vocab or vocabularies()).run()
 
 
-def map_practices(
-    practices: Iterable[Practice], *, base: str = DEFAULT_BASE
-) -> tuple[list[Triple], list[Warning_]]:
-    """Return the triples and warnings of several practices (one source file's worth)."""
-    triples: list[Triple] = []
-    warnings: list[Warning_] = []
+def map_practices(practices: Iterable[Practice], *, base: str = DEFAULT_BASE) -> MappedPractice:
+    """Return the triples, mentions and warnings of several practices (one source file's worth)."""
+    merged = MappedPractice(URIRef(base))
     for practice in practices:
         mapped = map_practice(practice, base=base)
-        triples += mapped.triples
-        warnings += mapped.warnings
-    return triples, warnings
+        merged.triples += mapped.triples
+        merged.warnings += mapped.warnings
+        for organisation, names in mapped.organisations.items():
+            merged.organisations.setdefault(organisation, set()).update(names)
+    return merged
 
 
 class _PracticeMapper:
@@ -252,39 +261,26 @@ class _PracticeMapper:
         partnership = self.p.partnership
         if partnership is None or not (partnership.partners or partnership.name):
             return
-        node = self.iris.partnership(partnership.name or f"{self.p.slug} partnership")
+        node = self.iris.partnership(self.p.slug)
         self.add(self.subject, PG.partnership, node)
         self.add(node, RDF.type, ORG.OrganizationalCollaboration)
         name = partnership.name or f"Partnership of {self.p.title}"
         self.add(node, SKOS.prefLabel, Literal(name))
         act = self.map_act() if any(pt.statutory for pt in partnership.partners) else None
         for partner in partnership.partners:
-            organisation = self.map_organisation(partner.name)
-            membership = self.iris.membership(node, organisation)
+            written = partner_name_as_written(partner.name)
+            organisation = self.iris.organisation(written)
+            self.out.organisations.setdefault(organisation, set()).add(written)
+            membership = self.iris.membership(self.p.slug, organisation)
             self.add(node, ORG.hasMember, organisation)
             self.add(membership, RDF.type, ORG.Membership)
             self.add(membership, ORG.member, organisation)
+            self.add(membership, PG.partnerName, Literal(written))
             self.add(membership, ORG.organization, node)
             role = "statutory-partner" if partner.statutory else "partner"
             self.add(membership, ORG.role, self.vocab.role(role))
             if partner.statutory and act is not None:
                 self.add(membership, PG.statutoryBasis, act)
-
-    def map_organisation(self, name: str) -> URIRef:
-        canonical = canonical_organisation_name(name)
-        node = self.iris.organisation(canonical)
-        self.add(node, RDF.type, ORG.Organization)
-        self.add(node, SKOS.prefLabel, Literal(canonical))
-        written = name.strip().rstrip("*").strip()
-        if written != canonical:
-            self.add(node, SKOS.altLabel, Literal(written))
-        kind = self.vocab.organisation_type(canonical)
-        if kind is not None:
-            self.add(node, ORG.classification, kind)
-        wikidata = alignments()["organisations"].get(canonical)
-        if wikidata:
-            self.add(node, OWL.sameAs, WD[wikidata])
-        return node
 
     def map_act(self) -> URIRef | None:
         mention = self.p.partnership.statutory_basis if self.p.partnership else None
@@ -345,6 +341,54 @@ class _PracticeMapper:
 # ---------------------------------------------------------------- organisations
 
 
+def describe_organisations(
+    mentions: Mapping[URIRef, Iterable[str]], vocab: Vocabularies | None = None
+) -> list[Triple]:
+    """Return one description per organisation from every name the sources give it.
+
+    The preferred label is the first canonical name (alias table applied) in
+    string order, so the description depends on the set of mentions only —
+    not on which file was read first; other spellings become alternative labels.
+
+    Example:
+        >>> iri = Iris().organisation("Police Scotland")
+        >>> for _, p, o in describe_organisations({iri: ["police scotland", "Police Scotland"]}):
+        ...     print(p.split("#")[-1].split("/")[-1], o)
+        type http://www.w3.org/ns/org#Organization
+        prefLabel Police Scotland
+        altLabel police scotland
+        classification https://w3id.org/pgraph/vocab/organisation-type/police
+    """
+    vocab = vocab or vocabularies()
+    triples: list[Triple] = []
+    for organisation in sorted(mentions):
+        written = set(mentions[organisation])
+        canonical = {canonical_organisation_name(name) for name in written}
+        label = min(canonical)
+        triples += [(organisation, RDF.type, ORG.Organization),
+                    (organisation, SKOS.prefLabel, Literal(label))]
+        triples += [(organisation, SKOS.altLabel, Literal(other))
+                    for other in sorted((written | canonical) - {label})]
+        kind = vocab.organisation_type(label)
+        if kind is not None:
+            triples.append((organisation, ORG.classification, kind))
+        aligned = alignments()["organisations"]
+        wikidata = next((aligned[name] for name in sorted(canonical) if name in aligned), None)
+        if wikidata:
+            triples.append((organisation, OWL.sameAs, WD[wikidata]))
+    return triples
+
+
+def partner_name_as_written(name: str) -> str:
+    """Return a partner's name as the page writes it, without the statutory asterisk.
+
+    Example:
+        >>> partner_name_as_written("  The City of\u00a0London Police* ")
+        'The City of London Police'
+    """
+    return " ".join(name.replace("\u00a0", " ").split()).rstrip("*").strip()
+
+
 def organisation_key(name: str) -> str:
     """Return the stable key of an organisation name (its IRI's last segment).
 
@@ -389,7 +433,7 @@ def canonical_organisation_name(name: str) -> str:
         >>> canonical_organisation_name("The City of London Police*")
         'City of London Police'
     """
-    written = " ".join(name.replace("\u00a0", " ").split()).rstrip("*").strip()
+    written = partner_name_as_written(name)
     return _alias_index().get(fold(_strip_article(written)), _strip_article(written))
 
 

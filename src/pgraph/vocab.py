@@ -67,6 +67,7 @@ class PG(DefinedNamespace):
     notReported: URIRef
     unmapped: URIRef
     partnership: URIRef
+    partnerName: URIRef
     statutoryBasis: URIRef
     unresolved: URIRef
     year: URIRef

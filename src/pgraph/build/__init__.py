@@ -1,7 +1,9 @@
 """Build the knowledge graph: sources → records → RDF → store, incrementally.
 
 Each source file becomes one named graph holding its practices and, about
-the graph itself, the file's name and a content hash. A rebuild reads only
+the graph itself, the file's name and a content hash. Partner organisations,
+shared by many files, are described once in the organisations graph
+(``pgraph.build.organisations``). A rebuild reads only
 the files whose hash changed (or all of them when pgraph's vocabularies or
 version changed), replaces their graphs, drops the graphs of files that
 disappeared, and records the build with PROV-O — all or nothing: a build
@@ -33,6 +35,7 @@ from rdflib import Graph, Literal, URIRef
 
 from pgraph import __version__
 from pgraph.build.nquads import nquads
+from pgraph.build.organisations import organisation_change
 from pgraph.build.reading import (
     ReadJob,
     ReadResult,
@@ -145,6 +148,7 @@ def build_catalogue(
             for path, root, name, content_hash in changed
         ]
         written: list[ReadResult] = []
+        mentions: dict[URIRef, set[str]] = {}  # organisation -> names, in the files read
         stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
         try:
             writer.write(
@@ -152,6 +156,7 @@ def build_catalogue(
                     read_files(jobs_to_read, base=base, workers=jobs),
                     report,
                     written,
+                    mentions,
                     stop_at=stopped if strict else None,
                 )
             )
@@ -170,6 +175,9 @@ def build_catalogue(
         if vocabulary_changed:
             replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
         dropped = [known[name][0] for name in report.removed]
+        organisations = organisation_change(
+            store, str(iris.graph("organisations")), mentions, leaving={*replaced, *dropped}
+        )
         activity = build_activity_triples(
             URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"),
             started=started,
@@ -177,12 +185,15 @@ def build_catalogue(
             version=__version__,
             generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
         )
-        tracker = _change_tracker(writer, store, store_path, replaced, dropped, known)
+        tracker = _change_tracker(
+            writer, store, store_path, replaced, dropped, known, organisations.organisations
+        )
         del store  # a writer that swaps store folders must hold the only reference
         store = writer.commit(
             replaced=replaced,
             dropped=dropped,
             provenance=(str(iris.graph("builds")), activity),
+            patch=(organisations.removed, organisations.added),
         )
         if tracker is not None:
             tracker.finish(store)
@@ -218,7 +229,7 @@ def _clashing_names(
     return clashing
 
 
-def _change_tracker(writer, store, store_path, replaced, dropped, known):
+def _change_tracker(writer, store, store_path, replaced, dropped, known, organisations):
     """Return what notes the nodes an incremental validation must check again (None: all)."""
     if store_path is None or not state_path(store_path).exists():
         return None
@@ -229,17 +240,18 @@ def _change_tracker(writer, store, store_path, replaced, dropped, known):
     existing = {graph for graph, _ in known.values()}
     old = [g for g in [*replaced, *dropped] if g in existing]
     staged = [writer.graph_for(g, exists=True) for g in replaced]
-    return ChangeTracker(plan, store, state_path(store_path), old, staged)
+    return ChangeTracker(plan, store, state_path(store_path), old, staged, organisations)
 
 
 def _chunks(
     results: Iterator[ReadResult],
     report: BuildReport,
     written: list[ReadResult],
+    mentions: dict[URIRef, set[str]],
     *,
     stop_at: list[PgraphError] | None,
 ) -> Iterator[bytes]:
-    """Yield each readable file's N-Quads for the bulk loader; note what each file gave.
+    """Yield each readable file's N-Quads for the bulk loader; note what each file gave and names.
 
     With ``stop_at``, the first file that cannot be read ends the stream and lands there.
     """
@@ -255,6 +267,8 @@ def _chunks(
             report.skipped.append(result.skipped)
         report.read.append(result.name)
         written.append(ReadResult(result.name, result.content_hash, result.graph))
+        for organisation, names in result.organisations.items():
+            mentions.setdefault(organisation, set()).update(names)
         yield result.nquads.encode()
 
 

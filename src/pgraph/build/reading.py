@@ -69,6 +69,8 @@ class ReadResult:
     warnings: list[Warning_] = field(default_factory=list)
     error: PgraphError | None = None
     skipped: str | None = None
+    organisations: dict[URIRef, set[str]] = field(default_factory=dict)
+    """The partners the file names: organisation IRI → names as written."""
 
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
@@ -120,9 +122,10 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.error, result.skipped = records.error, records.skipped
     if records.error is not None:
         return result
-    triples, warnings = map_practices(records.practices, base=base)
-    triples += records.triples  # an RDF file's own statements
-    result.warnings += warnings
+    mapped = map_practices(records.practices, base=base)
+    triples = mapped.triples + records.triples  # an RDF file's own statements
+    result.warnings += mapped.warnings
+    result.organisations = mapped.organisations
     graph = URIRef(job.graph.removesuffix(_STAGING))
     triples += [
         (graph, PG.sourceFile, Literal(job.name)),

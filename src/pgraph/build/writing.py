@@ -45,6 +45,9 @@ from pgraph.store import (
 Provenance = tuple[str, list[tuple[Node, Node, Node]]]
 """The graph that records builds, and the triples about this build."""
 
+Patch = tuple[list[ox.Quad], list[ox.Quad]]
+"""Quads to remove and quads to add (the organisations graph's change)."""
+
 IN_PLACE_LIMIT = 200
 """Most graphs an in-place build adds, replaces or drops; more go through a new folder."""
 
@@ -92,12 +95,17 @@ class _Writer:
         bulk_load(self.store, chunks)
 
     def commit(
-        self, *, replaced: Iterable[str], dropped: Iterable[str], provenance: Provenance
+        self,
+        *,
+        replaced: Iterable[str],
+        dropped: Iterable[str],
+        provenance: Provenance,
+        patch: Patch = ([], []),
     ) -> ox.Store:
         """Make the written graphs the store's state; return the store to use from now on.
 
-        ``replaced`` graphs take their new content, ``dropped`` ones go, and the
-        ``provenance`` triples are added to their graph.
+        ``replaced`` graphs take their new content, ``dropped`` ones go, the
+        ``patch`` is applied and the ``provenance`` triples are added to their graph.
         """
         raise NotImplementedError
 
@@ -126,7 +134,12 @@ class InPlace(_Writer):
                 ) from error
 
     def commit(
-        self, *, replaced: Iterable[str], dropped: Iterable[str], provenance: Provenance
+        self,
+        *,
+        replaced: Iterable[str],
+        dropped: Iterable[str],
+        provenance: Provenance,
+        patch: Patch = ([], []),
     ) -> ox.Store:
         replaced = list(replaced)
         present = {g.value for g in self.store.named_graphs()}
@@ -141,6 +154,11 @@ class InPlace(_Writer):
         operations += [
             f"DROP SILENT GRAPH <{graph}>" for graph in dropped if graph not in set(replaced)
         ]
+        removed, added = patch
+        if removed:
+            operations.append(f"DELETE DATA {{\n{_quad_data(removed)}}}")
+        if added:
+            operations.append(f"INSERT DATA {{\n{_quad_data(added)}}}")
         graph, triples = provenance
         if triples:
             operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(triples)}}} }}")
@@ -161,9 +179,15 @@ class InMemory(_Writer):
         return f"{graph}{STAGING_SUFFIX}" if exists else graph
 
     def commit(
-        self, *, replaced: Iterable[str], dropped: Iterable[str], provenance: Provenance
+        self,
+        *,
+        replaced: Iterable[str],
+        dropped: Iterable[str],
+        provenance: Provenance,
+        patch: Patch = ([], []),
     ) -> ox.Store:
-        return InPlace.commit(self, replaced=replaced, dropped=dropped, provenance=provenance)  # type: ignore[arg-type]
+        return InPlace.commit(self, replaced=replaced, dropped=dropped, provenance=provenance,  # type: ignore[arg-type]
+                              patch=patch)
 
     def abort(self) -> None:
         _drop_staging(self.store)
@@ -177,12 +201,21 @@ class Aside(_Writer):
         self.store = new_store_folder(path)
 
     def commit(
-        self, *, replaced: Iterable[str], dropped: Iterable[str], provenance: Provenance
+        self,
+        *,
+        replaced: Iterable[str],
+        dropped: Iterable[str],
+        provenance: Provenance,
+        patch: Patch = ([], []),
     ) -> ox.Store:
         skip = {ox.NamedNode(g) for g in [*replaced, *dropped]}
         kept = (quad for quad in self.old if quad.graph_name not in skip)
         try:
             self.store.bulk_extend(kept)
+            removed, added = patch
+            for quad in removed:
+                self.store.remove(quad)
+            self.store.bulk_extend(added)
             graph, triples = provenance
             bulk_load(self.store, [nquads(triples, graph).encode()])
             self.store.flush()
@@ -220,6 +253,13 @@ def _update(store: ox.Store, operations: list[str]) -> None:
         store.update(" ;\n".join(operations))
     except OSError as error:
         raise StoreError(f"writing to the store failed: {error}", hint=_hint_for(error)) from error
+
+
+def _quad_data(quads: Iterable[ox.Quad]) -> str:
+    """Return quads as the body of a SPARQL ``INSERT DATA`` or ``DELETE DATA``."""
+    return "".join(
+        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}\n" for q in quads
+    )
 
 
 def _drop_staging(store: ox.Store) -> None:

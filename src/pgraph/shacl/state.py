@@ -106,13 +106,21 @@ class ChangeTracker:
     """Notes, around a build's commit, the nodes whose results the next validation must renew."""
 
     def __init__(
-        self, plan: Plan, store: ox.Store, path: Path, graphs: Iterable[str], staged: Iterable[str]
+        self,
+        plan: Plan,
+        store: ox.Store,
+        path: Path,
+        graphs: Iterable[str],
+        staged: Iterable[str],
+        described: Iterable[str] = (),
     ) -> None:
+        """Note the nodes of the ``graphs`` being replaced, and the descriptions of the subjects
+        of those, the ``staged`` graphs and ``described`` (N-Triples terms) before the commit."""
         self.plan, self.path = plan, path
         self.old_nodes: set[str] = set()
         for graph in graphs:
             self.old_nodes |= graph_nodes(plan, store, graph)
-        subjects = set()
+        subjects = set(described)
         for graph in [*graphs, *staged]:
             subjects |= {
                 str(q.subject)
