@@ -82,10 +82,10 @@ def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
             path=", ".join(missing),
             hint="pass catalogue pages, record files or folders of them",
         )
-    return [
-        (path, root, f"{root_prefix(root)}{path.relative_to(root).as_posix()}")
-        for path, root in discover_sources([Path(s) for s in sources])
-    ]
+    found = discover_sources([Path(s) for s in sources])
+    prefixes = {root: root_prefix(root) for root in {root for _, root in found}}
+    return [(path, root, f"{prefixes[root]}{path.relative_to(root).as_posix()}")
+            for path, root in found]
 
 
 def root_prefix(root: Path) -> str:
