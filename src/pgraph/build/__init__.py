@@ -122,7 +122,7 @@ def build_catalogue(
                 changed.append((path, root, name, content_hash))
 
         built = {name for _, _, name in files}
-        roots = {root_prefix(root) for _, root, _ in files} | {
+        roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
             root_prefix(Path(s)) for s in sources if Path(s).is_dir()
         }
         report.removed = sorted(
