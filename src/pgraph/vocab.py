@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
@@ -104,9 +104,21 @@ def fold(text: str) -> str:
         >>> fold("  Point d’intervention\\u00a0")
         "point d'intervention"
     """
-    # Every line of every page passes through here: the ASCII path skips Unicode work, and
-    # the other path uses C-level str.translate; both give what NFKD, dropping combining
-    # marks, then mapping apostrophes gives.
+    # Every line of every page passes through here, and labels and values repeat
+    # from page to page: short texts are folded once per process.
+    if len(text) <= _FOLD_CACHE_LENGTH:
+        return _fold_short(text)
+    return _fold(text)
+
+
+_FOLD_CACHE_LENGTH = 200
+"""Texts up to this long (headings, labels, facet values) have their folded form remembered."""
+
+
+def _fold(text: str) -> str:
+    # The ASCII path skips Unicode work, and the other path uses C-level
+    # str.translate; both give what NFKD, dropping combining marks, then mapping
+    # apostrophes gives.
     if text.isascii():
         if "`" in text:
             text = text.replace("`", "'")
@@ -117,6 +129,9 @@ def fold(text: str) -> str:
     elif "`" in text:
         text = text.replace("`", "'")
     return " ".join(text.split()).casefold()
+
+
+_fold_short = lru_cache(maxsize=20_000)(_fold)
 
 
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u0060\u00b4", "'"))

@@ -30,11 +30,12 @@ _MAX_HEADING_WORDS = 8
 # unambiguous; "-", "*", en and em dashes only count when a space follows, so
 # that "-5 %" or "*note" stay text.
 _BULLET = re.compile(r"^(?:[•·▪◦‣]\s*|[-*\u2013\u2014]\s+)(?P<value>.*)$")
-_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Dropped from pages: invisible characters, and control characters other than line ends.
+_DROPPED = re.compile(r"[\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+_OTHER_LINE_ENDS = ("\r", "\u2028", "\u2029", "\x85")
 _FINAL_PUNCTUATION = tuple(".,;:!?…")
+_LABEL_VALUE = re.compile(r"^([^:]{1,60}?)\s*:\s*(.*)$")
 
 
 @dataclass
@@ -69,10 +70,13 @@ def split_page(text: str) -> list[PageLine]:
         >>> [(x.number, x.bullet, x.value) for x in split_page("a\\r\\n\\u2022\\u00a0b\\rc")]
         [(1, False, 'a'), (2, True, 'b'), (3, False, 'c')]
     """
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    text = _DROPPED.sub("", text)
+    if any(end in text for end in _OTHER_LINE_ENDS):  # most pages end their lines with "\n"
+        text = _NEWLINES.sub("\n", text)
     lines = []
-    for number, raw in enumerate(_NEWLINES.sub("\n", text).split("\n"), start=1):
-        line = " ".join(_SPACES.sub(" ", raw).split())
+    for number, raw in enumerate(text.split("\n"), start=1):
+        # str.split() splits at tabs, no-break and the other Unicode spaces too.
+        line = " ".join(raw.split())
         match = _BULLET.match(line)
         if match:
             lines.append(PageLine(number, line, bullet=True, value=match["value"].strip()))
@@ -94,6 +98,8 @@ def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
     found = vocab.field_for_heading(text)
     if found is not None:
         return (found, text, None) if found.kind in SECTION_KINDS else None
+    if line.text.endswith(_FINAL_PUNCTUATION):
+        return None  # an inline value ends the line, and never with punctuation (``_short``)
     words = line.text.split()
     # The inline value is short (at most _MAX_HEADING_WORDS words), so only the
     # last few split points can match: trying every one made a long line quadratic.
@@ -119,7 +125,8 @@ def looks_like_heading(line: PageLine) -> bool:
 
 
 def _short(text: str) -> bool:
-    return 0 < len(text.split()) <= _MAX_HEADING_WORDS and not text.endswith(_FINAL_PUNCTUATION)
+    # The cheap test first: most prose lines end with a full stop.
+    return not text.endswith(_FINAL_PUNCTUATION) and 0 < len(text.split()) <= _MAX_HEADING_WORDS
 
 
 def label_value(text: str) -> tuple[str, str] | None:
@@ -129,7 +136,9 @@ def label_value(text: str) -> tuple[str, str] | None:
         >>> label_value("Date de début: 1er janvier 2014"), label_value("https://x.org")
         (('Date de début', '1er janvier 2014'), None)
     """
-    match = re.match(r"^([^:]{1,60}?)\s*:\s*(.*)$", text)
+    if ":" not in text:  # most lines: no need for the regular expression
+        return None
+    match = _LABEL_VALUE.match(text)
     if match is None or match[2].startswith("//") or not match[1].strip():
         return None
     return match[1].strip(), match[2].strip()
@@ -159,13 +168,12 @@ def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
     for i in range(start, len(lines)):
         line = lines[i]
         current = sections[-1]
+        if line.blank or line.bullet:  # never a heading (nor chrome): the fast path
+            current.body.append(line)
+            continue
         if is_chrome(line):
             continue
-        heading = (
-            known_heading(line)
-            if not line.bullet and _may_open_section(lines, i, current)
-            else None
-        )
+        heading = known_heading(line) if _may_open_section(lines, i, current) else None
         if heading is not None:
             found, label, inline = heading
             section = PageSection(found, line.text, line.number, label=label)
@@ -206,8 +214,7 @@ def _unknown_heading(lines: list[PageLine], i: int, current: PageSection) -> boo
     if after is not None and after.bullet:
         return kind in {"facet", "rating", "meta", "unknown"} or (kind == "header" and has_body)
     alone = (before is None or before.blank) and (after is None or after.blank)
-    follows = any(not x.blank for x in lines[i + 1 :])
-    if not (alone and follows and has_body):
+    if not (alone and has_body and any(not x.blank for x in lines[i + 1 :])):
         return False
     in_list_section = (
         current.field is not None

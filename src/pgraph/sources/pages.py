@@ -91,13 +91,13 @@ def read_page(
         'p.txt: missing sections: no Start date, no Description, no S'
     """
     lines = split_page(text)
-    content = [i for i, line in enumerate(lines) if not line.blank and not is_chrome(line)]
-    if not content:
+    start = next((i for i, x in enumerate(lines) if not x.blank and not is_chrome(x)), None)
+    if start is None:
         raise SourceError("the page has no text", path=name, field="title", hint=TITLE_HINT)
     reader = _PageReader(name)
-    first = lines[content[0]]
+    first = lines[start]
     has_title = not first.bullet and known_heading(first) is None and not _labelled(first)
-    sections = cut_sections(lines, content[0] + 1 if has_title else content[0])
+    sections = cut_sections(lines, start + 1 if has_title else start)
     _check_is_practice(lines, sections, name)
     if not has_title:
         raise SourceError(
