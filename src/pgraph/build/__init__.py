@@ -251,7 +251,7 @@ def _chunks(
     *,
     stop_at: list[PgraphError] | None,
 ) -> Iterator[bytes]:
-    """Yield each readable file's N-Quads for the bulk loader; note what each file gave and names.
+    """Yield each readable file's N-Quads for the bulk loader; note what each file gave.
 
     With ``stop_at``, the first file that cannot be read ends the stream and lands there.
     """
@@ -267,7 +267,7 @@ def _chunks(
             report.skipped.append(result.skipped)
         report.read.append(result.name)
         written.append(ReadResult(result.name, result.content_hash, result.graph))
-        for organisation, names in result.organisations.items():
+        for organisation, names in result.organisations.items():  # the partners it names
             mentions.setdefault(organisation, set()).update(names)
         yield result.nquads.encode()
 
