@@ -252,11 +252,11 @@ def test_library_query_agrees_after_publishing_to_oxigraph(store, published_oxig
 
 
 # Known limits of Virtuoso 7.2, kept visible here and in the README: it does not answer
-# search-practices and statutory-partners within a minute on the bundled data (a chain of
-# REPLACE calls per text; nested DISTINCT sub-selects), and for practice-record (a CONSTRUCT
-# over UNIONed sub-selects) it returns only the practice's own triples (45 of 297).
-# Oxigraph answers all three like the local store.
-VIRTUOSO_TOO_SLOW = {"search-practices", "statutory-partners", "practice-record"}
+# search-practices within a minute on the bundled data (a chain of REPLACE calls per
+# text), and for practice-record (a CONSTRUCT over UNIONed sub-selects) it returns only
+# the practice's own triples (45 of 297). Oxigraph answers both like the local store.
+# (statutory-partners, once too slow with nested DISTINCT sub-selects, now agrees.)
+VIRTUOSO_TOO_SLOW = {"search-practices", "practice-record"}
 
 
 @pytest.mark.integration
