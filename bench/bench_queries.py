@@ -57,22 +57,19 @@ Why some queries are still over target on this catalogue:
   few microseconds, so a query that reads or returns tens of thousands of rows
   cannot finish in 100 ms. network-facets, network-memberships,
   network-organisations, network-practices, network-statutory and
-  organisations-ranked return or group 10,000 to 126,000 rows; co-partnerships pairs
-  the members within each partnership (322,458 pair rows, grouped into 195,414
-  pairs, each joined to two names).
+  organisations-ranked return or group 5,000 to 126,000 rows; co-partnerships pairs
+  the members within each practice's partnership and groups them into 115,131
+  pairs, each joined to two names and converted to Python values.
 - practices-domain-by-type, statutory-partners and the quality-* checks read every
   practice's facets, memberships or assessments (60,000 assessments for the rated
   criteria); quality-* use MINUS, since Oxigraph evaluates a FILTER NOT EXISTS of
   two patterns without the outer bindings (seconds per query).
 - practices-rated-at-least and search-practices fold case and accents with chains
-  of REPLACE on every candidate label or text. practices-rated-at-least (unchanged)
-  went from 2.4 s to 25 s with the organisations graph: not investigated yet; the
-  many more skos:altLabel triples (every spelling of 18,709 organisations) may have
-  changed the order in which Oxigraph folds the labels.
-- rdflib finds no rows for practices-rated-at-least (the Oxigraph server agrees with
-  the local store; rdflib's evaluation of its nested sub-SELECTs differs).
-- Timings are on a shared 2-core machine; other jobs ran at the same time (load
-  average above).
+  of REPLACE on every candidate label or text; practices-rated-at-least resolves
+  the criterion and the threshold first (a sub-SELECT: 25 s before), then reads
+  every assessment on that criterion; where its remaining time goes was not
+  investigated.
+- Timings are on a 2-core machine; the load average is given above.
 """
 SLOW_SECONDS = 10.0
 """A query whose warm-up takes longer is timed once, not ``--repeat`` times."""
