@@ -57,9 +57,11 @@ Why some queries are still over target on this catalogue:
   few microseconds, so a query that reads or returns tens of thousands of rows
   cannot finish in 100 ms. network-facets, network-memberships,
   network-organisations, network-practices, network-statutory and
-  organisations-ranked return or group 5,000 to 126,000 rows; co-partnerships pairs
-  the members within each practice's partnership and groups them into 115,131
-  pairs, each joined to two names and converted to Python values.
+  organisations-ranked return or group 5,000 to 126,000 rows. co-partnerships pairs
+  the members within each practice's partnership (322,458 pair rows, ~3 s) and
+  groups them into 115,131 pairs, each joined to two names (~4 s in all); sorting
+  them by count and names costs ~5 s more (Oxigraph compares the names as stored
+  terms), and turning them into Python values ~2 s.
 - practices-domain-by-type, statutory-partners and the quality-* checks read every
   practice's facets, memberships or assessments (60,000 assessments for the rated
   criteria); quality-* use MINUS, since Oxigraph evaluates a FILTER NOT EXISTS of
@@ -377,7 +379,9 @@ def _keep_other_rows(lines: list[str], timed: set[str]) -> list[str]:
         for line in match.group().splitlines()
         if is_row(line) and line.split(" | ")[0][2:] not in timed
     ]
-    rows = sorted(kept + [line for line in lines if is_row(line)])
+    rows = sorted(
+        kept + [line for line in lines if is_row(line)], key=lambda row: row.split(" | ")[0]
+    )
     header = next(i for i, line in enumerate(lines) if line.startswith("| query "))
     note = f"- Re-timed on this date: {', '.join(sorted(timed))}; other rows from an earlier run."
     over = [row.split(" | ")[0][2:] for row in rows if "**over**" in row]
@@ -389,6 +393,7 @@ def _keep_other_rows(lines: list[str], timed: set[str]) -> list[str]:
         lines[header + 1],
         *rows,
         *(["", f"Over target: {', '.join(over)}."] if over else []),
+        *NOTES.rstrip("\n").splitlines(),
     ]
 
 
