@@ -178,7 +178,7 @@ def _plain_table(text: str) -> dict[str, str] | None:
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=loader)  # a safe loader: plain data only
     except yaml.YAMLError:
         return None
     if isinstance(data, dict) and all(
