@@ -22,7 +22,13 @@ from rdflib.namespace import DCTERMS
 
 import pgraph
 from pgraph.errors import StoreError
-from pgraph.mapping import Iris, country_triples, describe_organisations, map_practice
+from pgraph.mapping import (
+    Iris,
+    add_mentions,
+    country_triples,
+    describe_organisations,
+    map_practice,
+)
 from pgraph.query import list_queries, run_query
 from pgraph.query.library import PARAM_TYPES
 from pgraph.records import ActMention as Act
@@ -136,8 +142,7 @@ def store_of(practices: list[Practice]) -> ox.Store:
     for practice in practices:
         mapped = map_practice(practice)
         graphs[iris.source_graph(practice.slug)] = mapped.triples
-        for organisation, names in mapped.organisations.items():
-            mentions.setdefault(organisation, set()).update(names)
+        add_mentions(mentions, mapped.organisations)
     graphs[iris.graph("organisations")] = describe_organisations(mentions)
     replace_graphs(store, graphs)
     return store

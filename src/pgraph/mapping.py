@@ -146,16 +146,32 @@ def map_practice(
     return _PracticeMapper(practice, Iris(base), vocab or vocabularies()).run()
 
 
-def map_practices(practices: Iterable[Practice], *, base: str = DEFAULT_BASE) -> MappedPractice:
-    """Return the triples, mentions and warnings of several practices (one source file's worth)."""
-    merged = MappedPractice(URIRef(base))
+def map_practices(
+    practices: Iterable[Practice], *, base: str = DEFAULT_BASE
+) -> tuple[list[Triple], list[Warning_], dict[URIRef, set[str]]]:
+    """Return the triples, warnings and partner names of several practices (one file's worth)."""
+    triples: list[Triple] = []
+    warnings: list[Warning_] = []
+    organisations: dict[URIRef, set[str]] = {}
     for practice in practices:
         mapped = map_practice(practice, base=base)
-        merged.triples += mapped.triples
-        merged.warnings += mapped.warnings
-        for organisation, names in mapped.organisations.items():
-            merged.organisations.setdefault(organisation, set()).update(names)
-    return merged
+        triples += mapped.triples
+        warnings += mapped.warnings
+        add_mentions(organisations, mapped.organisations)
+    return triples, warnings, organisations
+
+
+def add_mentions(into: dict[URIRef, set[str]], mentions: Mapping[URIRef, Iterable[str]]) -> None:
+    """Add the names given to each organisation in ``mentions`` to those ``into`` holds.
+
+    Example:
+        >>> held = {URIRef("https://e.org/o"): {"Police"}}
+        >>> add_mentions(held, {URIRef("https://e.org/o"): ["police"]})
+        >>> sorted(held[URIRef("https://e.org/o")])
+        ['Police', 'police']
+    """
+    for organisation, names in mentions.items():
+        into.setdefault(organisation, set()).update(names)
 
 
 class _PracticeMapper:

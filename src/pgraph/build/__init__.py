@@ -45,9 +45,9 @@ from pgraph.build.reading import (
     read_files,
     root_prefix,
 )
-from pgraph.build.writing import InPlace, choose_writer
+from pgraph.build.writing import Commit, InPlace, choose_writer
 from pgraph.errors import PgraphError, SourceError, Warning_
-from pgraph.mapping import Iris, Triple, build_activity_triples, country_triples
+from pgraph.mapping import Iris, Triple, add_mentions, build_activity_triples, country_triples
 from pgraph.resources import ontology_dir
 from pgraph.shacl.state import ChangeTracker, mark_full, state_path
 from pgraph.stats import resource_counts
@@ -190,10 +190,13 @@ def build_catalogue(
         )
         del store  # a writer that swaps store folders must hold the only reference
         store = writer.commit(
-            replaced=replaced,
-            dropped=dropped,
-            provenance=(str(iris.graph("builds")), activity),
-            patch=(organisations.removed, organisations.added),
+            Commit(
+                replaced,
+                dropped,
+                provenance=(str(iris.graph("builds")), activity),
+                removed=organisations.removed,
+                added=organisations.added,
+            )
         )
         if tracker is not None:
             tracker.finish(store)
@@ -267,8 +270,7 @@ def _chunks(
             report.skipped.append(result.skipped)
         report.read.append(result.name)
         written.append(ReadResult(result.name, result.content_hash, result.graph))
-        for organisation, names in result.organisations.items():  # the partners it names
-            mentions.setdefault(organisation, set()).update(names)
+        add_mentions(mentions, result.organisations)  # the partners it names
         yield result.nquads.encode()
 
 

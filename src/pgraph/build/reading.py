@@ -122,10 +122,9 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.error, result.skipped = records.error, records.skipped
     if records.error is not None:
         return result
-    mapped = map_practices(records.practices, base=base)
-    triples = mapped.triples + records.triples  # an RDF file's own statements
-    result.warnings += mapped.warnings
-    result.organisations = mapped.organisations
+    triples, warnings, result.organisations = map_practices(records.practices, base=base)
+    triples += records.triples  # an RDF file's own statements
+    result.warnings += warnings
     graph = URIRef(job.graph.removesuffix(_STAGING))
     triples += [
         (graph, PG.sourceFile, Literal(job.name)),

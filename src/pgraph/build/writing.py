@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import gc
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,8 +47,22 @@ from pgraph.store import (
 Provenance = tuple[str, list[tuple[Node, Node, Node]]]
 """The graph that records builds, and the triples about this build."""
 
-Patch = tuple[list[ox.Quad], list[ox.Quad]]
-"""Quads to remove and quads to add (the organisations graph's change)."""
+
+@dataclass
+class Commit:
+    """What a build's commit does to the store.
+
+    The ``replaced`` graphs take the content written for them, the ``dropped``
+    ones go, the ``removed`` quads go and the ``added`` ones come (the
+    organisations graph's change), and the ``provenance`` triples are added.
+    """
+
+    replaced: list[str]
+    dropped: list[str]
+    provenance: Provenance
+    removed: list[ox.Quad] = field(default_factory=list)
+    added: list[ox.Quad] = field(default_factory=list)
+
 
 IN_PLACE_LIMIT = 200
 """Most graphs an in-place build adds, replaces or drops; more go through a new folder."""
@@ -84,7 +100,7 @@ def bulk_load(store: ox.Store, chunks: Iterable[bytes]) -> None:
         raise StoreError(f"writing to the store failed: {error}", hint=_hint_for(error)) from error
 
 
-class _Writer:
+class _Writer(ABC):
     store: ox.Store
 
     def graph_for(self, graph: str, *, exists: bool) -> str:
@@ -94,21 +110,11 @@ class _Writer:
     def write(self, chunks: Iterable[bytes]) -> None:
         bulk_load(self.store, chunks)
 
-    def commit(
-        self,
-        *,
-        replaced: Iterable[str],
-        dropped: Iterable[str],
-        provenance: Provenance,
-        patch: Patch = ([], []),
-    ) -> ox.Store:
-        """Make the written graphs the store's state; return the store to use from now on.
+    @abstractmethod
+    def commit(self, change: Commit) -> ox.Store:
+        """Make the written graphs the store's state; return the store to use from now on."""
 
-        ``replaced`` graphs take their new content, ``dropped`` ones go, the
-        ``patch`` is applied and the ``provenance`` triples are added to their graph.
-        """
-        raise NotImplementedError
-
+    @abstractmethod
     def abort(self) -> None:
         """Forget what was written (the store keeps its previous state)."""
 
@@ -133,37 +139,8 @@ class InPlace(_Writer):
                     f"writing to the store failed: {error}", hint=_hint_for(error)
                 ) from error
 
-    def commit(
-        self,
-        *,
-        replaced: Iterable[str],
-        dropped: Iterable[str],
-        provenance: Provenance,
-        patch: Patch = ([], []),
-    ) -> ox.Store:
-        replaced = list(replaced)
-        present = {g.value for g in self.store.named_graphs()}
-        # A graph without a staging copy was written in place (a new graph of an in-memory store).
-        operations = [
-            f"MOVE SILENT GRAPH <{graph}{STAGING_SUFFIX}> TO GRAPH <{graph}>"
-            for graph in replaced
-            if f"{graph}{STAGING_SUFFIX}" in present
-        ]
-        # A file renamed to a name with the same graph ("My Page.txt" → "my-page.txt")
-        # is both replaced and dropped: the new content wins.
-        operations += [
-            f"DROP SILENT GRAPH <{graph}>" for graph in dropped if graph not in set(replaced)
-        ]
-        removed, added = patch
-        if removed:
-            operations.append(f"DELETE DATA {{\n{_quad_data(removed)}}}")
-        if added:
-            operations.append(f"INSERT DATA {{\n{_quad_data(added)}}}")
-        graph, triples = provenance
-        if triples:
-            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(triples)}}} }}")
-        _update(self.store, operations)
-        return self.store
+    def commit(self, change: Commit) -> ox.Store:
+        return _commit_in_one_update(self.store, change)
 
     def abort(self) -> None:
         _drop_staging(self.store)
@@ -178,16 +155,8 @@ class InMemory(_Writer):
     def graph_for(self, graph: str, *, exists: bool) -> str:
         return f"{graph}{STAGING_SUFFIX}" if exists else graph
 
-    def commit(
-        self,
-        *,
-        replaced: Iterable[str],
-        dropped: Iterable[str],
-        provenance: Provenance,
-        patch: Patch = ([], []),
-    ) -> ox.Store:
-        return InPlace.commit(self, replaced=replaced, dropped=dropped, provenance=provenance,  # type: ignore[arg-type]
-                              patch=patch)
+    def commit(self, change: Commit) -> ox.Store:
+        return _commit_in_one_update(self.store, change)
 
     def abort(self) -> None:
         _drop_staging(self.store)
@@ -200,23 +169,15 @@ class Aside(_Writer):
         self.old, self.path = old, path
         self.store = new_store_folder(path)
 
-    def commit(
-        self,
-        *,
-        replaced: Iterable[str],
-        dropped: Iterable[str],
-        provenance: Provenance,
-        patch: Patch = ([], []),
-    ) -> ox.Store:
-        skip = {ox.NamedNode(g) for g in [*replaced, *dropped]}
+    def commit(self, change: Commit) -> ox.Store:
+        skip = {ox.NamedNode(g) for g in [*change.replaced, *change.dropped]}
         kept = (quad for quad in self.old if quad.graph_name not in skip)
         try:
             self.store.bulk_extend(kept)
-            removed, added = patch
-            for quad in removed:
+            for quad in change.removed:
                 self.store.remove(quad)
-            self.store.bulk_extend(added)
-            graph, triples = provenance
+            self.store.bulk_extend(change.added)
+            graph, triples = change.provenance
             bulk_load(self.store, [nquads(triples, graph).encode()])
             self.store.flush()
         except OSError as error:
@@ -253,6 +214,33 @@ def _update(store: ox.Store, operations: list[str]) -> None:
         store.update(" ;\n".join(operations))
     except OSError as error:
         raise StoreError(f"writing to the store failed: {error}", hint=_hint_for(error)) from error
+
+
+def _commit_in_one_update(store: ox.Store, change: Commit) -> ox.Store:
+    """Move the staging graphs onto their targets, drop, patch and record: one transaction."""
+    present = {g.value for g in store.named_graphs()}
+    # A graph without a staging copy was written in place (a new graph of an in-memory store).
+    operations = [
+        f"MOVE SILENT GRAPH <{graph}{STAGING_SUFFIX}> TO GRAPH <{graph}>"
+        for graph in change.replaced
+        if f"{graph}{STAGING_SUFFIX}" in present
+    ]
+    # A file renamed to a name with the same graph ("My Page.txt" → "my-page.txt")
+    # is both replaced and dropped: the new content wins.
+    operations += [
+        f"DROP SILENT GRAPH <{graph}>"
+        for graph in change.dropped
+        if graph not in set(change.replaced)
+    ]
+    if change.removed:
+        operations.append(f"DELETE DATA {{\n{_quad_data(change.removed)}}}")
+    if change.added:
+        operations.append(f"INSERT DATA {{\n{_quad_data(change.added)}}}")
+    graph, triples = change.provenance
+    if triples:
+        operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(triples)}}} }}")
+    _update(store, operations)
+    return store
 
 
 def _quad_data(quads: Iterable[ox.Quad]) -> str:

@@ -136,28 +136,22 @@ class _InstanceOf:
 
 
 def _targets(shape: ShapeCheck, values: str | None, instance_of: _InstanceOf) -> str:
-    if values:
-        return _focus_targets(shape, values, instance_of)
-    parts = [instance_of.pattern("?this", c) for c in shape.target_classes]
-    parts += [f"{{ ?_subject {p.n3()} ?this }}" for p in shape.target_objects_of]
-    parts += [f"{{ ?this {p.n3()} ?_object }}" for p in shape.target_subjects_of]
-    if shape.target_nodes:
-        parts.append("{ VALUES ?this { " + " ".join(n.n3() for n in shape.target_nodes) + " } }")
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {values or ''} {' UNION '.join(parts)} }} }}"
+    """Return a sub-SELECT of the shape's targets (among the ``values`` focus nodes, if given).
 
-
-def _focus_targets(shape: ShapeCheck, values: str, instance_of: _InstanceOf) -> str:
-    """The given focus nodes that are targets of ``shape``: a look-up per node.
-
-    A pattern such as ``?s pg:domain ?this`` joined with the focus nodes would
-    read every practice in a popular domain; ``EXISTS`` stops at the first.
+    Given focus nodes are tested one by one with ``EXISTS``: joining them with a
+    pattern such as ``?s pg:domain ?this`` would read every practice in a popular
+    domain, where ``EXISTS`` stops at the first.
     """
-    tests = [f"EXISTS {{ {instance_of.pattern('?this', c)} }}" for c in shape.target_classes]
-    tests += [f"EXISTS {{ ?_subject {p.n3()} ?this }}" for p in shape.target_objects_of]
-    tests += [f"EXISTS {{ ?this {p.n3()} ?_object }}" for p in shape.target_subjects_of]
-    if shape.target_nodes:
-        tests.append(f"?this IN ({', '.join(n.n3() for n in shape.target_nodes)})")
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {values} FILTER ({' || '.join(tests)}) }} }}"
+    patterns = [instance_of.pattern("?this", c) for c in shape.target_classes]
+    patterns += [f"{{ ?_subject {p.n3()} ?this }}" for p in shape.target_objects_of]
+    patterns += [f"{{ ?this {p.n3()} ?_object }}" for p in shape.target_subjects_of]
+    nodes = [n.n3() for n in shape.target_nodes]
+    if values:
+        tests = [f"EXISTS {{ {pattern} }}" for pattern in patterns]
+        tests += [f"?this IN ({', '.join(nodes)})"] if nodes else []
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {values} FILTER ({' || '.join(tests)}) }} }}"
+    patterns += [f"{{ VALUES ?this {{ {' '.join(nodes)} }} }}"] if nodes else []
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(patterns)} }} }}"
 
 
 def _property_results(
