@@ -134,8 +134,8 @@ def test_page_draws_its_nodes_and_loads_nothing(page, tmp_path):
             f"{origin}/{page.name}", tmp_path / "profile", "--dump-dom", f"--log-net-log={netlog}"
         )
     assert 'data-status="drawn"' in dom
-    assert dom_text(dom, "node-count") == "143" == dom_text(dom, "node-total")
-    assert dom_text(dom, "edge-count") == "884"
+    assert dom_text(dom, "node-count") == "133" == dom_text(dom, "node-total")
+    assert dom_text(dom, "edge-count") == "402"
     assert json.loads(dom_text(dom, "resources")) == []  # the page fetched nothing
     assert [r for r in requests if r != "/favicon.ico"] == [f"/{page.name}"]
     # Every request made for the page went to 127.0.0.1 (the browser's own
@@ -146,7 +146,7 @@ def test_page_draws_its_nodes_and_loads_nothing(page, tmp_path):
 
 def test_page_works_from_a_file_and_a_screenshot_is_kept(page, tmp_path):
     dom = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
-    assert dom_text(dom, "node-count") == "143"
+    assert dom_text(dom, "node-count") == "133"
     ARTEFACTS.mkdir(exist_ok=True)
     screenshot = ARTEFACTS / "network-co-partnership.png"
     screenshot.unlink(missing_ok=True)
@@ -171,4 +171,4 @@ def test_page_filters_by_community(page, tmp_path):
     sizes = {c["community"]: c["size"] for c in data["communities"]}
     dom = chromium(f"{page.as_uri()}#community=1,3", tmp_path / "profile", "--dump-dom")
     assert dom_text(dom, "node-count") == str(sizes[1] + sizes[3])
-    assert dom_text(dom, "node-total") == "143"
+    assert dom_text(dom, "node-total") == "133"

@@ -25,15 +25,19 @@ def test_stats_table(run):
     result = run("stats", "co-partnership", "--top", "3")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "kind: co-partnership",
         "filters: -",
-        "nodes: 143",
-        "edges: 884",
-        "density: 0.08707",
+        "generic partners left out: 95",
+        "nodes: 133",
+        "edges: 402",
+        "density: 0.0458",
     ]
     assert "betweenness: brokers on shortest paths" in result.output
-    assert "  1  Residents' representatives" in result.output
+    assert "  1  Uppsala Public Health Service" in result.output
+    kept = run("stats", "co-partnership", "--top", "3", "--keep-generic")
+    assert kept.exit_code == 0, kept.output
+    assert kept.output.splitlines()[2:4] == ["generic partners left out: 0", "nodes: 228"]
 
 
 def test_stats_json_and_csv(run, tmp_path):
@@ -47,14 +51,14 @@ def test_stats_json_and_csv(run, tmp_path):
     assert {row["label"] for row in data["nodes"]} >= {"Crime and Disorder Act 1998"}
     csv_result = run("stats", "bipartite", "--format", "csv")
     assert csv_result.output.startswith("node,label,kind,degree,weighted_degree,betweenness")
-    assert len(csv_result.output.splitlines()) == 184
+    assert len(csv_result.output.splitlines()) == 174
 
 
 def test_export_formats(run, tmp_path):
     result = run("export", "co-partnership", "--out", str(tmp_path / "co.graphml"))
     assert result.exit_code == 0, result.output
-    assert f"Wrote {tmp_path / 'co.graphml'} (143 nodes, 884 edges)" in result.output
-    assert nx.read_graphml(tmp_path / "co.graphml").number_of_edges() == 884
+    assert f"Wrote {tmp_path / 'co.graphml'} (133 nodes, 402 edges)" in result.output
+    assert nx.read_graphml(tmp_path / "co.graphml").number_of_edges() == 402
     result = run("export", "similarity", "--format", "csv", "--out", str(tmp_path / "sim"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sim-nodes.csv").exists() and (tmp_path / "sim-edges.csv").exists()
@@ -75,7 +79,7 @@ def test_draw(run, tmp_path):
     assert (tmp_path / "leg.png").stat().st_size > 20_000
     result = run("draw", "co-partnership", "--max-nodes", "30", "--out", str(tmp_path / "co.html"))
     assert result.exit_code == 0, result.output
-    assert "30 of 143 nodes" in (tmp_path / "co.html").read_text(encoding="utf-8")
+    assert "30 of 133 nodes" in (tmp_path / "co.html").read_text(encoding="utf-8")
 
 
 def test_errors_are_one_line(run, tmp_path):

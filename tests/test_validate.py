@@ -100,7 +100,7 @@ def test_membership_without_member(graph):
     message = _violation(graph)
     assert 'practice "Street Watch"' in message
     assert f"(at <{MEMBERSHIP}>)" in message
-    assert "exactly one member organisation" in message
+    assert "exactly one member: an organisation or a generic partner" in message
 
 
 def test_statutory_basis_needs_statutory_role(graph):

@@ -42,3 +42,15 @@ def queries_dir() -> Path:
 def data_dir() -> Path:
     """Return the bundled data folder (seed page, synthetic pages, label and alias tables)."""
     return _find("data")
+
+
+def aliases_path() -> Path:
+    """Return the alias table in use: ``PGRAPH_ALIASES`` if set, else ``data/aliases.yaml``.
+
+    The alias table is the curator's: ``pgraph organisations review --accept``
+    writes to it, and every build reads it (its content is part of each
+    file's hash, so editing it rebuilds everything).
+    """
+    import os
+
+    return Path(os.environ.get("PGRAPH_ALIASES") or data_dir() / "aliases.yaml")

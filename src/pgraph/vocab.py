@@ -88,6 +88,10 @@ class PG(DefinedNamespace):
     sourceFile: URIRef
     sourceLine: URIRef
     contentHash: URIRef
+    GenericPartner: URIRef
+    partnerKind: URIRef
+    acronym: URIRef
+    startDateAsWritten: URIRef
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.

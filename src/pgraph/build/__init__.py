@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from rdflib import Graph, Literal, URIRef
 from pgraph import __version__
 from pgraph.build.nquads import nquads
 from pgraph.build.organisations import organisation_change
+from pgraph.build.provenance import superseded_provenance
 from pgraph.build.reading import (
     ReadJob,
     ReadResult,
@@ -47,7 +49,14 @@ from pgraph.build.reading import (
 )
 from pgraph.build.writing import Commit, InPlace, choose_writer
 from pgraph.errors import PgraphError, SourceError, Warning_
-from pgraph.mapping import Iris, Triple, add_mentions, build_activity_triples, country_triples
+from pgraph.mapping import (
+    BareAcronym,
+    Iris,
+    Triple,
+    add_mentions,
+    build_activity_triples,
+    country_triples,
+)
 from pgraph.resources import ontology_dir
 from pgraph.shacl.state import ChangeTracker, mark_full, state_path
 from pgraph.stats import resource_counts
@@ -71,15 +80,18 @@ class BuildReport:
     errors: list[PgraphError] = field(default_factory=list)
     practices: int = 0
     organisations: int = 0
+    generic_partners: int = 0
     memberships: int = 0
     triples: int = 0
     changed_graphs: list[str] = field(default_factory=list)  # replaced, added or dropped
+    notes: list[str] = field(default_factory=list)
+    """What the build did to partner names: acronyms resolved, organisation IRIs retired."""
 
     def summary(self) -> str:
         """Return the one-paragraph summary ``pgraph build`` prints."""
         return (
             f"{self.practices} practices, {self.organisations} organisations, "
-            f"{self.memberships} memberships, {self.triples} triples; "
+            f"{self.generic_partners} generic partners, {self.memberships} memberships, {self.triples} triples; "
             f"{len(self.read)} files read, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed, {len(self.skipped)} skipped; "
             f"{len(self.warnings)} warnings, {len(self.errors)} errors"
@@ -110,6 +122,12 @@ def build_catalogue(
         fingerprint = mapping_fingerprint(base)
         known = stored_source_graphs(store)  # name -> (graph, hash)
         files = discover(sources)
+        if not files:
+            raise SourceError(
+                "no catalogue pages or records found",
+                path=", ".join(str(s) for s in sources),
+                hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
+            )
         clashing = _clashing_names(files, iris, report, strict=strict)
         changed = []
         for path, root, name in files:
@@ -148,7 +166,8 @@ def build_catalogue(
             for path, root, name, content_hash in changed
         ]
         written: list[ReadResult] = []
-        mentions: dict[URIRef, set[str]] = {}  # organisation -> names, in the files read
+        mentions: dict[URIRef, Counter[str]] = {}  # organisation -> names, in the files read
+        bare: list[tuple[str, BareAcronym]] = []  # memberships naming a partner by an acronym
         stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
         try:
             writer.write(
@@ -157,6 +176,8 @@ def build_catalogue(
                     report,
                     written,
                     mentions,
+                    bare,
+                    iris,
                     stop_at=stopped if strict else None,
                 )
             )
@@ -176,14 +197,24 @@ def build_catalogue(
             replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
         dropped = [known[name][0] for name in report.removed]
         organisations = organisation_change(
-            store, str(iris.graph("organisations")), mentions, leaving={*replaced, *dropped}
+            store, iris, mentions, leaving={*replaced, *dropped}, bare_acronyms=bare
         )
-        activity = build_activity_triples(
-            URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"),
-            started=started,
-            ended=dt.datetime.now(dt.UTC),
-            version=__version__,
-            generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
+        report.notes = organisations.notes
+        # Provenance keeps the last build of each source: a build that changes
+        # nothing records nothing, so the store stays byte-for-byte the same.
+        activity = (
+            build_activity_triples(
+                URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"),
+                started=started,
+                ended=dt.datetime.now(dt.UTC),
+                version=__version__,
+                generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
+            )
+            if written
+            else []
+        )
+        superseded = superseded_provenance(
+            store, str(iris.graph("builds")), [*replaced, *dropped]
         )
         tracker = _change_tracker(
             writer, store, store_path, replaced, dropped, known, organisations.organisations
@@ -194,7 +225,7 @@ def build_catalogue(
                 replaced,
                 dropped,
                 provenance=(str(iris.graph("builds")), activity),
-                removed=organisations.removed,
+                removed=organisations.removed + superseded,
                 added=organisations.added,
             )
         )
@@ -250,7 +281,9 @@ def _chunks(
     results: Iterator[ReadResult],
     report: BuildReport,
     written: list[ReadResult],
-    mentions: dict[URIRef, set[str]],
+    mentions: dict[URIRef, Counter[str]],
+    bare: list[tuple[str, BareAcronym]],
+    iris: Iris,
     *,
     stop_at: list[PgraphError] | None,
 ) -> Iterator[bytes]:
@@ -271,6 +304,8 @@ def _chunks(
         report.read.append(result.name)
         written.append(ReadResult(result.name, result.content_hash, result.graph))
         add_mentions(mentions, result.organisations)  # the partners it names
+        graph = str(iris.source_graph(result.name))
+        bare += [(graph, mention) for mention in result.bare_acronyms]
         yield result.nquads.encode()
 
 
@@ -312,5 +347,6 @@ def _count(store: ox.Store, report: BuildReport) -> None:
     counts = resource_counts(store)
     report.practices = counts["practices"]
     report.organisations = counts["organisations"]
+    report.generic_partners = counts["generic_partners"]
     report.memberships = counts["memberships"]
     report.triples = len(store)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,8 +32,8 @@ from rdflib import Literal, URIRef
 from pgraph import __version__
 from pgraph.build.nquads import nquads
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
-from pgraph.mapping import map_practices
-from pgraph.resources import data_dir, ontology_dir, vocabularies_dir
+from pgraph.mapping import BareAcronym, map_practices
+from pgraph.resources import aliases_path, data_dir, ontology_dir, vocabularies_dir
 from pgraph.sources import discover_sources, read_source
 from pgraph.vocab import PG
 
@@ -69,8 +69,10 @@ class ReadResult:
     warnings: list[Warning_] = field(default_factory=list)
     error: PgraphError | None = None
     skipped: str | None = None
-    organisations: dict[URIRef, set[str]] = field(default_factory=dict)
-    """The partners the file names: organisation IRI → names as written."""
+    organisations: dict[URIRef, Counter[str]] = field(default_factory=dict)
+    """The partners the file names: organisation IRI → names as written, with counts."""
+    bare_acronyms: list[BareAcronym] = field(default_factory=list)
+    """Its memberships naming a partner by an acronym alone."""
 
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
@@ -107,7 +109,7 @@ def mapping_fingerprint(base: str) -> str:
     """Return a hash of everything besides a file that decides its triples."""
     digest = hashlib.sha256(f"{__version__}\n{base}\n".encode())
     files = [*sorted(vocabularies_dir().glob("*.ttl")), ontology_dir() / "pgraph.ttl"]
-    files += [data_dir() / "aliases.yaml", data_dir() / "alignments.yaml"]
+    files += [aliases_path(), data_dir() / "alignments.yaml", data_dir() / "generic-partners.yaml"]
     for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -122,9 +124,11 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.error, result.skipped = records.error, records.skipped
     if records.error is not None:
         return result
-    triples, warnings, result.organisations = map_practices(records.practices, base=base)
-    triples += records.triples  # an RDF file's own statements
-    result.warnings += warnings
+    mapped = map_practices(records.practices, base=base)
+    triples = mapped.triples + records.triples  # an RDF file's own statements
+    result.warnings += mapped.warnings
+    result.organisations = mapped.organisations
+    result.bare_acronyms = mapped.bare_acronyms
     graph = URIRef(job.graph.removesuffix(_STAGING))
     triples += [
         (graph, PG.sourceFile, Literal(job.name)),

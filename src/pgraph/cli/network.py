@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -67,7 +68,23 @@ def network_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return _keep_generic_option(command)
+
+
+def _keep_generic_option(command):
+    """Add --keep-generic; its value reaches ``_build`` through the click context."""
+
+    @functools.wraps(command)
+    def run(*args, keep_generic: bool = False, **kwargs):
+        click.get_current_context().meta["pgraph.keep_generic"] = keep_generic
+        return command(*args, **kwargs)
+
+    return click.option(
+        "--keep-generic",
+        is_flag=True,
+        help="Keep generic partners (\"Residents' representatives\": kinds of participant, "
+        "one node per partnership), which organisation networks leave out by default.",
+    )(run)
 
 
 def _build(kind, store, endpoint, country, domain, level, since, until, threshold):
@@ -81,6 +98,7 @@ def _build(kind, store, endpoint, country, domain, level, since, until, threshol
         since=since.date() if since else None,
         until=until.date() if until else None,
         threshold=threshold,
+        keep_generic=click.get_current_context().meta.get("pgraph.keep_generic", False),
     )
 
 

@@ -13,7 +13,7 @@ Example:
     >>> store = build_catalogue([data_dir() / "pages"], store_path=None).store
     >>> G = build("co-partnership", store=store)
     >>> G.number_of_nodes(), G.number_of_edges(), stats(G).summary["communities"]
-    (12, 66, 1)
+    (9, 36, 1)
 """
 
 from pgraph.network.build import (

@@ -24,8 +24,8 @@ Example:
     >>> from pgraph.resources import data_dir
     >>> store = build_catalogue([data_dir() / "pages"], store_path=None).store
     >>> G = build("co-partnership", store=store)
-    >>> G.number_of_nodes(), G.number_of_edges()
-    (12, 66)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.graph["generic_partners_left_out"]
+    (9, 36, 3)
 """
 
 # ruff: noqa: N806  (networkx's convention: G and H are graphs)
@@ -130,6 +130,7 @@ def build(
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    keep_generic: bool = False,
 ) -> nx.Graph:
     """Return a partnership network of the practices that match the filters.
 
@@ -139,6 +140,10 @@ def build(
     ``domain`` and ``level`` are labels in any language, ISO codes for
     countries, or IRIs; ``since`` and ``until`` bound the start date.
     ``threshold`` is the least Jaccard index of a practice-similarity tie.
+    Generic partners ("Residents' representatives": kinds of participant, one
+    node per partnership, not organisations) are left out unless
+    ``keep_generic``; ``G.graph["generic_partners_left_out"]`` says how many
+    memberships went.
 
     Raises NetworkError when no practice matches, or the network would be empty.
 
@@ -157,6 +162,7 @@ def build(
         country, domain, level, parse_date(since, "since"), parse_date(until, "until")
     )
     data = CatalogueRows(open_source(store) if endpoint is None else None, endpoint)
+    data.keep_generic = keep_generic
     practices = data.practices(filters)
     builder = {
         NetworkKind.PRACTICE_ORGANISATION: _practice_organisation,
@@ -171,6 +177,7 @@ def build(
         name=f"{kind.value} network",
         filters=filters.describe(),
         practices=len(practices),
+        generic_partners_left_out=data.generic_left_out if kind in _ORGANISATION_KINDS else 0,
     )
     if kind is NetworkKind.PRACTICE_SIMILARITY:
         G.graph["threshold"] = threshold
@@ -183,6 +190,13 @@ def build(
         )
     return G
 
+
+_ORGANISATION_KINDS = {
+    NetworkKind.PRACTICE_ORGANISATION,
+    NetworkKind.CO_PARTNERSHIP,
+    NetworkKind.ORGANISATION_LEGISLATION,
+}
+"""The networks with organisation nodes, from which generic partners are left out."""
 
 _EMPTY_REASONS = {
     NetworkKind.PRACTICE_ORGANISATION: "none of them names a partner",
@@ -228,6 +242,7 @@ def _organisation_nodes(
                 "statutory": False,
                 "acts": set(),
                 "practices": set(),
+                "generic": bool(row.get("generic")),
             },
         )
         node["practices"].add(row["practice"])

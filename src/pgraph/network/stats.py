@@ -190,6 +190,7 @@ def stats(
     summary = {
         "kind": G.graph.get("kind", ""),
         "filters": G.graph.get("filters", ""),
+        "generic_partners_left_out": G.graph.get("generic_partners_left_out", 0),
         "nodes": n,
         "edges": G.number_of_edges(),
         "density": nx.density(G),
