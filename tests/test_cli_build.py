@@ -72,7 +72,7 @@ def test_validate_fails_readably_on_a_record_breaking_a_shape(tmp_path):
     result = run("validate", "--store", store)
     assert result.exit_code == 1
     assert (
-        'Violation: records/bad.yaml: practice "Bad links" '
+        'Violation: records/bad.yaml:2: practice "Bad links" '
         "<https://w3id.org/pgraph/id/practice/bad-links>: rdfs:seeAlso: "
         "a useful link must be an http(s) IRI (value: <ftp://example.org/file>)"
     ) in result.output

@@ -327,3 +327,30 @@ def test_generic_descriptors_in_english_and_french():
     for organisation in ("Victim Support", "Leeds Residents' Association", "Youth Offending Team",
                          "Association des habitants de Belleville", "Schools Trust No. 3"):
         assert read_partner_name(organisation).kind is None, organisation
+
+
+def test_the_site_redirects_a_retired_iri_and_shows_generic_partners(tmp_path):
+    from pgraph.publish.site import write_site
+
+    folder = tmp_path / "partners"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "b.yaml", folder / "b.yaml")
+    store_path = tmp_path / "store"
+    build_catalogue([folder], store_path=store_path).store = None
+    shutil.copy(FIXTURES / "a.yaml", folder / "a.yaml")
+    store = build_catalogue([folder], store_path=store_path).store
+    report = write_site(store, tmp_path / "site", base="https://w3id.org/pgraph/",
+                        dumps=False, docs=False)
+    assert report.pages["retired"] == 1
+    page = (tmp_path / "site" / "id" / "organisation" / "gmp.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=greater-manchester-police.html"' in page
+    assert '<link rel="canonical" href="https://w3id.org/pgraph/id/organisation/greater-' in page
+    turtle = (tmp_path / "site" / "id" / "organisation" / "gmp.ttl").read_text(encoding="utf-8")
+    assert "isReplacedBy" in turtle and "greater-manchester-police" in turtle
+    # Generic partners have no organisation page; their partnership lists them by kind.
+    organisation_pages = tmp_path / "site" / "id" / "organisation"
+    assert not (organisation_pages / "residents-representatives.html").exists()
+    partnership = (tmp_path / "site" / "id" / "practice" / "beta" / "partnership.html")
+    text = partnership.read_text(encoding="utf-8")
+    assert "Residents&#39; representatives" in text or "Residents' representatives" in text
+    assert "Residents" in text

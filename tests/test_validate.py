@@ -63,7 +63,7 @@ def _violation(graph: Graph) -> str:
 def test_missing_title_names_practice_field_and_source(graph):
     graph.remove((PRACTICE, DCTERMS.title, None))
     message = _violation(graph)
-    assert message.startswith("Violation: data/pages/street-watch.txt: ")
+    assert message.startswith("Violation: data/pages/street-watch.txt:1: ")
     assert "dcterms:title: a practice needs a title" in message
 
 

@@ -235,6 +235,8 @@ class _PracticeMapper:
             self.add(s, DCTERMS.language, URIRef(LEXVO_ISO639_1 + p.language.split("-")[0]))
         if p.start_date:
             self.add(s, SCHEMA.startDate, Literal(p.start_date, datatype=XSD.date))
+        elif p.start_date_as_written:
+            self.add(s, PG.startDateAsWritten, Literal(p.start_date_as_written))
         for key, prop in PROSE_PROPERTIES.items():
             value = getattr(p, key)
             if value:

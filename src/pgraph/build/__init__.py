@@ -47,6 +47,7 @@ from pgraph.build.reading import (
     read_files,
     root_prefix,
 )
+from pgraph.build.report import update_kept_report
 from pgraph.build.writing import Commit, InPlace, choose_writer
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import (
@@ -91,7 +92,8 @@ class BuildReport:
         """Return the one-paragraph summary ``pgraph build`` prints."""
         return (
             f"{self.practices} practices, {self.organisations} organisations, "
-            f"{self.generic_partners} generic partners, {self.memberships} memberships, {self.triples} triples; "
+            f"{self.generic_partners} generic partners, {self.memberships} memberships, "
+            f"{self.triples} triples; "
             f"{len(self.read)} files read, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed, {len(self.skipped)} skipped; "
             f"{len(self.warnings)} warnings, {len(self.errors)} errors"
@@ -234,6 +236,9 @@ def build_catalogue(
         report.store = store
         report.changed_graphs = [*replaced, *dropped]
         _count(store, report)
+        if store_path is not None:
+            stored = (set(known) - set(report.removed)) | set(report.read)
+            update_kept_report(store_path, report, kept_names=stored)
     return report
 
 

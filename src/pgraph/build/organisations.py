@@ -125,7 +125,7 @@ def organisation_change(
         want = next(iter(owners)) if len(owners) == 1 else item.mention.organisation
         if len(owners) > 1 and not item.stored:
             notes.append(
-                f'"{item.mention.name}" ({_source(item.graph)}) is left as it is: '
+                f'"{item.mention.name}" ({_source(item)}) is left as it is: '
                 f"{len(owners)} organisations define this acronym"
             )
         if want == item.current:
@@ -194,13 +194,14 @@ class _State:
 
 def _resolved_note(item: _Pending, want: URIRef, state: _State) -> str:
     return (
-        f'"{item.mention.name}" ({_source(item.graph)}) read as "{state.label(want)}", '
+        f'"{item.mention.name}" ({_source(item)}) read as "{state.label(want)}", '
         "whose acronym it is elsewhere in the catalogue"
     )
 
 
-def _source(graph: str) -> str:
-    return graph.rsplit("/", 1)[-1]
+def _source(item: _Pending) -> str:
+    """Return "practice <slug>" for a membership of ``…/practice/<slug>/partnership``."""
+    return "practice " + str(item.mention.partnership).rsplit("/", 2)[-2]
 
 
 def _node(iri: str) -> ox.NamedNode:

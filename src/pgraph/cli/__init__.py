@@ -4,7 +4,15 @@ Each module of this package adds the commands of one stage of the data flow
 to the ``cli`` group.
 """
 
-from pgraph.cli import build, network, publish, query, site, synth  # noqa: F401  (register commands)
+from pgraph.cli import (  # noqa: F401  (register commands)
+    build,
+    network,
+    organisations,
+    publish,
+    query,
+    site,
+    synth,
+)
 from pgraph.cli.main import cli, main
 
 __all__ = ["cli", "main"]

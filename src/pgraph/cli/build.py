@@ -49,6 +49,8 @@ def build(sources, store, base, strict, wait, jobs, quiet):
             click.echo(f"Skipped: {skipped}", err=True)
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
     click.echo(f"Built {store}: {report.summary()}")
     code = EXIT_ERROR if report.errors else EXIT_OK
     del report  # closes the store before anything else opens it
@@ -57,16 +59,23 @@ def build(sources, store, base, strict, wait, jobs, quiet):
 
 @cli.command()
 @store_option
-@click.option("--warnings/--no-warnings", default=True, help="Also list SHACL warnings.")
+@click.option("--warnings/--no-warnings", default=True,
+              help="List SHACL warnings (data quality) too; they are always counted.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on violations.")
 @click.option("--whole", is_flag=True,
               help="Run pySHACL on the whole graph (the reference; slow on large graphs).")
-def validate(store, warnings, whole):
-    """Validate the built graph against ontology/shapes.ttl (SHACL).
+def validate(store, warnings, strict, whole):
+    """Validate the built graph against ontology/shapes.ttl (SHACL): the data-quality report.
 
-    Checks only what changed since the last validation (results are kept in
-    STORE.validation.json). Exit code 0 when it conforms, 1 on violations.
+    Violations break the shapes; warnings are data-quality problems the build
+    also reported (impossible or missing start dates, unmapped countries and
+    facet values, unresolved Acts, practices without partners or ratings),
+    each naming the practice, field, value and source file and line. Checks
+    only what changed since the last validation (results are kept in
+    STORE.validation.json). Exit code 0 when it conforms, 1 on violations
+    (and, with --strict, on warnings).
 
-    Example: pgraph validate --store .pgraph/store
+    Example: pgraph validate --strict --store .pgraph/store
     """
     report = validate_store(
         open_store(store, read_only=True), whole=whole, state=None if whole else state_path(store)
@@ -75,7 +84,29 @@ def validate(store, warnings, whole):
         if finding.severity == "Violation" or warnings:
             click.echo(str(finding))
     click.echo(report.summary())
-    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+    failed = not report.conforms or (strict and report.warnings)
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+@cli.command()
+@store_option
+def report(store):
+    """Print the kept build report: every stored source's warnings and errors, the last build.
+
+    A rebuild reads only changed files; this shows the messages of all of
+    them, as the build that last read each one gave them (kept in
+    STORE.build-report.json).
+
+    Example: pgraph report --store .pgraph/store
+    """
+    from pgraph.build.report import read_kept_report, report_path
+    from pgraph.errors import StoreError
+
+    if not report_path(store).exists():
+        raise StoreError("no build report kept here", path=str(store),
+                         hint="run pgraph build first")
+    for line in read_kept_report(store).lines():
+        click.echo(line)
 
 
 @cli.command()

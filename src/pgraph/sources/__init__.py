@@ -125,6 +125,8 @@ TABLE_FILES = {
     "link-review.csv",
     "generic-partners.yaml",
     "organisation-review.csv",
+    "name-variants.csv",
+    "name-words.yaml",
 }
 """Files in data folders that are label or link tables, not catalogue records."""
 
