@@ -35,7 +35,22 @@ from pgraph.synth import LANGUAGES, generate_catalogue
     show_default=True,
     help="Share of pages with a planted fault (listed in OUT_DIR/README.md).",
 )
-def synth(out_dir: Path, practices: int, seed: int, lang: str, malformed_share: float) -> None:
+@click.option(
+    "--name-variants",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of organisation mentions written as variants of the name (case, acronyms, "
+    "typos, Ltd, French), with the truth in OUT_DIR/name-variants.csv.",
+)
+def synth(
+    out_dir: Path,
+    practices: int,
+    seed: int,
+    lang: str,
+    malformed_share: float,
+    name_variants: float,
+) -> None:
     """Write a SYNTHETIC catalogue of practice pages to OUT_DIR (pages/, sources.yaml, README.md).
 
     Made-up practices in the real catalogue's page format, with partners shared
@@ -45,6 +60,7 @@ def synth(out_dir: Path, practices: int, seed: int, lang: str, malformed_share: 
     Example: pgraph synth out/synthetic --practices 10000 --seed 1 --malformed-share 0.05
     """
     report = generate_catalogue(
-        out_dir, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share
+        out_dir, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share,
+        name_variants=name_variants,
     )
     click.echo(report.summary())
