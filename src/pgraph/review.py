@@ -17,8 +17,12 @@ English (``data/name-words.yaml``), corporate words left out ("Ltd", "the",
   Commissioning Group");
 - 90 when a word of one is the start of a word of the other and the rest
   agrees ("Met" for "Metropolitan");
-- otherwise rapidfuzz's ``ratio`` of the prepared names ("spelling differs by
-  a few letters").
+- 92 when they differ in one word, by one letter (rapidfuzz's optimal string
+  alignment distance 1: a letter dropped, added, changed, or two swapped);
+- 85 when one has one more word; otherwise rapidfuzz's ``ratio`` of the
+  prepared names, at most 85: names alike in several places ("Bern Municipal
+  Police" / "Brno Municipal Police") are different organisations more often
+  than not, so they stay under the default threshold.
 
 Example:
     >>> for p in propose_merges({
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,6 +47,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from pgraph.partners import is_acronym
 from pgraph.resources import aliases_path, data_dir
@@ -124,6 +130,8 @@ def prepared(name: str) -> tuple[str, bool]:
 
 def _initials(name: str) -> set[str]:
     words = _fold_words(name).split()
+    if len(words) > 1 and words[0] in ("the", "le", "la", "les"):
+        words = words[1:]
     return {
         "".join(w[0] for w in words),
         "".join(w[0] for w in words if w not in _SMALL_WORDS),
@@ -172,15 +180,20 @@ def propose_merges(
                 by_initials.setdefault(initials, []).append((key, name))
     for key, name, _, _ in forms:
         if is_acronym(name):
-            for other, other_name in by_initials.get(fold(name), []):
-                if len(other_name.split()) > 1:
+            matches = [(o, n) for o, n in by_initials.get(fold(name), []) if len(n.split()) > 1]
+            owners = {o for o, _ in matches}
+            for other, other_name in matches:
+                if len(owners) == 1:
                     offer(key, name, other, other_name, 95.0, "one name is the other's acronym")
+                else:
+                    offer(key, name, other, other_name, 80.0,
+                          f"the acronym of {len(owners)} organisations' names")
     return sorted(best.values(), key=lambda p: (-p.score, p.a, p.b))
 
 
 def _score(first: tuple[str, str, str, bool], second: tuple[str, str, str, bool]):
-    _, _, a, a_french = first
-    _, _, b, b_french = second
+    _, a_name, a, a_french = first
+    _, b_name, b, b_french = second
     if sorted(a.split()) == sorted(b.split()):
         if a_french != b_french:
             return 100.0, "same name in French and English"
@@ -190,11 +203,41 @@ def _score(first: tuple[str, str, str, bool], second: tuple[str, str, str, bool]
     shortened = _shortened(a.split(), b.split()) or _shortened(b.split(), a.split())
     if shortened is not None:
         return 90.0, f'a word is shortened ("{shortened[0]}" for "{shortened[1]}")'
+    # Two acronyms a letter apart ("OPHS", "TPHS") are two organisations' acronyms.
+    acronyms = is_acronym(a_name) or is_acronym(b_name)
+    typo = None if acronyms else _mistyped(a.split(), b.split())
+    if typo is not None:
+        return typo
     longer, shorter = (a.split(), b.split()) if len(a) > len(b) else (b.split(), a.split())
     extra = [w for w in longer if w not in shorter]
     if set(shorter) < set(longer) and len(extra) == 1:
         return 85.0, f'one name has one more word ("{extra[0]}")'
-    return round(fuzz.ratio(a, b), 1), "spelling differs by a few letters"
+    # Alike but not by one slip: two cities' "… Municipal Police" share most letters.
+    return min(round(fuzz.ratio(a, b), 1), 85.0), "spelling differs in several places"
+
+
+def _mistyped(a: list[str], b: list[str]) -> tuple[float, str] | None:
+    """Return (score, reason) when the names differ by slips of the pen: one word by one
+    letter (dropped, added, changed, or two swapped: 92), or a long word by two letters, or
+    two words by one letter each (90); None otherwise."""
+    only_a, only_b = Counter(a) - Counter(b), Counter(b) - Counter(a)
+    if sum(only_a.values()) != sum(only_b.values()) or sum(only_a.values()) not in (1, 2):
+        return None
+    if sum(only_a.values()) == 1:
+        (x,), (y,) = only_a, only_b
+        if min(len(x), len(y)) < 3 or max(len(x), len(y)) < 4:
+            return None
+        distance = OSA.distance(x, y)
+        if distance == 1:
+            return 92.0, f'one word differs by a letter ("{x}" / "{y}")'
+        if distance == 2 and min(len(x), len(y)) >= 7:
+            return 90.0, f'one long word differs by two letters ("{x}" / "{y}")'
+        return None
+    pairs = [(x, y) for x in only_a for y in only_b if OSA.distance(x, y) == 1
+             and min(len(x), len(y)) >= 5]
+    if len({x for x, _ in pairs}) == 2 and len({y for _, y in pairs}) == 2:
+        return 90.0, "two words differ by a letter each"
+    return None
 
 
 def _shortened(short: list[str], long: list[str]) -> tuple[str, str] | None:
