@@ -30,11 +30,11 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from pgraph import __version__
-from pgraph.build.nquads import nquads
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import map_practices
 from pgraph.resources import data_dir, ontology_dir, vocabularies_dir
 from pgraph.sources import discover_sources, read_source
+from pgraph.store.terms import nquads
 from pgraph.vocab import PG
 
 PARALLEL_THRESHOLD = 64
@@ -125,7 +125,7 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     triples, warnings, result.organisations = map_practices(records.practices, base=base)
     triples += records.triples  # an RDF file's own statements
     result.warnings += warnings
-    graph = URIRef(job.graph.removesuffix(_STAGING))
+    graph = URIRef(job.graph)
     triples += [
         (graph, PG.sourceFile, Literal(job.name)),
         (graph, PG.contentHash, Literal(job.content_hash)),
@@ -138,9 +138,6 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.triples = len(triples)
     result.practices = len(records.practices)
     return result
-
-
-_STAGING = "#staging"
 
 
 def _read_batch(jobs: list[ReadJob], base: str) -> list[ReadResult]:

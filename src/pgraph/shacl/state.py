@@ -25,18 +25,25 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from pgraph import __version__
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.plan import Plan
-from pgraph.store import to_oxigraph
+from pgraph.store import (
+    Commit,
+    Store,
+    Transaction,
+    term_from_json,
+    term_to_json,
+    to_oxigraph,
+)
 from pgraph.vocab import PG
 
 FULL_RUN_SHARE = 0.2
@@ -102,34 +109,55 @@ def graph_nodes(plan: Plan, store: ox.Store, graph: str) -> set[str]:
     return nodes
 
 
+def track_commit(transaction: Transaction, change: Commit) -> Callable[[Store], None] | None:
+    """The commit watcher of incremental validation (registered in ``pgraph/__init__.py``).
+
+    Before a build's commit to a store that has a validation state, note what
+    the next validation must check again; a commit that rewrites the whole
+    store makes the next validation a full one.
+    """
+    if transaction.path is None or not state_path(transaction.path).exists():
+        return None
+    from pgraph.validate import compiled_plan
+
+    plan = compiled_plan()
+    staged = transaction.staged
+    if plan is None or staged is None:
+        mark_full(state_path(transaction.path))
+        return None
+    described = {str(q.subject) for q in [*change.removed, *change.added]}
+    tracker = ChangeTracker(
+        plan, transaction.store, state_path(transaction.path), change.changed_graphs, staged,
+        described,
+    )
+    return tracker.finish
+
+
 class ChangeTracker:
     """Notes, around a build's commit, the nodes whose results the next validation must renew."""
 
     def __init__(
         self,
         plan: Plan,
-        store: ox.Store,
+        store: ox.Store | Store,
         path: Path,
         graphs: Iterable[str],
-        staged: Iterable[str],
+        staged: ox.Store,
         described: Iterable[str] = (),
     ) -> None:
-        """Note the nodes of the ``graphs`` being replaced, and the descriptions of the subjects
-        of those, the ``staged`` graphs and ``described`` (N-Triples terms) before the commit."""
+        """Note the nodes of the ``graphs`` being replaced, and the descriptions before the
+        commit of the subjects of those, of the ``staged`` content and ``described``
+        (N-Triples terms)."""
         self.plan, self.path = plan, path
         self.old_nodes: set[str] = set()
+        subjects = set(described)
         for graph in graphs:
             self.old_nodes |= graph_nodes(plan, store, graph)
-        subjects = set(described)
-        for graph in [*graphs, *staged]:
-            subjects |= {
-                str(q.subject)
-                for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                if isinstance(q.subject, ox.NamedNode)
-            }
+            subjects |= _subjects(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        subjects |= _subjects(staged)
         self.before = {s: _description(store, s) for s in subjects}
 
-    def finish(self, store: ox.Store) -> None:
+    def finish(self, store: ox.Store | Store) -> None:
         """Add the nodes to check again to the state file (if there is one)."""
         state = load_state(self.path)
         if state is None:
@@ -141,6 +169,10 @@ class ChangeTracker:
             dirty |= {str(row["f"]) for row in store.query(query, use_default_graph_as_union=True)}
         state["dirty"] = sorted(dirty)
         _write(self.path, state)
+
+
+def _subjects(quads: Iterable[ox.Quad]) -> set[str]:
+    return {str(q.subject) for q in quads if isinstance(q.subject, ox.NamedNode)}
 
 
 def mark_full(path: Path) -> None:
@@ -194,37 +226,21 @@ def _nt(node: Node) -> str:
     return str(to_oxigraph(node))
 
 
-def _term_to_json(node: Node | None) -> list | None:
-    if node is None:
-        return None
-    if isinstance(node, Literal):
-        return ["literal", str(node), node.language, str(node.datatype) if node.datatype else None]
-    return ["bnode" if isinstance(node, BNode) else "iri", str(node)]
-
-
-def _term_from_json(data: list | None) -> Node | None:
-    if data is None:
-        return None
-    if data[0] == "literal":
-        return Literal(data[1], lang=data[2], datatype=URIRef(data[3]) if data[3] else None)
-    return BNode(data[1]) if data[0] == "bnode" else URIRef(data[1])
-
-
 def _result_to_json(result: ShaclResult) -> list:
     return [
-        _term_to_json(result.focus),
+        term_to_json(result.focus),
         str(result.path) if result.path else None,
         result.severity,
         result.message,
-        _term_to_json(result.value),
+        term_to_json(result.value),
     ]
 
 
 def _result_from_json(data: list) -> ShaclResult:
     return ShaclResult(
-        _term_from_json(data[0]),
+        term_from_json(data[0]),
         URIRef(data[1]) if data[1] else None,  # type: ignore[arg-type]
         data[2],
         data[3],
-        _term_from_json(data[4]),
+        term_from_json(data[4]),
     )
