@@ -1,5 +1,10 @@
 """Where the store is, whether one is there, and which build it holds (the commit marker).
 
+Inside the folder, beside RocksDB's files, ``pgraph-commit.json`` is the commit
+marker: JSON written atomically by every build at its commit
+(:func:`read_commit_marker`). It lives in the folder so that it moves with a
+folder swap and with a copy of the store.
+
 Every command that reads or writes the store asks :func:`store_location`
 (the ``--store`` option, else ``PGRAPH_STORE``, else ``.pgraph/store``) and
 :func:`require_store` ("is there a built store here?"), so that the answer
@@ -8,8 +13,6 @@ and its error message are the same everywhere.
 Beside the store folder ``STORE`` live the files that belong to it:
 
 - ``STORE.lock``: the write lock (``pgraph.store.opening.store_lock``);
-- ``STORE.committed``: the commit marker, JSON written atomically by every
-  build right after its commit (:func:`read_commit_marker`);
 - ``STORE.new`` and ``STORE.new.complete``: a new folder being written, and
   the marker that commits it (``pgraph.store.transaction``);
 - ``STORE.validation.json``: the last validation's results (``pgraph.shacl.state``).
@@ -55,10 +58,15 @@ def aside(path: Path, suffix: str) -> Path:
 
 
 def store_exists(path: Path) -> bool:
-    """Return whether a build has left a store at ``path`` (or a committed swap to finish)."""
+    """Return whether a store is at ``path`` (or a committed swap to finish).
+
+    RocksDB writes its ``CURRENT`` file last when it creates a database, so a
+    folder without it is no store yet (or one still being created); it is the
+    only sign RocksDB gives, and this is the one place that reads it.
+    """
     if aside(path, ".new.complete").exists() and aside(path, ".new").is_dir():
         return True
-    return path.is_dir() and any(path.iterdir())
+    return (path / "CURRENT").is_file() or commit_marker_path(path).is_file()
 
 
 def require_store(path: Path | str | None = None) -> Path:
@@ -94,9 +102,12 @@ class CommitMarker:
     """How many graphs the build replaced, added or dropped."""
 
 
+COMMIT_MARKER = "pgraph-commit.json"
+
+
 def commit_marker_path(path: Path) -> Path:
-    """Return where the commit marker of the store at ``path`` lives."""
-    return aside(path, ".committed")
+    """Return where the commit marker of the store at ``path`` lives (inside its folder)."""
+    return path / COMMIT_MARKER
 
 
 def read_commit_marker(path: Path) -> CommitMarker | None:
@@ -121,9 +132,17 @@ def committed_generation(path: Path) -> int:
 def write_commit_marker(path: Path, marker: CommitMarker) -> None:
     """Write the commit marker atomically (a reader sees the old one or the new one)."""
     target = commit_marker_path(path)
-    temporary = aside(path, ".committed.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(asdict(marker), handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    temporary = target.with_name(f"{COMMIT_MARKER}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(asdict(marker), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        raise StoreError(
+            f"the build is committed, but its commit marker could not be written: "
+            f"{error.strerror or error}",
+            path=str(target),
+            hint="free space or fix the folder's permissions; the next build writes it",
+        ) from error

@@ -21,7 +21,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import fcntl
 import os
@@ -32,14 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from pgraph.errors import StoreError
-from pgraph.store.location import (
-    CommitMarker,
-    aside,
-    committed_generation,
-    require_store,
-    store_location,
-    write_commit_marker,
-)
+from pgraph.store.location import aside, commit_marker_path, require_store, store_location
 from pgraph.store.recovery import LEGACY_STAGING_SUFFIX, recover_store_folder
 
 
@@ -203,15 +195,24 @@ def _open_read_only(path: Path) -> ox.Store:
     require_store(location)
     try:
         store = ox.Store.read_only(str(location))
-    except OSError as error:
-        if not aside(location, ".new.complete").exists() and location.exists():
-            raise StoreError(f"cannot open the store: {error.strerror or error}",
-                             path=str(location), hint=hint_for(error)) from error
-        _finish_swap(location)  # the folder moved under us: open the new one
-        store = ox.Store.read_only(str(location))
+    except (OSError, RuntimeError) as error:
+        if aside(location, ".new.complete").exists() or not location.exists():
+            _finish_swap(location)  # the folder moved under us: open the new one
+            store = ox.Store.read_only(str(location))
+        elif not commit_marker_path(location).exists():
+            # A first build is creating the empty store: nothing is committed yet.
+            raise StoreError("no store here yet", path=str(location),
+                             hint="run `pgraph build` first, or pass --store") from error
+        else:
+            raise StoreError(f"cannot open the store: {getattr(error, 'strerror', None) or error}",
+                             path=str(location), hint=_hint(error)) from error
     if any(g.value.endswith(LEGACY_STAGING_SUFFIX) for g in store.named_graphs()):
         store = _clean_legacy_staging(location, store)
     return store
+
+
+def _hint(error: Exception) -> str:
+    return hint_for(error) if isinstance(error, OSError) else "check the path, or rebuild the store"
 
 
 def _finish_swap(path: Path) -> None:
@@ -221,12 +222,8 @@ def _finish_swap(path: Path) -> None:
 
 
 def recover(path: Path) -> None:
-    """Finish or discard what an interrupted build left; a finished swap is a new generation."""
-    if recover_store_folder(path):
-        write_commit_marker(path, CommitMarker(
-            generation=committed_generation(path) + 1, build="",
-            committed=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), changed_graphs=0,
-        ))
+    """Finish or discard what an interrupted build left."""
+    recover_store_folder(path)
 
 
 def _clean_legacy_staging(path: Path, store: ox.Store) -> ox.Store:

@@ -19,8 +19,9 @@ Three ways, chosen by :func:`begin` from the size of the change:
 - :class:`Direct` (an empty in-memory store): nothing can read it before the
   build returns, so the content goes straight in.
 
-After the commit the build's commit marker ``STORE.committed`` is written
-(``pgraph.store.location.read_commit_marker``), and the *commit watchers*
+Each commit writes the commit marker ``pgraph-commit.json`` in the store's
+folder (``pgraph.store.location.read_commit_marker``): after the update, or
+into the new folder before it is swapped in. Then the *commit watchers*
 registered with :func:`register_commit_watcher` are told: each is called
 before the commit with the transaction and the change (the live store still
 holds the old state, :attr:`Transaction.staged` the new content), and may
@@ -57,7 +58,12 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from pgraph.errors import StoreError
-from pgraph.store.location import CommitMarker, committed_generation, write_commit_marker
+from pgraph.store.location import (
+    CommitMarker,
+    aside,
+    committed_generation,
+    write_commit_marker,
+)
 from pgraph.store.opening import Store, hint_for
 from pgraph.store.recovery import new_store_folder, replace_store_folder
 from pgraph.store.terms import nquads, ntriples
@@ -148,20 +154,22 @@ class Transaction(ABC):
             after for watcher in commit_watchers().values()
             if (after := watcher(self, change)) is not None
         ]
-        self._commit(change)
+        marker = None
         if self.path is not None:
-            write_commit_marker(self.path, CommitMarker(
+            marker = CommitMarker(
                 generation=committed_generation(self.path) + 1,
                 build=change.build,
                 committed=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 changed_graphs=len(change.changed_graphs),
-            ))
+            )
+        self._commit(change, marker)
         for after in then:
             after(self.store)
         return self.store
 
     @abstractmethod
-    def _commit(self, change: Commit) -> None: ...
+    def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
+        """Commit, and write ``marker`` into the committed folder (None: in memory)."""
 
     @abstractmethod
     def abort(self) -> None:
@@ -184,10 +192,12 @@ class Staged(Transaction):
         for chunk in chunks:
             self._staged.load(chunk, format=ox.RdfFormat.N_QUADS)
 
-    def _commit(self, change: Commit) -> None:
+    def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         assert self._staged is not None, "the transaction is over"
         commit_in_one_update(self.store, change, self._staged)
         self._staged = None
+        if marker is not None and self.path is not None:
+            write_commit_marker(self.path, marker)
 
     def abort(self) -> None:
         self._staged = None
@@ -199,7 +209,7 @@ class Direct(Transaction):
     def write(self, chunks: Iterable[bytes]) -> None:
         bulk_load(self.store, chunks)
 
-    def _commit(self, change: Commit) -> None:
+    def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         commit_in_one_update(self.store, change, None)
 
     def abort(self) -> None:
@@ -218,13 +228,15 @@ class Aside(Transaction):
         assert self.new is not None, "the transaction is over"
         bulk_load(self.new, chunks)
 
-    def _commit(self, change: Commit) -> None:
+    def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         assert self.new is not None and self.path is not None, "the transaction is over"
         _copy_unchanged(self.store, self.new, change)
         # Both stores close (the handle's and this one, the last references) before
         # the folders move; the handle then opens the new folder.
         self.store.close()
         self.new = None
+        if marker is not None:
+            write_commit_marker(aside(self.path, ".new"), marker)
         replace_store_folder(self.path)
         self.store.reopen()
 
