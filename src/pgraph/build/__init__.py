@@ -48,7 +48,7 @@ from pgraph.mapping import Iris, Triple, add_mentions, build_activity_triples, c
 from pgraph.resources import ontology_dir
 from pgraph.stats import resource_counts
 from pgraph.store import Commit, Store, Transaction, begin, nquads, open_store, writing
-from pgraph.vocab import DEFAULT_BASE, PG, load_vocabulary_graph
+from pgraph.vocab import DEFAULT_BASE, PG, VOCABULARIES_SOURCE, load_vocabulary_graph
 
 __all__ = ["BuildReport", "build_catalogue", "stored_source_graphs"]
 
@@ -165,7 +165,7 @@ def _plan(
         for name in known
         if name not in built and any(name.startswith(prefix) for prefix in roots)
     )
-    vocabulary_changed = known.get(_VOCABULARY_KEY, (None, None))[1] != fingerprint
+    vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
     return _Plan(fingerprint, known, changed, vocabulary_changed)
 
 
@@ -285,16 +285,13 @@ def _chunks(
         yield result.nquads.encode()
 
 
-_VOCABULARY_KEY = "(vocabularies)"
-
-
 def _own_graphs(iris: Iris, fingerprint: str) -> Iterator[bytes]:
     """Yield the vocabularies and ontology graphs as N-Quads."""
     vocabularies = iris.graph("vocabularies")
     triples: list[Triple] = [
         *load_vocabulary_graph(),
         *country_triples(),
-        (vocabularies, PG.sourceFile, Literal(_VOCABULARY_KEY)),
+        (vocabularies, PG.sourceFile, Literal(VOCABULARIES_SOURCE)),
         (vocabularies, PG.contentHash, Literal(fingerprint)),
     ]
     yield nquads(triples, str(vocabularies)).encode()

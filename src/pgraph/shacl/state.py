@@ -44,12 +44,15 @@ from pgraph.store import (
     term_to_json,
     to_oxigraph,
 )
-from pgraph.vocab import PG
+from pgraph.vocab import PG, VOCABULARIES_SOURCE
 
 FULL_RUN_SHARE = 0.2
 """When more than this share of the graphs changed, validating everything is cheaper."""
 
-_HASHES = f"SELECT ?g ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash }} }}"
+_HASHES = (
+    f"SELECT ?g ?hash ?name WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash ; "
+    f"<{PG.sourceFile}> ?name }} }}"
+)
 
 
 def state_path(store_path: Path) -> Path:
@@ -70,9 +73,11 @@ def validate_incrementally(
     plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
 ) -> set[ShaclResult]:
     """Return the results for the whole store, checking again only the nodes of changed graphs."""
-    graphs = {row["g"].value: row["hash"].value for row in store.query(_HASHES)}
+    rows = list(store.query(_HASHES))
+    graphs = {row["g"].value: row["hash"].value for row in rows}
+    vocabularies = {row["g"].value for row in rows if row["name"].value == VOCABULARIES_SOURCE}
     state = load_state(path)
-    changed = _changed_graphs(state, graphs)
+    changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:
         results = run_plan(plan, store, workers=workers)
     else:
@@ -86,14 +91,15 @@ def validate_incrementally(
     return results
 
 
-def _changed_graphs(state: dict | None, graphs: dict[str, str]) -> set[str] | None:
+def _changed_graphs(
+    state: dict | None, graphs: dict[str, str], vocabularies: set[str]
+) -> set[str] | None:
     """Return the graphs changed since ``state``, or None when everything must be checked."""
     if state is None or state.get("full"):
         return None
     before: dict[str, str] = state["graphs"]
     changed = {g for g, h in graphs.items() if before.get(g) != h} | (before.keys() - graphs.keys())
-    vocabulary = [g for g in changed if g.endswith("/graph/vocabularies")]
-    if vocabulary or len(changed) > FULL_RUN_SHARE * max(len(graphs), 1):
+    if changed & vocabularies or len(changed) > FULL_RUN_SHARE * max(len(graphs), 1):
         return None
     return changed
 
