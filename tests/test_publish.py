@@ -154,7 +154,7 @@ def test_publish_one_graph_through_the_cli(store, local_counts, oxigraph, built_
     graph = next(g for g in sorted(local_counts) if "/graph/source/" in g)
     report_file = tmp_path / "report.json"
     result = run("publish", "--store", built_store_path, "--graph-store", oxigraph.store,
-                 "--endpoint", oxigraph.query, "--graph", graph, "--verify",
+                 "--target", oxigraph.query, "--graph", graph, "--verify",
                  "--report", report_file)
     assert result.exit_code == 0, result.output
     assert f"published 1 graphs, {local_counts[graph]} triples" in result.output
@@ -193,7 +193,7 @@ def test_publish_to_virtuoso_with_digest_authentication_from_the_environment(
            "PGRAPH_PUBLISH_PASSWORD": virtuoso_server.password}
     result = run("publish", "--store", built_store_path,
                  "--graph-store", virtuoso_server.graph_store_auth,
-                 "--endpoint", virtuoso_server.sparql, "--verify", env=env)
+                 "--target", virtuoso_server.sparql, "--verify", env=env)
     assert result.exit_code == 0, result.output
     assert f"as {virtuoso_server.user}" in result.output
     assert remote_triple_counts(virtuoso_server.sparql, local_counts) == local_counts
@@ -476,7 +476,7 @@ def test_credentials_never_show_their_password():
 
 def test_the_cli_lists_graphs_and_documents_publishing(built_store_path):
     result = run("publish", "--help")
-    assert "pgraph publish --endpoint" in result.output
+    assert "pgraph publish --target" in result.output
     listed = run("dump", "--store", built_store_path, "--list-graphs").output.split()
     assert any("/graph/source/" in g for g in listed)
 
