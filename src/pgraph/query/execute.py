@@ -22,7 +22,6 @@ from pgraph.store import (
     DEFAULT_STORE,
     Store,
     TermConverter,
-    is_store,
     open_store,
     require_store,
 )
@@ -69,8 +68,8 @@ def run_query(
 def _run_local(
     text: str, kind: str, store: Store | ox.Store | Path | str | None, path: str | None
 ) -> QueryResult:
-    if not is_store(store):
-        store = open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
+    if not isinstance(store, Store | ox.Store):
+        store = open_store(require_store(store), read_only=True)
     try:
         raw = store.query(text, use_default_graph_as_union=True)
         return result_from_oxigraph(raw, kind, text)

@@ -74,7 +74,8 @@ def to_oxigraph(term: Node) -> OxigraphTerm:
 def to_quad(triple: tuple[Node, Node, Node], graph: str) -> ox.Quad:
     """Return an rdflib triple as a pyoxigraph quad in the named graph ``graph``."""
     s, p, o = triple
-    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named_node(graph))
+    # A literal subject or predicate is refused by ox.Quad itself (TypeError).
+    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named_node(graph))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- pyoxigraph -> rdflib
@@ -209,7 +210,7 @@ def _iri(iri: str) -> str:
 
 @lru_cache(maxsize=1_000)
 def _language(tag: str) -> str:
-    return ox.Literal("", language=tag).language
+    return ox.Literal("", language=tag).language or tag
 
 
 # ---------------------------------------------------------------- JSON
