@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -151,6 +152,35 @@ class TermConverter:
         if datatype not in self.datatypes:
             self.datatypes[datatype] = None if datatype == XSD_STRING else URIRef(datatype)
         return _literal(term, self.datatypes[datatype])
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def plain_value(term: OxigraphTerm | None) -> object:
+    """Return the Python value of a pyoxigraph term without making rdflib terms (fast).
+
+    Booleans, integers and dates become Python values, as
+    ``pgraph.query.python_value`` gives them; anything else is its text.
+
+    Example:
+        >>> plain_value(ox.Literal("2014-01-01", datatype=ox.NamedNode(_XSD + "date")))
+        datetime.date(2014, 1, 1)
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+        if datatype == _XSD + "integer":
+            return int(term.value)
+        if datatype == _XSD + "date":
+            try:
+                return dt.date.fromisoformat(term.value)
+            except ValueError:
+                return term.value
+    return term.value
 
 
 # ---------------------------------------------------------------- rdflib -> N-Triples text
