@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -24,43 +23,49 @@ graph_option = click.option(
 @cli.command()
 @store_option
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="RDF syntax (repeatable; default: every one when --out is a folder, "
-                   "else turtle).")
-@click.option("--out", type=click.Path(), default=None,
-              help="A folder (one pgraph.<ext> per format; end it with / or give several "
-                   "formats), a file, or - for stdout.")
+              help="RDF syntax (repeatable; default: every one, or the --file name's).")
+@click.option("-o", "--output", "--out", "out", type=click.Path(path_type=Path), default=None,
+              help="The folder to write the dumps into (one pgraph.<ext> per format).")
+@click.option("--file", "single", type=click.Path(), default=None,
+              help="Write one dump to this file instead (its format from --format or its "
+                   "name), or - for stdout.")
 @click.option("--gzip", is_flag=True, help="Compress with gzip (reproducibly: no time stamp).")
 @graph_option
 @click.option("--list-graphs", is_flag=True, help="List the store's named graphs and stop.")
-def dump(store, formats, out, gzip, graphs, list_graphs):
+def dump(store, formats, out, single, gzip, graphs, list_graphs):
     """Write dumps of the graph: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML.
 
+    --output is always a folder (made if missing); --file writes one file.
     Turtle and N-Triples hold the merge of the graphs, sorted: the same graph
     gives the same bytes. N-Quads, TriG and JSON-LD keep the named graphs;
     JSON-LD is compacted with ontology/context.jsonld. A file is replaced only
     once it is completely written.
 
-    Example: pgraph dump --out dist/ --gzip
+    Example: pgraph dump --output dist --gzip
     """
     from pgraph.publish.dumps import DumpFormat, write_dump, write_dumps
 
+    if out is not None and single is not None:
+        raise click.UsageError("give either --output (a folder) or --file, not both")
     source = open_store(store, read_only=True)
     if list_graphs:
         for graph in sorted(g.value for g in source.named_graphs()):
             click.echo(graph)
         return
     selected = list(graphs) or None
-    # Path() would drop the trailing slash that says "a folder".
-    to_folder = out is not None and out != "-" and (
-        out.endswith(("/", os.sep)) or Path(out).is_dir() or len(formats) > 1)
-    target = Path(out) if out is not None and out != "-" else None
-    if to_folder and target is not None:
-        written = write_dumps(source, target, formats or list(DumpFormat), graphs=selected,
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise PublishError("not a folder", path=str(out),
+                               hint="--output names a folder; write one file with --file")
+        written = write_dumps(source, out, formats or list(DumpFormat), graphs=selected,
                               gzip=gzip)
         for item in written:
             click.echo(f"Wrote {item.path}: {item.triples} statements, {item.byte_size} bytes, "
                        f"sha256 {item.sha256}", err=True)
         return
+    target = Path(single) if single is not None and single != "-" else None
+    if len(formats) > 1:
+        raise click.UsageError("--file holds one format; write several with --output DIR")
     fmt = formats[0] if formats else (_format_of(target) or "turtle")
     if target is None:
         write_dump(source, sys.stdout.buffer, fmt, graphs=selected, gzip=gzip)
@@ -87,7 +92,7 @@ def _format_of(out: Path | None) -> str | None:
 @click.option("--dumps", "dumps_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The folder of dumps to describe as distributions (from `pgraph dump`).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Write the description here (default: DUMPS/dataset.ttl, or stdout).")
+              help="Write the description here (default: DUMPS/dataset.<ext>, or stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True)
 @click.option("--endpoint", help="The public SPARQL endpoint (a dcat:DataService).")
@@ -123,7 +128,10 @@ def describe(store, dumps_dir, out, fmt, endpoint, download_base, site_base, tit
         if value:
             setattr(info, name, value)
     if out is None and dumps_dir is not None:
-        out = dumps_dir / "dataset.ttl"
+        from pgraph.publish.description import DESCRIPTION_NAME
+        from pgraph.publish.dumps import DumpFormat
+
+        out = dumps_dir / f"{DESCRIPTION_NAME}.{DumpFormat.parse(fmt).extension}"
     own = [out] if out is not None and str(out) != "-" else []
     dumps = describe_dump_files(dumps_dir, exclude=own) if dumps_dir else []
     description = describe_dataset(source, dumps, info=info)
