@@ -184,7 +184,7 @@ def test_catalogue_publisher_themes_and_coverage(description, merged):
         PREFIX pg: <https://w3id.org/pgraph/ontology#>
         PREFIX schema: <https://schema.org/>
         SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last)
-        WHERE { ?p a pg:Practice ; schema:startDate ?d }
+        WHERE { ?p a pg:Practice ; pg:startDate ?d }
     """)))
     period = description.value(INFO.dataset, DCTERMS.temporal)
     assert description.value(period, DCAT.startDate) == Literal(str(first), datatype=XSD.date)

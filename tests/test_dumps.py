@@ -251,7 +251,7 @@ def test_jsonld_keeps_language_tags_plain_strings_datatypes_and_lexical_forms():
         (s, title, ox.Literal("Title", language="en")),
         (s, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
          ox.Literal("no language")),
-        (s, ox.NamedNode("https://schema.org/startDate"),
+        (s, ox.NamedNode("https://w3id.org/pgraph/ontology#startDate"),
          ox.Literal("2014-01-01", datatype=ox.NamedNode(xsd + "date"))),
         (s, ox.NamedNode("https://w3id.org/pgraph/ontology#year"),
          ox.Literal("1998", datatype=ox.NamedNode(xsd + "gYear"))),

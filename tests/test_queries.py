@@ -531,7 +531,7 @@ def test_search_practices(data, small):
 def test_practices_started_between(data, small):
     store, graph = data
     started = {
-        p: d.toPython() for p in practices_of(graph) for d in graph.objects(p, SCHEMA.startDate)
+        p: d.toPython() for p in practices_of(graph) for d in graph.objects(p, PG.startDate)
     }
     found = rows("practices-started-between", store, **{"from": "2010-01-01", "to": "2015-12-31"})
     assert {URIRef(r["practice"]): r["started"] for r in found} == {
@@ -665,7 +665,7 @@ def test_practice_record(data, small):
     assert Literal("Extrémisme violent", lang="fr") in set(
         graph.objects(PGV["domain/violent-extremism"], SKOS.prefLabel)
     )
-    assert graph.value(PGV["country/GB"], SKOS.notation) == Literal("GB")
+    assert graph.value(PGV["country/GB"], SKOS.notation) == Literal("GB", datatype=PG.ISO3166Alpha2)
     ranks = {
         int(r)
         for a in graph.objects(SEED, PG.assessment)

@@ -731,3 +731,13 @@ def test_links_followed_in_chromium_stay_in_the_site(served_site, site, tmp_path
     assert len(sample) >= 6
     assert Counter(code for _, code in requests)[200] >= len(sample)
     _requests_were_for_files(site, requests)
+
+
+def test_unmapped_values_show_as_written_without_a_badge(site):
+    """A value missing from a vocabulary is news for a curator, not a badge for visitors."""
+    unmapped = site / "id/concept/domain/gang-violence.html"
+    assert unmapped.is_file()
+    text = unmapped.read_text(encoding="utf-8")
+    assert "Gang violence" in text and "not (yet) one of" in text
+    for page in [*site.glob("id/**/*.html"), *site.glob("vocab/**/*.html")]:
+        assert 'class="flag">unmapped' not in page.read_text(encoding="utf-8"), page

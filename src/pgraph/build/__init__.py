@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from pgraph import __version__
 from pgraph.build.nquads import nquads
@@ -284,6 +284,7 @@ def _own_graphs(iris: Iris, fingerprint: str, writer, *, exists: bool) -> Iterat
         *load_vocabulary_graph(),
         *country_triples(),
         (vocabularies, PG.sourceFile, Literal(_VOCABULARY_KEY)),
+        (vocabularies, RDFS.label, Literal("graph of the vocabularies")),
         (vocabularies, PG.contentHash, Literal(fingerprint)),
     ]
     yield nquads(triples, writer.graph_for(str(vocabularies), exists=exists)).encode()

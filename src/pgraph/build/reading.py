@@ -107,7 +107,7 @@ def mapping_fingerprint(base: str) -> str:
     """Return a hash of everything besides a file that decides its triples."""
     digest = hashlib.sha256(f"{__version__}\n{base}\n".encode())
     files = [*sorted(vocabularies_dir().glob("*.ttl")), ontology_dir() / "pgraph.ttl"]
-    files += [data_dir() / "aliases.yaml", data_dir() / "alignments.yaml"]
+    files += [data_dir() / name for name in ("aliases.yaml", "alignments.yaml", "predecessors.yaml")]
     for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -49,7 +49,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, VOID
 
 from pgraph.publish.dumps import PREFIXES, Dump, DumpFormat, write_triples
-from pgraph.vocab import DEFAULT_BASE, PG, PGV, SCHEMA
+from pgraph.vocab import DEFAULT_BASE, PG, PGV
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = Namespace("http://www.iana.org/assignments/media-types/")
@@ -240,7 +240,7 @@ def _practice_facts(triples: set[ox.Triple], stats: Statistics) -> None:
                 stats.countries.add(notations[value])
         elif t.predicate.value == str(PG.domain):
             stats.domains.add(value.value)
-        elif t.predicate.value == str(SCHEMA.startDate):
+        elif t.predicate.value == str(PG.startDate):
             try:
                 dates.append(dt.date.fromisoformat(value.value))
             except ValueError:

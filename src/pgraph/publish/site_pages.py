@@ -78,8 +78,9 @@ class PageBuilder:
         literal = self.view.label_literal(iri)
         text = label or (literal.value if literal is not None else local_name(iri))
         lang = literal.language if literal is not None and label is None else None
-        note = "unmapped" if self.view.flag(iri, PG.unmapped) else (
-            "unresolved" if self.view.flag(iri, PG.unresolved) else "")
+        # An unmapped value is shown as the page wrote it, with no badge: that it is
+        # missing from a vocabulary is news for a curator (pgraph validate), not a visitor.
+        note = "unresolved" if self.view.flag(iri, PG.unresolved) else ""
         target = iri if iri in self.kind_of else self.owner(iri)
         if target is not None:
             return Link(text, self.paths.href(page, target), lang or None, note)
@@ -153,7 +154,7 @@ class PageBuilder:
             "title": title.value if title else local_name(iri),
             "title_lang": title.language if title else None,
             "identifier": v.value(iri, DCTERMS.identifier),
-            "start_date": v.value(iri, SCHEMA.startDate),
+            "start_date": v.value(iri, PG.startDate),
             "language": [local_name(x) for x in v.iris(iri, DCTERMS.language)],
             "sections": sections, "kept_sections": kept,
             "facets": self.facets(page, iri),
@@ -276,7 +277,7 @@ class PageBuilder:
 
     def concept(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
-        scheme = v.iri(iri, SKOS.inScheme)
+        scheme = v.iri(iri, SKOS.inScheme) or v.iri(iri, PG.candidateFor)
         rank, best = self.scale_position(iri)
         ladder: list[dict[str, Any]] = []
         if scheme and best is not None:

@@ -54,7 +54,7 @@ def practice_jsonld(view: GraphView, iri: str, url: str) -> dict[str, Any]:
     title = view.text(iri, DCTERMS.title)
     description = view.text(iri, DCTERMS.description)
     country = view.iri(iri, PG.country)
-    start = view.value(iri, SCHEMA.startDate)
+    start = view.value(iri, PG.startDate)
     reviews = []
     for assessment in view.iris(iri, PG.assessment):
         criterion, rating = view.iri(assessment, PG.criterion), view.iri(assessment, PG.rating)
