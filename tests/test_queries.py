@@ -21,7 +21,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 import pgraph
-from pgraph.errors import StoreError
+from pgraph.errors import QueryError, StoreError
 from pgraph.mapping import (
     Iris,
     add_mentions,
@@ -350,7 +350,9 @@ def test_practices_rated_at_least(data, small):
     ]
     assert titles == ["Street Watch", "École sûre"]
     assert rows("practices-rated-at-least", small, rating="Effective", country="GB") == []
-    assert rows("practices-rated-at-least", small, country="Nowhere") == []
+    # A value that names nothing is an error, not an empty answer.
+    with pytest.raises(QueryError, match='"Nowhere" is not a country in the graph'):
+        rows("practices-rated-at-least", small, country="Nowhere")
 
 
 # ---------------------------------------------------------------- partners

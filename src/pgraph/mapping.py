@@ -10,7 +10,7 @@ Example:
     >>> mapped = map_practice(Practice(slug="street-watch", title="Street Watch",
     ...                                country="France", domains=["Cybercrime"]))
     >>> len(mapped.triples), mapped.warnings
-    (5, [])
+    (6, [])
 """
 
 from __future__ import annotations
@@ -388,8 +388,10 @@ def describe_organisations(
         ...     print(p.split("#")[-1].split("/")[-1], o)
         type http://www.w3.org/ns/org#Organization
         prefLabel Police Scotland
+        label Police Scotland
         altLabel police scotland
         classification https://w3id.org/pgraph/vocab/organisation-type/police
+        inferredClassification https://w3id.org/pgraph/vocab/organisation-type/police
     """
     vocab = vocab or vocabularies()
     triples: list[Triple] = []
