@@ -184,7 +184,7 @@ def build_catalogue(
             ended=dt.datetime.now(dt.UTC),
             version=__version__,
             generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
-        )
+        ) + [(iris.graph("builds"), RDFS.label, Literal("graph of the builds"))]
         tracker = _change_tracker(
             writer, store, store_path, replaced, dropped, known, organisations.organisations
         )
@@ -289,6 +289,7 @@ def _own_graphs(iris: Iris, fingerprint: str, writer, *, exists: bool) -> Iterat
     ]
     yield nquads(triples, writer.graph_for(str(vocabularies), exists=exists)).encode()
     ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
+    ontology.add((iris.graph("ontology"), RDFS.label, Literal("graph of the ontology")))
     yield nquads(ontology, writer.graph_for(str(iris.graph("ontology")), exists=exists)).encode()
 
 

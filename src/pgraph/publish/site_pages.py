@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS
 from rdflib.namespace import DCTERMS, PROV
 
@@ -308,6 +309,25 @@ class PageBuilder:
             "used_by": [(label, self.links(page, sorted(owners)))
                         for label, owners in sorted(used.items())],
         }
+
+    def resource(self, iri: str) -> dict[str, Any]:
+        """Return a plain page's data: what the resource says, and what points at it."""
+        v, page = self.view, self.paths.page(iri)
+
+        def shown(term) -> Link:
+            if isinstance(term, ox.NamedNode):
+                return self.link(page, term.value)
+            if isinstance(term, ox.Literal):
+                return Link(term.value, lang=term.language or None)
+            return Link(str(term))
+
+        statements = [(self.property_label(prop), [shown(o) for o in objects])
+                      for prop, objects in v.outgoing(iri).items()]
+        incoming: dict[str, list[Link]] = {}
+        for subject, prop in v.incoming(iri):
+            incoming.setdefault(self.property_label(prop), []).append(self.link(page, subject))
+        return {"title": v.label(iri), "statements": statements,
+                "incoming": sorted(incoming.items())}
 
     def scheme(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)

@@ -177,6 +177,12 @@ def dataset_jsonld(
     })
 
 
+def resource_jsonld(view: GraphView, iri: str, url: str) -> dict[str, Any]:
+    """Return any other resource as a schema.org ``Thing`` with its name."""
+    return _compact({"@context": CONTEXT, "@type": "Thing", "@id": iri, "url": url,
+                     "name": view.label(iri)})
+
+
 JSONLD_BUILDERS = {
     "practice": practice_jsonld,
     "organisation": organisation_jsonld,
@@ -184,4 +190,5 @@ JSONLD_BUILDERS = {
     "act": act_jsonld,
     "concept": concept_jsonld,
     "scheme": scheme_jsonld,
+    "resource": resource_jsonld,
 }
