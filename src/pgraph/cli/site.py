@@ -57,14 +57,29 @@ def site(out, store, base, data_base, dumps, formats, gzip, server_root, server_
 
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
-def docs(out):
-    """Write the ontology's documentation (classes, properties, schemes, diagram) into OUT.
+@store_option
+@click.option("--no-querying", is_flag=True,
+              help="Skip the page \"Querying the graph\" (it needs a built store).")
+def docs(out, store, no_querying):
+    """Write the ontology's documentation and the page "Querying the graph" into OUT.
 
     OUT gets index.html (English and French labels, an SVG diagram inline),
     diagram.svg and a copy of the ontology as pgraph.ttl. `pgraph site`
-    includes the same page as ontology.html.
+    includes the same page as ontology.html. From the store, querying.md and
+    querying.html: for each class, the properties its instances have, an
+    example from the data and a query that runs.
 
-    Example: pgraph docs out/docs
+    Example: pgraph docs out/docs --store .pgraph/store
     """
     page = write_docs(out)
     click.echo(f"Wrote the ontology documentation: {page}")
+    if no_querying:
+        return
+    if not (Path(store) / "CURRENT").exists():
+        click.echo(f"Skipped the querying guide: no store at {store} (run `pgraph build`, "
+                   "or pass --store)", err=True)
+        return
+    from pgraph.publish.docs_querying import write_querying_page
+
+    guide = write_querying_page(open_store(store, read_only=True), out)
+    click.echo(f"Wrote the querying guide: {guide}")
