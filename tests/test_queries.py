@@ -745,7 +745,10 @@ def test_cli_writes_every_format(built_store_path, tmp_path):
 
     args = ["practice-partners"]
     table = run(*args)
-    assert table.splitlines()[0].split() == ["organisation", "name", "role", "act", "actLabel"]
+    # Tables put labels before IRIs (csv, tsv, json, xml keep the query's order).
+    assert table.splitlines()[0].split() == ["name", "role", "actLabel", "organisation", "act"]
+    assert run(*args, "--full-iris").splitlines()[0].split() == [
+        "organisation", "name", "role", "act", "actLabel"]
     assert table.rstrip().endswith("(12 rows)")
     assert run(*args, "-f", "csv").splitlines()[0] == "organisation,name,role,act,actLabel"
     assert run(*args, "-f", "tsv").splitlines()[0] == "?organisation\t?name\t?role\t?act\t?actLabel"
@@ -754,7 +757,7 @@ def test_cli_writes_every_format(built_store_path, tmp_path):
     assert len(document["results"]["bindings"]) == 12
     root = ET.fromstring(run(*args, "-f", "xml"))
     assert len(root.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 12
-    assert run(*args, "-f", "markdown").startswith("| organisation")
+    assert run(*args, "-f", "markdown").startswith("| name")
     assert run("is-statutory-partner") == "true\n"
     turtle = run("practice-record")  # graph results default to Turtle
     assert Graph().parse(data=turtle, format="turtle").value(SEED, DCTERMS.identifier) == Literal(
