@@ -313,11 +313,10 @@ def test_dump_output_is_always_a_folder(built_store_path, tmp_path, formats):
         f"pgraph.{DumpFormat(f).extension}" for f in expected)
 
 
-def test_dump_output_refuses_a_file(built_store_path, tmp_path):
-    (tmp_path / "dist").write_text("x")
-    result = run("dump", "--store", built_store_path, "-o", tmp_path / "dist")
-    assert result.exit_code == 2
-    assert "not a folder" in result.output and "--file" in result.output
+def test_dump_output_is_a_file_only_when_named_with_an_rdf_extension(built_store_path, tmp_path):
+    result = run("dump", "--store", built_store_path, "-o", tmp_path / "all.ttl")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "all.ttl").is_file()
 
 
 def test_dump_to_stdout_equals_the_library_dump(store, built_store_path):
@@ -329,7 +328,7 @@ def test_dump_to_stdout_equals_the_library_dump(store, built_store_path):
 
 
 def test_dump_infers_the_format_from_the_file_name(built_store_path, tmp_path):
-    result = run("dump", "--store", built_store_path, "--file", tmp_path / "all.nq.gz", "--gzip")
+    result = run("dump", "--store", built_store_path, "--output", tmp_path / "all.nq.gz", "--gzip")
     assert result.exit_code == 0, result.output
     data = gzip.decompress((tmp_path / "all.nq.gz").read_bytes())
     assert len(ox.Dataset(ox.parse(data, format=ox.RdfFormat.N_QUADS))) > 0
@@ -337,7 +336,7 @@ def test_dump_infers_the_format_from_the_file_name(built_store_path, tmp_path):
 
 def test_dump_of_an_unknown_graph_exits_2_with_one_line(built_store_path, tmp_path):
     result = run("dump", "--store", built_store_path, "--graph", "https://example.org/nope",
-                 "--file", tmp_path / "x.ttl")
+                 "--output", tmp_path / "x.ttl")
     assert result.exit_code == 2
     assert result.output == (
         "Error: graph: no graph <https://example.org/nope> in the store; "

@@ -35,7 +35,7 @@ from pgraph.records import ActMention as Act
 from pgraph.records import Assessment, Partner, Partnership, Practice
 from pgraph.resources import queries_dir
 from pgraph.store import from_oxigraph, replace_graphs
-from pgraph.vocab import ORG, PG, PGV, SCHEMA, load_vocabulary_graph
+from pgraph.vocab import ORG, PG, PGV, load_vocabulary_graph
 
 ID = "https://w3id.org/pgraph/id/"
 SEED = URIRef(ID + "practice/z-community-policing-in-the-uk")
