@@ -184,12 +184,12 @@ def test_acronym_resolution_follows_incremental_builds(tmp_path):
     shutil.copytree(FIXTURES, folder)
     (folder / "b.yaml").unlink()
     store_path = tmp_path / "store"
-    build_catalogue([folder], store_path=store_path).store = None
+    build_catalogue([folder], store_path=store_path)
     shutil.copy(FIXTURES / "b.yaml", folder / "b.yaml")  # "GMP" arrives after its definition
     report = build_catalogue([folder], store_path=store_path)
     assert member_of(report.store, "beta", "GMP") == "greater-manchester-police"
     incremental = _dump(report.store, tmp_path, "incremental")
-    report.store = None
+    report.store.close()
     full = build_catalogue([folder], store_path=None)
     assert incremental == _dump(full.store, tmp_path, "full")
 
@@ -197,7 +197,7 @@ def test_acronym_resolution_follows_incremental_builds(tmp_path):
     report = build_catalogue([folder], store_path=store_path)
     assert member_of(report.store, "beta", "GMP") == "gmp"
     incremental = _dump(report.store, tmp_path, "incremental2")
-    report.store = None
+    report.store.close()
     full = build_catalogue([folder], store_path=None)
     assert incremental == _dump(full.store, tmp_path, "full2")
 
@@ -209,7 +209,7 @@ def test_an_iri_retired_by_a_merge_points_to_its_replacement(tmp_path):
     store_path = tmp_path / "store"
     report = build_catalogue([folder], store_path=store_path)
     assert "gmp" in organisations(report.store)
-    report.store = None
+    report.store.close()
     shutil.copy(FIXTURES / "a.yaml", folder / "a.yaml")  # defines "GMP"
     report = build_catalogue([folder], store_path=store_path)
     assert "gmp" not in organisations(report.store)
@@ -235,7 +235,7 @@ def test_an_alias_edit_retires_the_old_iri(tmp_path, monkeypatch):
     forget_tables()
     try:
         store_path = tmp_path / "store"
-        build_catalogue([folder], store_path=store_path, jobs=1).store = None
+        build_catalogue([folder], store_path=store_path, jobs=1)
         with aliases.open("a", encoding="utf-8") as handle:
             handle.write("Metropolitan Police Service: [Met Police, The Metropolitan Police]\n")
         forget_tables()
@@ -336,7 +336,7 @@ def test_the_site_redirects_a_retired_iri_and_shows_generic_partners(tmp_path):
     folder.mkdir()
     shutil.copy(FIXTURES / "b.yaml", folder / "b.yaml")
     store_path = tmp_path / "store"
-    build_catalogue([folder], store_path=store_path).store = None
+    build_catalogue([folder], store_path=store_path)
     shutil.copy(FIXTURES / "a.yaml", folder / "a.yaml")
     store = build_catalogue([folder], store_path=store_path).store
     report = write_site(store, tmp_path / "site", base="https://w3id.org/pgraph/",

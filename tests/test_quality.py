@@ -123,10 +123,10 @@ def test_a_build_that_changes_nothing_leaves_the_store_the_same(tmp_path):
     folder = tmp_path / "catalogue"
     shutil.copytree(DATA / "pages", folder / "pages")
     store = tmp_path / "store"
-    build_catalogue([folder], store_path=store).store = None
+    build_catalogue([folder], store_path=store)
     first = _dump(store, tmp_path / "1.nq")
-    build_catalogue([folder], store_path=store).store = None
-    build_catalogue([folder], store_path=store).store = None
+    build_catalogue([folder], store_path=store)
+    build_catalogue([folder], store_path=store)
     assert _dump(store, tmp_path / "2.nq") == first
 
 
@@ -137,7 +137,7 @@ def test_the_builds_graph_keeps_the_last_build_of_each_source(tmp_path):
     store = tmp_path / "store"
     for title in ("Other", "Other again", "Other once more"):
         (folder / "other.yaml").write_text(f"slug: other\ntitle: {title}\n", encoding="utf-8")
-        build_catalogue([folder], store_path=store).store = None
+        build_catalogue([folder], store_path=store)
     source = open_store(store, read_only=True)
     rows = list(source.query(
         """PREFIX prov: <http://www.w3.org/ns/prov#>

@@ -10,7 +10,7 @@ Example:
     >>> mapped = map_practice(Practice(slug="street-watch", title="Street Watch",
     ...                                country="France", domains=["Cybercrime"]))
     >>> len(mapped.triples), mapped.warnings
-    (5, [])
+    (6, [])
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -38,7 +37,7 @@ from pgraph.partners import (
     read_partner_name,
 )
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
-from pgraph.resources import data_dir
+from pgraph.resources import cached_on_files, data_dir
 from pgraph.vocab import (
     DEFAULT_BASE,
     ELI,
@@ -231,10 +230,11 @@ class _PracticeMapper:
         self.add(s, RDF.type, PG.Practice)
         self.add(s, DCTERMS.identifier, Literal(p.slug))
         self.add(s, DCTERMS.title, self.text(p.title))
+        self.add(s, RDFS.label, self.text(p.title))
         if p.language:
             self.add(s, DCTERMS.language, URIRef(LEXVO_ISO639_1 + p.language.split("-")[0]))
         if p.start_date:
-            self.add(s, SCHEMA.startDate, Literal(p.start_date, datatype=XSD.date))
+            self.add(s, PG.startDate, Literal(p.start_date, datatype=XSD.date))
         elif p.start_date_as_written:
             self.add(s, PG.startDateAsWritten, Literal(p.start_date_as_written))
         for key, prop in PROSE_PROPERTIES.items():
@@ -256,6 +256,7 @@ class _PracticeMapper:
             self.add(s, PG.unrecognisedSection, node)
             self.add(node, RDF.type, PG.UnrecognisedSection)
             self.add(node, PG.heading, Literal(section.heading))
+            self.add(node, RDFS.label, Literal(section.heading))
             self.add(node, RDF.value, self.text(section.text))
         if p.source_url:
             self.add(s, DCTERMS.source, URIRef(p.source_url))
@@ -302,9 +303,11 @@ class _PracticeMapper:
             self.warn(f'"{key}" is not a field that can be not reported; ignored', "not_reported")
 
     def unmapped_concept(self, concept: URIRef, scheme: URIRef, label: str) -> None:
+        # Not skos:inScheme the curated scheme: only a curator puts a value there.
         self.add(concept, RDF.type, SKOS.Concept)
-        self.add(concept, SKOS.inScheme, scheme)
+        self.add(concept, PG.candidateFor, scheme)
         self.add(concept, SKOS.prefLabel, Literal(label))
+        self.add(concept, RDFS.label, Literal(label))
         self.add(concept, PG.unmapped, Literal(True))
 
     def map_partnership(self) -> None:
@@ -316,6 +319,7 @@ class _PracticeMapper:
         self.add(node, RDF.type, ORG.OrganizationalCollaboration)
         name = partnership.name or f"Partnership of {self.p.title}"
         self.add(node, SKOS.prefLabel, Literal(name))
+        self.add(node, RDFS.label, Literal(name))
         act = self.map_act() if any(pt.statutory for pt in partnership.partners) else None
         seen: dict[URIRef, str] = {}
         for partner in partnership.partners:
@@ -342,6 +346,7 @@ class _PracticeMapper:
             if read.kind is not None:
                 self.add(member, RDF.type, PG.GenericPartner)
                 self.add(member, SKOS.prefLabel, Literal(read.written))
+                self.add(member, RDFS.label, Literal(read.written))
                 self.add(member, PG.partnerKind, read.kind)
             else:
                 self.out.organisations.setdefault(member, Counter())[read.written] += 1
@@ -353,6 +358,7 @@ class _PracticeMapper:
             self.add(membership, RDF.type, ORG.Membership)
             self.add(membership, ORG.member, member)
             self.add(membership, PG.partnerName, Literal(read.written))
+            self.add(membership, RDFS.label, Literal(f"{read.written} in {name}"))
             self.add(membership, ORG.organization, node)
             statutory = partner.statutory or any(
                 other.statutory
@@ -383,6 +389,7 @@ class _PracticeMapper:
         self.add(act, RDF.type, ELI.LegalResource)
         label = f"{mention.name} {mention.year}" if mention.year else mention.name
         self.add(act, RDFS.label, Literal(label))
+        self.add(act, DCTERMS.title, Literal(label))
         if mention.year:
             self.add(act, PG.year, Literal(str(mention.year), datatype=XSD.gYear))
         self.add(act, PG.unresolved, Literal(True))
@@ -400,6 +407,8 @@ class _PracticeMapper:
             self.add(node, RDF.type, PG.Assessment)
             self.add(node, SCHEMA.itemReviewed, self.subject)
             self.add(node, PG.criterion, self.vocab.criterion(criterion))
+            self.add(node, RDFS.label, Literal(
+                f"{criterion.capitalize()} of {self.p.title}", lang="en"))
             if assessment.rating:
                 rating = self.vocab.rating(criterion, assessment.rating)
                 if rating is None:
@@ -418,12 +427,19 @@ class _PracticeMapper:
             self.add(self.subject, PG.reference, node)
             self.add(node, RDF.type, PG.Reference)
             self.add(node, DCTERMS.bibliographicCitation, Literal(reference.text))
+            self.add(node, RDFS.label, Literal(_short(reference.text)))
             if reference.author:
                 self.add(node, DCTERMS.creator, Literal(reference.author))
             if reference.date:
                 self.add(node, DCTERMS.date, Literal(reference.date, datatype=XSD.date))
             if reference.url:
                 self.add(node, SCHEMA.url, URIRef(reference.url))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """Return the text on one line, cut at a word before ``limit`` characters with "…"."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 # ---------------------------------------------------------------- organisations
@@ -448,8 +464,10 @@ def describe_organisations(
         ...     print(p.split("#")[-1].split("/")[-1], o)
         type http://www.w3.org/ns/org#Organization
         prefLabel Police Scotland
+        label Police Scotland
         altLabel police scotland
         classification https://w3id.org/pgraph/vocab/organisation-type/police
+        inferredClassification https://w3id.org/pgraph/vocab/organisation-type/police
     """
     vocab = vocab or vocabularies()
     triples: list[Triple] = []
@@ -463,13 +481,19 @@ def describe_organisations(
         forms = set(counts) | {read_partner_name(name).name for name in counts}
         acronyms = acronyms_of(counts)
         triples += [(organisation, RDF.type, ORG.Organization),
-                    (organisation, SKOS.prefLabel, Literal(label))]
+                    (organisation, SKOS.prefLabel, Literal(label)),
+                    (organisation, RDFS.label, Literal(label))]
         triples += [(organisation, SKOS.altLabel, Literal(other))
                     for other in sorted((forms | acronyms) - {label})]
         triples += [(organisation, PG.acronym, Literal(a)) for a in sorted(acronyms)]
         kind = vocab.organisation_type(label)
         if kind is not None:
-            triples.append((organisation, ORG.classification, kind))
+            # A guess from a keyword of the name: marked as inferred, and stated plainly too.
+            triples += [(organisation, ORG.classification, kind),
+                        (organisation, PG.inferredClassification, kind)]
+        successor = predecessors().get(label)
+        if successor is not None:
+            triples += _successor_triples(organisation, successor)
         aligned = alignments()["organisations"]
         names = sorted({canonical_organisation_name(name) for name in counts} | {label})
         wikidata = next((aligned[name] for name in names if name in aligned), None)
@@ -520,7 +544,24 @@ def _segment(part: str) -> str:
     return quoted.replace(".", "%2E") if quoted in ("", ".", "..") else quoted
 
 
-@cache
+@cached_on_files(lambda: [data_dir() / "predecessors.yaml"])
+def predecessors() -> dict[str, str]:
+    """Return {organisation name: the name of the body that replaced it} from ``data/``."""
+    path = data_dir() / "predecessors.yaml"
+    table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(name): str(successor) for name, successor in table.items()}
+
+
+def _successor_triples(organisation: URIRef, successor: str) -> list[Triple]:
+    """Return the replacement link to a successor body, and the successor's name."""
+    base = str(organisation).rsplit("/", 1)[0] + "/"
+    other = URIRef(base + _segment(organisation_key(successor)))
+    return [(organisation, DCTERMS.isReplacedBy, other), (other, DCTERMS.replaces, organisation),
+            (other, RDF.type, ORG.Organization), (other, SKOS.prefLabel, Literal(successor)),
+            (other, RDFS.label, Literal(successor))]
+
+
+@cached_on_files(lambda: [data_dir() / "alignments.yaml"])
 def alignments() -> dict[str, dict[str, str]]:
     """Return the curated links of ``data/alignments.yaml`` (countries, organisations, Acts)."""
     table = yaml.safe_load((data_dir() / "alignments.yaml").read_text(encoding="utf-8")) or {}
@@ -553,15 +594,21 @@ def country_triples() -> list[Triple]:
         (scheme, RDF.type, SKOS.ConceptScheme),
         (scheme, SKOS.prefLabel, Literal("Countries (ISO 3166-1)", lang="en")),
         (scheme, SKOS.prefLabel, Literal("Pays (ISO 3166-1)", lang="fr")),
+        (scheme, RDFS.label, Literal("Countries (ISO 3166-1)", lang="en")),
+        (scheme, RDFS.label, Literal("Pays (ISO 3166-1)", lang="fr")),
     ]
     for code in sorted(english):
         concept = PGV[f"country/{code}"]
         triples += [
             (concept, RDF.type, SKOS.Concept),
             (concept, SKOS.inScheme, scheme),
-            (concept, SKOS.notation, Literal(code)),
+            (concept, SKOS.topConceptOf, scheme),
+            (scheme, SKOS.hasTopConcept, concept),
+            (concept, SKOS.notation, Literal(code, datatype=PG.ISO3166Alpha2)),
             (concept, SKOS.prefLabel, Literal(english[code], lang="en")),
             (concept, SKOS.prefLabel, Literal(french[code], lang="fr")),
+            (concept, RDFS.label, Literal(english[code], lang="en")),
+            (concept, RDFS.label, Literal(french[code], lang="fr")),
         ]
         if code in wikidata:
             triples.append((concept, SKOS.exactMatch, WD[wikidata[code]]))
@@ -582,9 +629,11 @@ def build_activity_triples(
         (build, PROV.wasAssociatedWith, agent),
         (agent, RDF.type, PROV.SoftwareAgent),
         (agent, RDFS.label, Literal(f"pgraph {version}")),
+        (build, RDFS.label, Literal(f"pgraph build of {ended.isoformat()}")),
     ]
     for graph, source_name, content_hash in generated:
         triples += [
+            (graph, RDFS.label, Literal(f"graph of {source_name}")),
             (build, PROV.generated, graph),
             (graph, PROV.wasGeneratedBy, build),
             (graph, PG.sourceFile, Literal(source_name)),

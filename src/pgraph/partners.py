@@ -33,12 +33,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import yaml
 from rdflib import SKOS, URIRef
 
-from pgraph.resources import aliases_path, data_dir
+from pgraph.resources import aliases_path, cached_on_files, data_dir, vocabulary_files
 from pgraph.vocab import PGV, fold, vocabularies
 
 PARTNER_KINDS = PGV["partner-kind"]
@@ -103,9 +103,14 @@ def name_key(text: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=50_000)
 def read_partner_name(text: str) -> PartnerName:
     """Return what a partner name says: generic kind, acronym, key (see the module's rules)."""
+    # The tables' identities key the cache: an edited alias table is a new table.
+    return _read_partner_name(text, id(_alias_index()), id(_generic_rule()), id(_kind_index()))
+
+
+@lru_cache(maxsize=50_000)
+def _read_partner_name(text: str, *_tables: int) -> PartnerName:
     written = partner_name_as_written(text)
     name, acronym = split_acronym(written)
     name = strip_article(name)
@@ -217,7 +222,7 @@ def generic_rule_text() -> str:
     )
 
 
-@cache
+@cached_on_files(vocabulary_files)
 def _kind_index() -> dict[str, URIRef]:
     graph = vocabularies().graph
     index: dict[str, URIRef] = {}
@@ -230,7 +235,7 @@ def _kind_index() -> dict[str, URIRef]:
     return index
 
 
-@cache
+@cached_on_files(lambda: [data_dir() / "generic-partners.yaml"])
 def _generic_rule() -> dict[str, frozenset[str]]:
     path = data_dir() / "generic-partners.yaml"
     table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -243,7 +248,7 @@ def _generic_rule() -> dict[str, frozenset[str]]:
 # ---------------------------------------------------------------- aliases
 
 
-@cache
+@cached_on_files(lambda: [aliases_path()])
 def _alias_index() -> dict[str, str]:
     path = aliases_path()
     table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -322,5 +327,5 @@ def acronyms_of(names: Iterable[str]) -> set[str]:
 
 def forget_tables() -> None:
     """Forget the alias and generic-partner tables read so far (after editing them in-process)."""
-    for cached in (_alias_index, _generic_rule, _kind_index, read_partner_name):
+    for cached in (_alias_index, _generic_rule, _kind_index, _read_partner_name):
         cached.cache_clear()

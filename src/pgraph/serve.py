@@ -23,11 +23,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import IO
 
 from pgraph.errors import StoreError
+from pgraph.store import require_store
 
 START_TIMEOUT = 20.0
 """Seconds to wait for the server to answer before giving up."""
@@ -47,17 +47,6 @@ def oxigraph_command() -> str:
     return found
 
 
-@cache
-def _supports_union_default_graph(command: str, mode: str) -> bool:
-    try:
-        help_text = subprocess.run(
-            [command, mode, "--help"], capture_output=True, text=True, timeout=30
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return "--union-default-graph" in help_text
-
-
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -65,8 +54,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(store_path: Path, port: int, *, writable: bool = False) -> list[str]:
+def server_command(
+    store_path: Path, port: int, *, writable: bool = False, union_default_graph: bool = True
+) -> list[str]:
     """Return the command line that serves ``store_path`` on 127.0.0.1:``port``.
+
+    ``union_default_graph``: the default graph is the union of the named
+    graphs, as local queries see it (oxigraph 0.5 has the flag; the package
+    requires it, so the flag is not looked for in ``--help``).
 
     Example:
         >>> server_command(Path("s"), 7878)[1:]  # doctest: +ELLIPSIS
@@ -75,7 +70,7 @@ def server_command(store_path: Path, port: int, *, writable: bool = False) -> li
     command = oxigraph_command()
     mode = "serve" if writable else "serve-read-only"
     args = [command, mode, "--location", str(store_path), "--bind", f"127.0.0.1:{port}"]
-    if _supports_union_default_graph(command, mode):
+    if union_default_graph:
         args.append("--union-default-graph")
     return args
 
@@ -141,10 +136,7 @@ def start_server(
         ...     print(server.url)
         http://127.0.0.1:…/query
     """
-    store_path = Path(store_path)
-    if not (store_path / "CURRENT").exists():
-        raise StoreError("no store here yet", path=str(store_path),
-                         hint="run `pgraph build` first, or pass --store")
+    store_path = require_store(store_path)
     chosen = port or free_port()
     if port and not _port_free(port):
         raise StoreError(f"port {port} on 127.0.0.1 is already in use",
