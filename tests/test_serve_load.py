@@ -45,7 +45,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CLIENTS = 16
 LOAD_SECONDS = 30.0
-PAGES = 110  # version 3 changes 2 × 110 graphs: more than IN_PLACE_LIMIT, a folder swap
+PAGES = 110  # version 3 changes 2 x 110 graphs: more than IN_PLACE_LIMIT, a folder swap
 QUERY_TIMEOUT = 10.0  # far above any library query, even on a loaded machine
 SWITCH_LIMIT = 5.0
 REBUILDS_AT = {2: 4.0, 3: 10.0}  # version → seconds into the load
@@ -197,7 +197,7 @@ def test_serve_follows_two_rebuilds_under_load_and_stops_a_runaway_query(tmp_pat
         load_seconds = time.monotonic() - start
         after = run_query("practices-per-country", endpoint=url, retries=0)
         server.terminate()
-        out, err = server.communicate(timeout=30)
+        _, err = server.communicate(timeout=30)
     finally:
         if server.poll() is None:
             server.kill()
