@@ -185,7 +185,7 @@ def test_serve_follows_two_rebuilds_under_load_and_stops_a_runaway_query(tmp_pat
             )
             built_at[version] = time.monotonic()
             assert done.returncode == 0, done.stderr
-            modes[version] = done.stdout.strip().splitlines()[-1]
+            modes[version] = done.stdout.strip().splitlines()[-1].split(": ", 1)[-1]
         time.sleep(max(0.0, start + RUNAWAY_AT - time.monotonic()))
         runaway_started = time.monotonic()
         with pytest.raises(QueryError, match="HTTP 503") as stopped:
