@@ -45,12 +45,12 @@ from typing import IO
 from pgraph.errors import StoreError
 from pgraph.processes import die_with_parent
 from pgraph.serve_front import Backend, Front
+from pgraph.store import require_store
 from pgraph.store_snapshot import (
     SnapshotRaced,
-    committed_folder,
+    new_build_since,
     snapshot_store,
     store_busy,
-    store_version,
 )
 
 START_TIMEOUT = 20.0
@@ -172,10 +172,7 @@ def start_server(
         ...     print(server.url)
         http://127.0.0.1:…/query
     """
-    store_path = Path(store_path)
-    if not (committed_folder(store_path) / "CURRENT").exists():
-        raise StoreError("no store here yet", path=str(store_path),
-                         hint="run `pgraph build` first, or pass --store")
+    store_path = require_store(store_path)
     if port and not _port_free(port):
         raise StoreError(f"port {port} on 127.0.0.1 is already in use",
                          hint="choose another with --port")
@@ -372,8 +369,10 @@ class FollowingServer(ServerHandle):
         if current is not None and (current.timed_out or current.process.poll() is not None):
             self._replace(self._start_backend(current.snapshot))
             self.restarts += 1
-        version = store_version(self.store_path)
-        if version != self.version and not store_busy(self.store_path):
+        served = self.front.current.snapshot if self.front.current else None
+        if (served is None or new_build_since(self.store_path, served, self.version)) and (
+            not store_busy(self.store_path)
+        ):
             try:
                 snapshot, version = self._take_snapshot()
             except SnapshotRaced:
