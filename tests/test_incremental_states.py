@@ -25,7 +25,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from pgraph.build import build_catalogue
 from pgraph.shacl.engine import run_plan
@@ -85,6 +91,10 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.files[name] = content
         (self.pages / name).write_bytes(content)
         self.edits += 1
+
+    @initialize(which=st.integers(0, 5), slot=st.integers(0, len(NAMES) - 1))
+    def first_page(self, which: int, slot: int) -> None:
+        self.add(which, slot)
 
     @precondition(lambda self: len(self.files) < len(NAMES))
     @rule(which=st.integers(0, 5), slot=st.integers(0, len(NAMES) - 1))
