@@ -10,9 +10,13 @@ a fraction of a second and almost no disk — and the others are copied.
 
 The signals, all the store already gives (nothing here writes to the store):
 
-- ``store_version(path)`` changes whenever the committed state may have
-  changed: any write to the store folder (a commit in place), a folder swap
-  (``STORE.new.complete``, the folder's inode), a build taking the lock;
+- ``committed_generation`` (``pgraph.store``): the generation in the commit
+  marker ``STORE/pgraph-commit.json``, one more at each committed build — a
+  new build to follow (:func:`new_build_since`);
+- ``store_version(path)`` changes whenever the store's files change: any
+  write to the store folder, a folder swap (``STORE.new.complete``, the
+  folder's inode), a build taking the lock — what a snapshot checks did not
+  happen while it copied (and the signal for a store without a marker);
 - ``store_busy(path)`` is true while a build holds ``STORE.lock`` or any
   process has the store open for writing (RocksDB's ``LOCK``), tested without
   taking either lock (``/proc/locks``, ``F_GETLK``), so a build starting
@@ -51,7 +55,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pgraph.store import STAGING_SUFFIX
+from pgraph.store import STAGING_SUFFIX, committed_generation
 
 IMMUTABLE_SUFFIXES = (".sst", ".blob")
 """RocksDB files written once and never changed: hard-linked into a snapshot."""
@@ -67,6 +71,19 @@ def committed_folder(path: Path) -> Path:
     """Return the folder holding the store's committed state (``STORE.new`` mid-swap)."""
     new, marker = _aside(path, ".new"), _aside(path, ".new.complete")
     return new if marker.exists() and new.exists() else path
+
+
+def new_build_since(path: Path, snapshot: Path, version: tuple) -> bool:
+    """Return whether the store committed a build since ``snapshot`` (taken at ``version``).
+
+    Example:
+        >>> new_build_since(Path("/nonexistent/store"), Path("/nonexistent/copy"), ())
+        True
+    """
+    generation = committed_generation(committed_folder(path))
+    if generation:
+        return generation != committed_generation(snapshot)
+    return store_version(path) != version  # a store written before commit markers
 
 
 def store_version(path: Path) -> tuple:
