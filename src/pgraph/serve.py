@@ -271,14 +271,14 @@ class FollowingServer(ServerHandle):
                  poll: float) -> None:
         self.store_path, self.writable = store_path, False
         self.query_timeout, self.poll = query_timeout, poll
+        self._wake, self._stopping, self._ready = (threading.Event() for _ in range(3))
         self.front = Front(port, timeout=query_timeout, on_timeout=lambda _: self._wake.set())
         self.port = self.front.port
         self.snapshots = _snapshot_root(store_path)
         self.builds_served = 0
         self.restarts = 0
-        self.version: tuple | None = None
+        self.version: tuple = ()
         self.problem: str | None = None  # the last thing that went wrong while following
-        self._wake, self._stopping, self._ready = (threading.Event() for _ in range(3))
         self._failure: BaseException | None = None
         self._live: dict[Backend, None] = {}  # started, not yet stopped
         self._lock = threading.Lock()

@@ -95,7 +95,8 @@ def local_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> dict[str, L
     content_hash = ox.NamedNode(str(PG.contentHash))
     for graph in graphs:
         size = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
-        hashes = [q.object.value for q in store.quads_for_pattern(graph, content_hash, None, graph)]
+        hashes = [q.object.value for q in store.quads_for_pattern(graph, content_hash, None, graph)
+                  if isinstance(q.object, ox.Literal)]
         found[graph.value] = LocalGraph(size, hashes[0] if len(hashes) == 1 else None)
     return found
 

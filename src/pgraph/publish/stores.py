@@ -199,8 +199,8 @@ def publish_store(
             raise
         report.graphs.append(GraphSent(graph.value, len(triples), sent[0], sent[1],
                                        time.monotonic() - begun))
-    for graph in report.plan.removed if report.plan else []:
-        _remove_graph(client, method, target, graph)
+    for removed in report.plan.removed if report.plan else []:
+        _remove_graph(client, method, target, removed)
     report.seconds = time.monotonic() - started
     return report
 
