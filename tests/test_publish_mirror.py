@@ -149,7 +149,7 @@ def test_publishing_mirrors_the_local_store(target: Target, tmp_path: Path):
     del store
     result = subprocess.run(
         [*PGRAPH, "publish", "--store", str(tmp_path / "store3"), "--graph-store",
-         target.graph_store, "--endpoint", target.query], capture_output=True, text=True,
+         target.graph_store, "--target", target.query], capture_output=True, text=True,
         timeout=300)
     assert result.returncode == 0, result.stderr
     assert f"  removed {kept}" in result.stdout
@@ -161,7 +161,7 @@ def test_publishing_mirrors_the_local_store(target: Target, tmp_path: Path):
         retitle(page, "Interrupted")
     store, state = build(catalogue, tmp_path / "store4", base)
     del store
-    slow = [*PGRAPH, "publish", "--store", str(tmp_path / "store4"), "--endpoint", target.query,
+    slow = [*PGRAPH, "publish", "--store", str(tmp_path / "store4"), "--target", target.query,
             "--update-endpoint", target.update, "--method", "update", "--chunk-size", "5"]
     before = remote_state(target, base)
     process = subprocess.Popen(slow, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -183,7 +183,7 @@ def test_publishing_mirrors_the_local_store(target: Target, tmp_path: Path):
     assert half != state  # it was killed half-way
     result = subprocess.run(
         [*PGRAPH, "publish", "--store", str(tmp_path / "store4"), "--graph-store",
-         target.graph_store, "--endpoint", target.query], capture_output=True, text=True,
+         target.graph_store, "--target", target.query], capture_output=True, text=True,
         timeout=300)
     assert result.returncode == 0, result.stderr
     assert remote_state(target, base) == state

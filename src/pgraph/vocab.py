@@ -37,6 +37,39 @@ PGV = Namespace("https://w3id.org/pgraph/vocab/")
 PG_NAMESPACE = Namespace("https://w3id.org/pgraph/ontology#")
 """The ontology's namespace (``PG`` checks its terms; rdflib keeps its namespace private)."""
 
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": str(ORG),
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": str(SCHEMA),
+    "eli": str(ELI),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "pg": str(PG_NAMESPACE),
+    "wd": str(WD),
+    "pgv": str(PGV),
+    "pgid": "https://w3id.org/pgraph/id/",
+}
+"""Every prefix pgraph writes, in one table; each output takes the prefixes it needs by name."""
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """Return the namespaces of the named prefixes, in the order given.
+
+    Example:
+        >>> prefixes("pg", "skos")
+        {'pg': 'https://w3id.org/pgraph/ontology#', 'skos': 'http://www.w3.org/2004/02/skos/core#'}
+    """
+    return {name: PREFIXES[name] for name in names}
+
+
 VOCABULARIES_SOURCE = "(vocabularies)"
 """The ``pg:sourceFile`` of the graph holding the vocabularies and countries (no file has it)."""
 

@@ -29,6 +29,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from pgraph.errors import QueryError
+from pgraph.vocab import prefixes
 
 TABLE_CELL_WIDTH = 80
 """Longer values are cut in the ``table`` format (only there: other formats keep everything)."""
@@ -346,14 +347,4 @@ def graph_result(triples: Iterable[tuple[Node, Node, Node]], *, query: str = "")
     return QueryResult("graph", ["subject", "predicate", "object"], rows, graph=graph, query=query)
 
 
-_PREFIXES = {
-    "pg": "https://w3id.org/pgraph/ontology#",
-    "pgv": "https://w3id.org/pgraph/vocab/",
-    "pgid": "https://w3id.org/pgraph/id/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-}
+_PREFIXES = prefixes("pg", "pgv", "pgid", "skos", "dcterms", "org", "prov", "schema", "eli")
