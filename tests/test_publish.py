@@ -481,7 +481,7 @@ def test_credentials_never_show_their_password():
 
 def test_the_cli_lists_graphs_and_documents_publishing(built_store_path):
     result = run("publish", "--help")
-    assert "pgraph publish --endpoint" in result.output
+    assert "pgraph publish --target" in result.output
     listed = run("dump", "--store", built_store_path, "--list-graphs").output.split()
     assert any("/graph/source/" in g for g in listed)
 
