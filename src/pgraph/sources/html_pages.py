@@ -1,0 +1,321 @@
+"""Catalogue practice pages as HTML (served by the site, or saved by a browser) read into records.
+
+The page's content — the practice's title and what follows it in the main
+content area — becomes the lines the text reader understands (``pages``):
+paragraphs and headings as lines separated by blank lines (a ``<br>`` starts
+a new line of the same paragraph), list items as "•" bullets kept tight
+against the text around them, a ``<dt>`` as a heading and its ``<dd>`` values
+as bullets, a table row as one line. The site's chrome is left out: scripts,
+styles, navigation, language switchers, cookie banners, forms, sidebars
+(``<aside>``, "related practices" lists), headers and footers outside the
+practice, and anything hidden. Each line carries the source line of its
+element, so messages point into the HTML file.
+
+The parser is lxml (libxml2 2.14's HTML5 tokenizer): it keeps each element's
+source line, is among the fastest, and never gives up on broken markup (see
+the README for the comparison with selectolax, inscriptis and trafilatura).
+Encodings: the HTTP header's charset when the caller has one, a byte-order
+mark, ``<meta charset>`` / ``http-equiv`` in the first kilobytes, else the
+bytes (UTF-8, or Windows-1252 with a warning).
+
+Example:
+    >>> html = b'''<html><body><nav><ul><li>Home</li></ul></nav><main><article>
+    ... <h1>Street Watch</h1><ul><li>France</li></ul>
+    ... <h2>Objectives</h2><p>Safer streets.</p></article>
+    ... <aside><h2>Related practices</h2><ul><li>Other</li></ul></aside></main></body></html>'''
+    >>> practice, warnings = read_html_page(html, name="p.html")
+    >>> practice.title, practice.country, practice.objectives, practice.lines["title"]
+    ('Street Watch', 'France', 'Safer streets.', 2)
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.etree as etree
+import lxml.html
+
+from pgraph.errors import SourceError, Warning_
+from pgraph.records import Practice
+from pgraph.sources.decoding import decode_text
+from pgraph.sources.page_lines import PageLine, split_page
+from pgraph.sources.pages import read_page_lines
+
+__all__ = ["MAX_HTML_BYTES", "html_encoding", "html_page_lines", "read_html_page"]
+
+MAX_HTML_BYTES = 20_000_000
+"""Largest HTML page read: served pages are tens to hundreds of kilobytes; a bigger file is refused."""
+
+# Never content: code, forms, embedded media, and the site's navigation and side columns.
+_DROPPED_TAGS = frozenset({
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "aside",
+    "form", "button", "select", "option", "textarea", "input", "label", "iframe", "object",
+    "embed", "svg", "math", "canvas", "video", "audio", "picture", "img", "map", "dialog",
+    "menu",
+})
+_DROPPED_ROLES = frozenset({
+    "navigation", "complementary", "search", "dialog", "alertdialog", "menu", "menubar",
+    "banner", "contentinfo", "tooltip",
+})
+# Class and id words of chrome in WordPress-style themes and their plugins.
+_CHROME_WORDS = frozenset({
+    "cookie", "cookies", "consent", "gdpr", "sidebar", "widget", "widgets", "breadcrumb",
+    "breadcrumbs", "share", "sharing", "social", "related", "menu", "nav", "navbar",
+    "navigation", "switcher", "wpml", "polylang", "pagination", "comments", "comment",
+    "respond", "skip", "newsletter", "popup", "modal", "toolbar",
+})
+_CHROME_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "hidden"})
+_WORD_SPLIT = re.compile(r"[\s_-]+")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Blocks: each starts a new line. Paragraph-like ones ("loose") are separated
+# by a blank line; list items, definition terms and table rows ("tight") are not.
+_LOOSE_BLOCKS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "blockquote", "figure",
+    "figcaption", "address", "table", "dl", "ul", "ol", "center", "details", "summary",
+    "hgroup", "fieldset", "body", "html", *_HEADINGS,
+})
+_TIGHT_BLOCKS = frozenset({"li", "dt", "dd", "tr", "caption"})
+_BULLET_BLOCKS = frozenset({"li", "dd"})
+_CELLS = frozenset({"td", "th"})
+_CHARSET_PROBE = 4096
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+
+
+def read_html_page(
+    data: bytes, *, name: str, source_url: str | None = None, charset: str | None = None
+) -> tuple[Practice | None, list[Warning_]]:
+    """Return the practice an HTML catalogue page describes and the warnings about its content.
+
+    Raises ``NotAPracticePage`` for the site's other pages and ``SourceError``
+    for a page with no text, no title or an unreadable encoding. ``charset``
+    is the HTTP header's, when known (it wins over the page's own ``<meta>``).
+
+    Example:
+        >>> p, w = read_html_page(b"<h1>Watch</h1><ul><li>France</li></ul>"
+        ...                       b"<h2>Objectives</h2><p>To help.</p>", name="p.html")
+        >>> p.title, p.country, p.objectives
+        ('Watch', 'France', 'To help.')
+    """
+    lines, warnings = html_page_lines(data, name=name, charset=charset)
+    practice, more = read_page_lines(lines, name=name, source_url=source_url)
+    return practice, warnings + more
+
+
+def html_page_lines(
+    data: bytes, *, name: str, charset: str | None = None
+) -> tuple[list[PageLine], list[Warning_]]:
+    """Return the lines of an HTML page's content (as a text page has them) and decoding warnings.
+
+    Example:
+        >>> lines, _ = html_page_lines(b"<nav>Menu</nav><h1>T</h1><p>a<br>b</p><ul><li>c</li></ul>",
+        ...                            name="p.html")
+        >>> [(x.text, x.bullet) for x in lines]
+        [('T', False), ('', False), ('a', False), ('b', False), ('• c', True)]
+    """
+    if len(data) > MAX_HTML_BYTES:
+        raise SourceError(
+            f"the page is {len(data) / 1e6:.1f} MB, more than the"
+            f" {MAX_HTML_BYTES / 1e6:.0f} MB an HTML catalogue page may be; refused",
+            path=name,
+            hint="a practice page is a few hundred kilobytes at most: check that this is the right file",
+        )
+    text, warnings = _decode(data, name=name, charset=charset)
+    try:
+        parser = lxml.html.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True, recover=True
+        )
+        document = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise SourceError(
+            f"not an HTML page with text ({exc})", path=name, field="title",
+            hint="save the page from the catalogue as HTML, or its text as .txt",
+        ) from None
+    body = _content_root(document)
+    items = _flatten(body, _title_element(body))
+    lines = split_page("\n".join(text for _, text in items)) if items else []
+    for line, (number, _) in zip(lines, items, strict=True):
+        line.number = number
+    return lines, warnings
+
+
+def html_encoding(data: bytes, charset: str | None = None) -> str | None:
+    """Return the encoding an HTML page declares: HTTP charset, byte-order mark, then ``<meta>``.
+
+    None when nothing is declared (the bytes decide: UTF-8, else Windows-1252).
+
+    Example:
+        >>> html_encoding(b'<meta charset="ISO-8859-1"><p>caf\\xe9'), html_encoding(b"<p>x")
+        ('cp1252', None)
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for candidate in (charset, *_META_CHARSET.findall(data[:_CHARSET_PROBE])):
+        if not candidate:
+            continue
+        label = candidate.decode("ascii", "replace") if isinstance(candidate, bytes) else candidate
+        try:
+            encoding = codecs.lookup(label.strip().lower()).name
+        except LookupError:
+            continue
+        # As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean Windows-1252,
+        # and a page cannot declare itself UTF-16 in its own bytes.
+        if encoding in {"latin-1", "iso8859-1", "ascii"}:
+            return "cp1252"
+        if encoding.startswith("utf-16") and candidate is not charset:
+            return "utf-8"
+        return encoding
+    return None
+
+
+def _decode(data: bytes, *, name: str, charset: str | None) -> tuple[str, list[Warning_]]:
+    encoding = html_encoding(data, charset)
+    if encoding in {None, "utf-8", "utf-16"}:
+        return decode_text(data, name=name)  # BOMs, UTF-8, stray bytes, controls, bidi
+    if not data.strip():
+        raise SourceError("the file is empty", path=name)
+    text = data.decode(encoding, errors="replace")
+    warnings: list[Warning_] = []
+    if "\ufffd" in text:
+        line = text[: text.index("\ufffd")].count("\n") + 1
+        warnings.append(Warning_(
+            f"bytes that are not {encoding} (the declared encoding) replaced by \ufffd",
+            path=name, line=line,
+        ))
+    # The same clean-up as every page: control and bidirectional override characters.
+    clean, more = decode_text(text.encode("utf-8"), name=name)
+    return clean, warnings + more
+
+
+def _is_chrome(element: etree._Element) -> bool:
+    tag = element.tag
+    if tag in _DROPPED_TAGS:
+        return True
+    attributes = element.attrib
+    if not attributes:
+        return False
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    if attributes.get("role", "").strip().lower() in _DROPPED_ROLES:
+        return True
+    classes = attributes.get("class", "").lower().split()
+    if _CHROME_CLASSES.intersection(classes):
+        return True
+    words = _WORD_SPLIT.split(" ".join(classes) + " " + attributes.get("id", "").lower())
+    return not _CHROME_WORDS.isdisjoint(words)
+
+
+def _content_root(document: etree._Element) -> etree._Element:
+    # The practice is in <main> (or role="main"), else in the <article> that holds
+    # the title, else in <body>; the site's header and footer lie outside it.
+    mains = document.xpath("//main|//*[@role='main']")
+    for main in mains:
+        if main.xpath(".//h1"):
+            return main
+    for heading in document.iter("h1"):
+        for ancestor in heading.iterancestors("article"):
+            return ancestor
+    if mains:
+        return mains[0]
+    body = document.find("body")
+    return body if body is not None else document
+
+
+def _title_element(root: etree._Element) -> etree._Element | None:
+    for heading in root.iter("h1"):
+        if not any(_is_chrome(a) for a in heading.iterancestors()) and not _is_chrome(heading):
+            return heading
+    return None
+
+
+class _Lines:
+    """Inline text gathered into lines, each with the source line where it starts."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, str]] = []
+        self.parts: list[str] = []
+        self.number = 0
+        self.last_loose = False  # was the last line written part of a paragraph-like block?
+        self.new_block = True
+        self.bullet_pending = False
+        self.tight = False
+
+    def add(self, text: str | None, number: int | None) -> None:
+        if text:
+            if not self.parts:
+                self.number = number or self.number
+            self.parts.append(text)
+
+    def flush(self, *, new_block: bool) -> None:
+        text = " ".join("".join(self.parts).split())
+        self.parts = []
+        if text:
+            loose = not (self.tight or self.bullet_pending)
+            if self.new_block and loose and self.last_loose:
+                self.items.append((self.number, ""))
+            if self.bullet_pending:
+                text = "• " + text
+                self.bullet_pending = False
+            self.items.append((self.number, text))
+            self.last_loose = loose
+            self.new_block = False
+        if new_block:
+            self.new_block = True
+
+
+def _flatten(root: etree._Element, title: etree._Element | None) -> list[tuple[int, str]]:
+    """Return (source line, text) for each line of the content, from the title on."""
+    out = _Lines()
+    started = title is None
+    kinds: list[str] = []  # the block kinds open around the current element
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if element is not root and (not tag or _is_chrome(element)):
+                walker.skip_subtree()
+                # Its "end" event does not come: the text after it is read here.
+                if started:
+                    out.add(element.tail, element.sourceline)
+                continue
+            if element is title:
+                started = True
+            if not started:
+                continue
+            if tag == "br":
+                out.flush(new_block=False)
+            elif tag in _LOOSE_BLOCKS or tag in _TIGHT_BLOCKS:
+                out.flush(new_block=True)
+                kinds.append(tag)
+                out.tight = tag in _TIGHT_BLOCKS
+                if tag in _BULLET_BLOCKS:
+                    out.bullet_pending = True
+            elif tag in _CELLS:
+                out.add(" ", element.sourceline)
+            elif tag == "pre":
+                out.flush(new_block=True)
+                for i, line in enumerate(element.text_content().splitlines()):
+                    out.add(line, (element.sourceline or 0) + i)
+                    out.flush(new_block=False)
+                walker.skip_subtree()
+                out.add(element.tail, element.sourceline)
+                continue
+            out.add(element.text, element.sourceline)
+        else:
+            if not started:
+                continue
+            if tag in _LOOSE_BLOCKS or tag in _TIGHT_BLOCKS:
+                out.flush(new_block=True)
+                if kinds:
+                    kinds.pop()
+                if tag in _BULLET_BLOCKS:
+                    out.bullet_pending = False
+                out.tight = bool(kinds) and kinds[-1] in _TIGHT_BLOCKS
+            if element is not root:
+                out.add(element.tail, element.sourceline)
+    out.flush(new_block=True)
+    return out.items
