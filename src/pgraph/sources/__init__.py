@@ -65,6 +65,7 @@ PAGE_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv"})
 RDF_SUFFIXES = frozenset(RDF_FORMATS)
+SOURCE_SUFFIXES = PAGE_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | RDF_SUFFIXES
 MAX_PAGE_BYTES = 5_000_000
 """Largest catalogue page read (real ones are a few kilobytes): a bigger file is refused."""
 _ROOT_SEARCH_DEPTH = 4
@@ -130,7 +131,7 @@ def _is_source(relative: Path) -> bool:
     name = relative.name
     return (
         not any(part.startswith(".") for part in relative.parts)
-        and relative.suffix.lower() in PAGE_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | RDF_SUFFIXES
+        and relative.suffix.lower() in SOURCE_SUFFIXES
         and name not in TABLE_FILES
         and not name.endswith(".schema.json")
         and ".template." not in name

@@ -45,7 +45,7 @@ from pgraph.sources.pages import read_page_lines
 __all__ = ["MAX_HTML_BYTES", "html_encoding", "html_page_lines", "read_html_page"]
 
 MAX_HTML_BYTES = 20_000_000
-"""Largest HTML page read: served pages are tens to hundreds of kilobytes; a bigger file is refused."""
+"""Largest HTML page read (served pages are tens to hundreds of kB): a bigger one is refused."""
 
 # Never content: code, forms, embedded media, and the site's navigation and side columns.
 _DROPPED_TAGS = frozenset({
@@ -120,7 +120,7 @@ def html_page_lines(
             f"the page is {len(data) / 1e6:.1f} MB, more than the"
             f" {MAX_HTML_BYTES / 1e6:.0f} MB an HTML catalogue page may be; refused",
             path=name,
-            hint="a practice page is a few hundred kilobytes at most: check that this is the right file",
+            hint="a practice page is a few hundred kilobytes at most: is this the right file?",
         )
     text, warnings = _decode(data, name=name, charset=charset)
     try:
