@@ -4,7 +4,8 @@ Each module of this package adds the commands of one stage of the data flow
 to the ``cli`` group.
 """
 
-from pgraph.cli import build, network, publish, query, site, synth  # noqa: F401  (register commands)
+# Importing the modules registers their commands.
+from pgraph.cli import build, fetch, network, publish, query, site, synth  # noqa: F401
 from pgraph.cli.main import cli, main
 
 __all__ = ["cli", "main"]
