@@ -34,12 +34,11 @@ import codecs
 import re
 
 import lxml.etree as etree
-import lxml.html
 
 from pgraph.errors import SourceError, Warning_
 from pgraph.records import Practice
 from pgraph.sources.decoding import decode_text
-from pgraph.sources.page_lines import PageLine, split_page
+from pgraph.sources.page_lines import PageLine, drop_invisible, page_line
 from pgraph.sources.pages import read_page_lines
 
 __all__ = ["MAX_HTML_BYTES", "html_encoding", "html_page_lines", "read_html_page"]
@@ -66,7 +65,6 @@ _CHROME_WORDS = frozenset({
     "respond", "skip", "newsletter", "popup", "modal", "toolbar",
 })
 _CHROME_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "hidden"})
-_WORD_SPLIT = re.compile(r"[\s_-]+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks: each starts a new line. Paragraph-like ones ("loose") are separated
 # by a blank line; list items, definition terms and table rows ("tight") are not.
@@ -124,21 +122,21 @@ def html_page_lines(
         )
     text, warnings = _decode(data, name=name, charset=charset)
     try:
-        parser = lxml.html.HTMLParser(
-            remove_comments=True, remove_pis=True, no_network=True, recover=True
-        )
-        document = lxml.html.document_fromstring(text, parser=parser)
+        # lxml.etree's parser, not lxml.html's: plain elements, no Python class per element.
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+        document = etree.fromstring(drop_invisible(text), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise SourceError(
             f"not an HTML page with text ({exc})", path=name, field="title",
             hint="save the page from the catalogue as HTML, or its text as .txt",
         ) from None
+    if document is None:
+        raise SourceError("the page has no text", path=name, field="title",
+                          hint="save the page from the catalogue as HTML, or its text as .txt")
+    _remove_chrome(document)
     body = _content_root(document)
-    items = _flatten(body, _title_element(body))
-    lines = split_page("\n".join(text for _, text in items)) if items else []
-    for line, (number, _) in zip(lines, items, strict=True):
-        line.number = number
-    return lines, warnings
+    items = _flatten(body, next(body.iter("h1"), None))
+    return items, warnings
 
 
 def html_encoding(data: bytes, charset: str | None = None) -> str | None:
@@ -191,28 +189,57 @@ def _decode(data: bytes, *, name: str, charset: str | None) -> tuple[str, list[W
     return clean, warnings + more
 
 
+_CANDIDATES = etree.XPath("//*[@class or @id or @role or @hidden or @aria-hidden]")
+_CHROME_WORD = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(sorted(_CHROME_WORDS)) + r")(?=$|[\s_-])"
+)
+_KEPT_ALWAYS = frozenset({"html", "body", "main"})
+
+
 def _is_chrome(element: etree._Element) -> bool:
-    tag = element.tag
-    if tag in _DROPPED_TAGS:
-        return True
-    attributes = element.attrib
-    if not attributes:
+    """Return True for an element whose attributes say it is the site's chrome."""
+    get = element.get
+    if element.tag in _KEPT_ALWAYS:
         return False
-    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+    if get("hidden") is not None or get("aria-hidden") == "true":
         return True
-    if attributes.get("role", "").strip().lower() in _DROPPED_ROLES:
+    if (get("role") or "").strip().lower() in _DROPPED_ROLES:
         return True
-    classes = attributes.get("class", "").lower().split()
-    if _CHROME_CLASSES.intersection(classes):
+    classes = (get("class") or "").lower()
+    if classes and not _CHROME_CLASSES.isdisjoint(classes.split()):
         return True
-    words = _WORD_SPLIT.split(" ".join(classes) + " " + attributes.get("id", "").lower())
-    return not _CHROME_WORDS.isdisjoint(words)
+    return _CHROME_WORD.search(f"{classes} {(get('id') or '').lower()}") is not None
+
+
+def _remove_chrome(document: etree._Element) -> None:
+    """Remove the site's chrome from the page: code, forms, navigation, sidebars, hidden parts.
+
+    The tags go first (``strip_elements`` keeps the text after each), then
+    the elements whose attributes say they are chrome, each with its subtree.
+    """
+    etree.strip_elements(document, *_DROPPED_TAGS, with_tail=False)
+    for element in _CANDIDATES(document):
+        if not _is_chrome(element):
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
+
+_ROLE_MAIN = etree.XPath("//*[@role='main']")
 
 
 def _content_root(document: etree._Element) -> etree._Element:
     # The practice is in <main> (or role="main"), else in the <article> that holds
     # the title, else in <body>; the site's header and footer lie outside it.
-    mains = document.xpath("//main|//*[@role='main']")
+    mains = list(document.iter("main")) or _ROLE_MAIN(document)
     for main in mains:
         if main.xpath(".//h1"):
             return main
@@ -225,97 +252,106 @@ def _content_root(document: etree._Element) -> etree._Element:
     return body if body is not None else document
 
 
-def _title_element(root: etree._Element) -> etree._Element | None:
-    for heading in root.iter("h1"):
-        if not any(_is_chrome(a) for a in heading.iterancestors()) and not _is_chrome(heading):
-            return heading
-    return None
+_LOOSE, _TIGHT, _BULLET = 1, 2, 3
+_BULLET_STARTS = frozenset("•·▪◦‣-*\u2013\u2014")
+_BLOCK_KIND = {
+    **dict.fromkeys(_LOOSE_BLOCKS, _LOOSE),
+    **dict.fromkeys(_TIGHT_BLOCKS, _TIGHT),
+    **dict.fromkeys(_BULLET_BLOCKS, _BULLET),
+}
 
 
-class _Lines:
-    """Inline text gathered into lines, each with the source line where it starts."""
+def _flatten(root: etree._Element, title: etree._Element | None) -> list[PageLine]:
+    """Return the lines of the content, from the title on, numbered by their source lines.
 
-    def __init__(self) -> None:
-        self.items: list[tuple[int, str]] = []
-        self.parts: list[str] = []
-        self.number = 0
-        self.last_loose = False  # was the last line written part of a paragraph-like block?
-        self.new_block = True
-        self.bullet_pending = False
-        self.tight = False
+    Inline text gathers into the current line; a block element ends it. A line
+    of a paragraph-like block that follows one of another such block gets a
+    blank line before it; list items, terms and table rows do not.
+    """
+    items: list[PageLine] = []
+    parts: list[str] = []
+    number = 0
+    last_loose = False  # was the last line written in a paragraph-like block?
+    new_block = True
+    bullet_pending = False
+    kinds: list[int] = [_LOOSE]  # the kinds of the blocks open around the current element
 
-    def add(self, text: str | None, number: int | None) -> None:
-        if text:
-            if not self.parts:
-                self.number = number or self.number
-            self.parts.append(text)
+    def flush() -> None:  # the line gathered so far, if any, is written
+        nonlocal parts, last_loose, new_block, bullet_pending
+        text = " ".join("".join(parts).split())
+        parts = []
+        if not text:
+            return
+        loose = kinds[-1] == _LOOSE and not bullet_pending
+        if new_block and loose and last_loose:
+            items.append(PageLine(number, "", value=""))
+        if bullet_pending:
+            items.append(PageLine(number, "• " + text, bullet=True, value=text))
+            bullet_pending = False
+        elif text[0] in _BULLET_STARTS:  # a bullet typed in the text ("• partner")
+            items.append(page_line(number, text))
+        else:
+            items.append(PageLine(number, text, value=text))
+        last_loose = loose
+        new_block = False
 
-    def flush(self, *, new_block: bool) -> None:
-        text = " ".join("".join(self.parts).split())
-        self.parts = []
-        if text:
-            loose = not (self.tight or self.bullet_pending)
-            if self.new_block and loose and self.last_loose:
-                self.items.append((self.number, ""))
-            if self.bullet_pending:
-                text = "• " + text
-                self.bullet_pending = False
-            self.items.append((self.number, text))
-            self.last_loose = loose
-            self.new_block = False
-        if new_block:
-            self.new_block = True
-
-
-def _flatten(root: etree._Element, title: etree._Element | None) -> list[tuple[int, str]]:
-    """Return (source line, text) for each line of the content, from the title on."""
-    out = _Lines()
     started = title is None
-    kinds: list[str] = []  # the block kinds open around the current element
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = element.tag
         if event == "start":
-            if element is not root and (not tag or _is_chrome(element)):
+            if not isinstance(tag, str):
                 walker.skip_subtree()
-                # Its "end" event does not come: the text after it is read here.
-                if started:
-                    out.add(element.tail, element.sourceline)
                 continue
-            if element is title:
+            if not started:
+                if element is not title:
+                    continue
                 started = True
-            if not started:
-                continue
-            if tag == "br":
-                out.flush(new_block=False)
-            elif tag in _LOOSE_BLOCKS or tag in _TIGHT_BLOCKS:
-                out.flush(new_block=True)
-                kinds.append(tag)
-                out.tight = tag in _TIGHT_BLOCKS
-                if tag in _BULLET_BLOCKS:
-                    out.bullet_pending = True
+            kind = _BLOCK_KIND.get(tag)
+            if kind is not None:
+                if parts:
+                    flush()
+                new_block = True
+                kinds.append(kind)
+                if kind == _BULLET:
+                    bullet_pending = True
+            elif tag == "br":
+                if parts:
+                    flush()
             elif tag in _CELLS:
-                out.add(" ", element.sourceline)
+                parts.append(" ")
             elif tag == "pre":
-                out.flush(new_block=True)
-                for i, line in enumerate(element.text_content().splitlines()):
-                    out.add(line, (element.sourceline or 0) + i)
-                    out.flush(new_block=False)
+                if parts:
+                    flush()
+                new_block = True
+                for i, line in enumerate("".join(element.itertext()).splitlines()):
+                    parts.append(line)
+                    number = (element.sourceline or 0) + i
+                    flush()
                 walker.skip_subtree()
-                out.add(element.tail, element.sourceline)
+                text = element.tail
+                if text and not text.isspace():
+                    number = element.sourceline or number
+                    parts.append(text)
                 continue
-            out.add(element.text, element.sourceline)
-        else:
-            if not started:
-                continue
-            if tag in _LOOSE_BLOCKS or tag in _TIGHT_BLOCKS:
-                out.flush(new_block=True)
-                if kinds:
-                    kinds.pop()
-                if tag in _BULLET_BLOCKS:
-                    out.bullet_pending = False
-                out.tight = bool(kinds) and kinds[-1] in _TIGHT_BLOCKS
+            text = element.text
+            if text and (parts or not text.isspace()):
+                if not parts:
+                    number = element.sourceline or number
+                parts.append(text)
+        elif started:
+            if tag in _BLOCK_KIND:
+                if parts:
+                    flush()
+                new_block = True
+                if len(kinds) > 1 and kinds.pop() == _BULLET:
+                    bullet_pending = False
             if element is not root:
-                out.add(element.tail, element.sourceline)
-    out.flush(new_block=True)
-    return out.items
+                text = element.tail
+                if text and (parts or not text.isspace()):
+                    if not parts:
+                        number = element.sourceline or number
+                    parts.append(text)
+    if parts:
+        flush()
+    return items
