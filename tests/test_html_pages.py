@@ -202,3 +202,17 @@ def test_url_in_sources_yaml_becomes_the_source(tmp_path):
     assert records.practices[0].source_url == SEED_URL
     graph = page_graph(tmp_path / "page.htm")
     assert URIRef(SEED_URL) in set(graph.objects())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=3000), st.sampled_from([".html", ".htm"]))
+def test_any_bytes_in_an_html_file_read_map_and_store(tmp_path_factory, data, suffix):
+    from tests.test_properties import BUG, assert_storable
+
+    folder = tmp_path_factory.mktemp("html", numbered=True)
+    path = folder / f"f{suffix}"
+    path.write_bytes(b"<h1>T</h1><h2>Objectives</h2>" + data)
+    records = read_source(path, root=folder, source_urls={})
+    assert records.error is None or BUG not in str(records.error), str(records.error)
+    assert records.error is None or str(records.error).startswith(f"f{suffix}")
+    assert_storable(records.practices)
