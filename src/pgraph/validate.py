@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from pgraph.resources import ontology_dir
+from pgraph.resources import cached_on_files, check_file_caches, ontology_dir, shapes_files
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.owners import (
     describe_in_graph,
@@ -35,9 +34,9 @@ from pgraph.shacl.owners import (
 )
 from pgraph.shacl.plan import Plan, UnsupportedShapes, read_plan
 from pgraph.store import from_oxigraph
-from pgraph.vocab import ELI, ORG, PG, PGV, SCHEMA
+from pgraph.vocab import ELI, ORG, PG_NAMESPACE, PGV, SCHEMA
 
-PREFIXES = {"pg": PG._NS, "org": ORG, "schema": SCHEMA, "eli": ELI}
+PREFIXES = {"pg": PG_NAMESPACE, "org": ORG, "schema": SCHEMA, "eli": ELI}
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ class ValidationReport:
         )
 
 
-@cache
+@cached_on_files(shapes_files)
 def shapes_graph() -> Graph:
     """Return ``ontology/shapes.ttl``."""
     return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
@@ -129,6 +128,7 @@ def validate_store(
     With ``state`` (a JSON file), results are kept there and only the nodes of
     source graphs changed since the last validation are checked again.
     """
+    check_file_caches()  # shapes edited since the last validation in this process
     plan = None if whole else compiled_plan()
     if plan is None:
         return validate_graph(store_graph(store))
@@ -152,7 +152,7 @@ def report_from_results(store: ox.Store, results: Iterable[ShaclResult]) -> Vali
     )
 
 
-@cache
+@cached_on_files(shapes_files)
 def compiled_plan() -> Plan | None:
     """Return the SPARQL plan of ``ontology/shapes.ttl``, or None when it needs pySHACL."""
     try:

@@ -50,9 +50,7 @@ def build(sources, store, base, strict, wait, jobs, quiet):
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Built {store}: {report.summary()}")
-    code = EXIT_ERROR if report.errors else EXIT_OK
-    del report  # closes the store before anything else opens it
-    sys.exit(code)
+    sys.exit(EXIT_ERROR if report.errors else EXIT_OK)
 
 
 @cli.command()

@@ -12,9 +12,9 @@ import click
 
 from pgraph import __version__
 from pgraph.errors import PgraphError
+from pgraph.store import DEFAULT_STORE
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
-DEFAULT_STORE = Path(".pgraph/store")
 
 
 class PgraphGroup(click.Group):

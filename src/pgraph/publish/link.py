@@ -35,7 +35,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,15 +245,13 @@ SELECT ?item ?label ?country ?typeLabel WHERE {
 """
 
 
-def find_candidates(
-    endpoint: str,
-    organisations: Sequence[Organisation],
-    *,
-    languages: Sequence[str] = LANGUAGES,
-    timeout: float = 60.0,
-) -> dict[str, list[RemoteItem]]:
-    """Return, per organisation IRI, the items whose label or alias is one of its names."""
-    items_by_org: dict[str, set[str]] = {}
+def candidate_queries(
+    organisations: Sequence[Organisation], *, languages: Sequence[str] = LANGUAGES
+) -> Iterator[tuple[Sequence[Organisation], str]]:
+    """Yield each batch of organisations and the query finding their candidates.
+
+    In the query's rows, ``?key`` is the index of the organisation in the batch.
+    """
     for start in range(0, len(organisations), BATCH):
         batch = organisations[start:start + BATCH]
         pairs = " ".join(
@@ -264,7 +262,20 @@ def find_candidates(
             for name in sorted(name_variants(organisation))
             for language in languages
         )
-        for row in _select(endpoint, _CANDIDATES % pairs, timeout):
+        yield batch, _CANDIDATES % pairs
+
+
+def find_candidates(
+    endpoint: str,
+    organisations: Sequence[Organisation],
+    *,
+    languages: Sequence[str] = LANGUAGES,
+    timeout: float = 60.0,
+) -> dict[str, list[RemoteItem]]:
+    """Return, per organisation IRI, the items whose label or alias is one of its names."""
+    items_by_org: dict[str, set[str]] = {}
+    for batch, query in candidate_queries(organisations, languages=languages):
+        for row in _select(endpoint, query, timeout):
             organisation = batch[int(row["key"]["value"])]
             items_by_org.setdefault(organisation.iri, set()).add(row["item"]["value"])
     every_item = sorted({i for items in items_by_org.values() for i in items})

@@ -271,7 +271,13 @@ def _xml_term(term: Node) -> str:
         attributes = f" xml:lang={quoteattr(term.language)}"
     elif term.datatype and term.datatype != XSD.string:
         attributes = f" datatype={quoteattr(str(term.datatype))}"
-    return f"<literal{attributes}>{xml_escape(str(term))}</literal>"
+    # White space as character references: a parser that trims text (Oxigraph's does)
+    # still reads the literal exactly.
+    text = xml_escape(str(term), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    body = text.strip(" ")
+    text = "&#32;" * (len(text) - len(text.lstrip(" "))) + body + "&#32;" * (
+        len(text) - len(text.rstrip(" "))) if body else "&#32;" * len(text)
+    return f"<literal{attributes}>{text}</literal>"
 
 
 def _xml(result: QueryResult) -> str:
