@@ -7,7 +7,8 @@ status). ``behaviours`` plants faults by path: ``"429"`` (429 with
 ``Retry-After: 1`` the first time), ``"500"`` (500 twice, then the page),
 ``"slow"`` (answers after 3 s), ``"loop"`` (redirects to itself via a
 second URL), ``"huge"`` (a 50 MB HTML body, streamed), ``"pdf"`` (a PDF),
-``"offsite"`` (redirects to another host), ``"gone"`` (410).
+``"offsite"`` (redirects to another host), ``"gone"`` (410), ``"cp1252"`` (the page
+in Windows-1252, said so by the HTTP header only).
 """
 
 from __future__ import annotations
@@ -119,6 +120,9 @@ def start_site(root: Path, behaviours: dict[str, str] | None = None, port: int =
             kind = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8"}.get(
                 file.suffix, "text/html; charset=utf-8")
             headers = {"Content-Type": kind, "ETag": etag, "Last-Modified": modified}
+            if behaviour == "cp1252":  # the header says Windows-1252, the page's <meta> UTF-8
+                body = body.decode("utf-8").encode("cp1252", errors="replace")
+                headers["Content-Type"] = "text/html; charset=windows-1252"
             if self.headers.get("If-None-Match") == etag:
                 return self._send(304, b"", {"ETag": etag})
             return self._send(200, body, headers)

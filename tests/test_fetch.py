@@ -296,3 +296,37 @@ def test_an_unreachable_robots_txt_stops_the_run(tmp_path):
     assert result.exit_code == 2
     assert "robots.txt: cannot read" in result.output
     assert site.paths() == ["/robots.txt"]
+
+
+def test_a_charset_given_only_by_the_http_header_is_kept(site, tmp_path):
+    from pgraph.sources import read_source
+
+    url = practice_urls(site)[0]
+    path = url.removeprefix(site.url)
+    site.behaviours[path] = "cp1252"
+    fetch_pages([url], out_dir=tmp_path / "pages", **FAST)
+    saved = tmp_path / "pages" / (url.rsplit("/", 1)[1] + ".html")
+    served = site.root / (path.lstrip("/") + ".html")
+    ignore = {"source_file", "lines", "source_url", "slug"}
+    got = read_source(saved, root=saved.parent, source_urls={})
+    expected = read_source(served, root=served.parent, source_urls={})
+    assert got.warnings == [] and got.practices[0].model_dump(exclude=ignore) == (
+        expected.practices[0].model_dump(exclude=ignore))
+
+
+def test_sitemaps_gzipped_or_plain_text_and_no_entities():
+    import gzip
+
+    from pgraph.fetch.discover import read_sitemap
+
+    xml = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           b"<url><loc>https://x.org/a</loc></url></urlset>")
+    assert read_sitemap(gzip.compress(xml)) == ("urlset", ["https://x.org/a"])
+    assert read_sitemap(b"# urls\nhttps://x.org/b\n") == ("urlset", ["https://x.org/b"])
+    hostile = (b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+               b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>https://x.org/&e;</loc></url></urlset>")
+    kind, urls = read_sitemap(hostile)
+    assert kind == "urlset" and not any("root:" in u for u in urls)
+    with pytest.raises(ValueError, match="not a sitemap's root"):
+        read_sitemap(b"<html><body>no</body></html>")
