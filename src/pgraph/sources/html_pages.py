@@ -189,7 +189,6 @@ def _decode(data: bytes, *, name: str, charset: str | None) -> tuple[str, list[W
     return clean, warnings + more
 
 
-_CANDIDATES = etree.XPath("//*[@class or @id or @role or @hidden or @aria-hidden]")
 _CHROME_WORD = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(sorted(_CHROME_WORDS)) + r")(?=$|[\s_-])"
 )
@@ -218,7 +217,7 @@ def _remove_chrome(document: etree._Element) -> None:
     the elements whose attributes say they are chrome, each with its subtree.
     """
     etree.strip_elements(document, *_DROPPED_TAGS, with_tail=False)
-    for element in _CANDIDATES(document):
+    for element in [e for e in document.iter("*") if e.attrib]:
         if not _is_chrome(element):
             continue
         parent = element.getparent()
@@ -295,19 +294,14 @@ def _flatten(root: etree._Element, title: etree._Element | None) -> list[PageLin
         last_loose = loose
         new_block = False
 
-    started = title is None
-    walker = etree.iterwalk(root, events=("start", "end"))
+    if title is not None:
+        _drop_before(title, root)
+    walker = etree.iterwalk(root, events=("start", "end"), tag="*")  # elements only
+    blocks = _BLOCK_KIND
     for event, element in walker:
         tag = element.tag
         if event == "start":
-            if not isinstance(tag, str):
-                walker.skip_subtree()
-                continue
-            if not started:
-                if element is not title:
-                    continue
-                started = True
-            kind = _BLOCK_KIND.get(tag)
+            kind = blocks.get(tag)
             if kind is not None:
                 if parts:
                     flush()
@@ -318,6 +312,8 @@ def _flatten(root: etree._Element, title: etree._Element | None) -> list[PageLin
             elif tag == "br":
                 if parts:
                     flush()
+                # its tail is read at its "end" event
+                continue
             elif tag in _CELLS:
                 parts.append(" ")
             elif tag == "pre":
@@ -328,7 +324,7 @@ def _flatten(root: etree._Element, title: etree._Element | None) -> list[PageLin
                     parts.append(line)
                     number = (element.sourceline or 0) + i
                     flush()
-                walker.skip_subtree()
+                walker.skip_subtree()  # no "end" event comes for it: its tail is read here
                 text = element.tail
                 if text and not text.isspace():
                     number = element.sourceline or number
@@ -339,19 +335,31 @@ def _flatten(root: etree._Element, title: etree._Element | None) -> list[PageLin
                 if not parts:
                     number = element.sourceline or number
                 parts.append(text)
-        elif started:
-            if tag in _BLOCK_KIND:
+        else:
+            if tag in blocks:
                 if parts:
                     flush()
                 new_block = True
                 if len(kinds) > 1 and kinds.pop() == _BULLET:
                     bullet_pending = False
-            if element is not root:
-                text = element.tail
-                if text and (parts or not text.isspace()):
-                    if not parts:
-                        number = element.sourceline or number
-                    parts.append(text)
+            text = element.tail
+            if text and element is not root and (parts or not text.isspace()):
+                if not parts:
+                    number = element.sourceline or number
+                parts.append(text)
     if parts:
         flush()
     return items
+
+
+def _drop_before(title: etree._Element, root: etree._Element) -> None:
+    # What precedes the title in the content (breadcrumbs, category labels) is not the practice.
+    node = title
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            return
+        parent.text = None
+        for sibling in list(node.itersiblings(preceding=True)):
+            parent.remove(sibling)
+        node = parent
