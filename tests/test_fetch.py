@@ -228,7 +228,8 @@ def test_a_page_now_gone_is_removed_from_the_folder(site, tmp_path):
     assert name not in (pages / "sources.yaml").read_text()
 
 
-def test_an_interrupted_run_resumes_where_it_stopped(site, tmp_path):
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_an_interrupted_run_resumes_where_it_stopped(site, tmp_path, how):
     pages = tmp_path / "pages"
     urls = practice_urls(site)
     command = [sys.executable, "-c", "from pgraph.cli import main; main()", "fetch", *urls,
@@ -238,18 +239,22 @@ def test_an_interrupted_run_resumes_where_it_stopped(site, tmp_path):
     deadline = time.monotonic() + 60
     while len(site.page_hits()) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(how)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 2, err
-    assert "interrupted" in out and "run again to resume" in err
+    if how == signal.SIGTERM:  # a clean stop: the summary, and the state written
+        assert process.returncode == 2, err
+        assert "interrupted" in out and "run again to resume" in err
+    else:  # killed: the journal of the run is all there is
+        assert process.returncode == -signal.SIGKILL
     first = [h.path for h in site.page_hits()]
     assert 4 <= len(first) < len(urls)
 
     report = fetch_pages(urls, out_dir=pages, **FAST)
-    assert report.resumed == len(first)
-    assert len(report.fetched) == len(urls) - len(first) and not report.failed
+    # A page whose answer was on its way when the run was killed may be asked again.
+    assert len(first) - 1 <= report.resumed <= len(first)
+    assert len(report.fetched) == len(urls) - report.resumed and not report.failed
     second = [h.path for h in site.page_hits()][len(first):]
-    assert not set(first) & set(second)  # nothing asked for twice
+    assert len(set(first) & set(second)) == len(first) - report.resumed
     assert {p.name for p in pages.glob("*.html")} == {u.rsplit("/", 1)[1] + ".html" for u in urls}
     assert not list(pages.glob(".*.tmp"))
     assert len((pages / "sources.yaml").read_text().splitlines()) == len(urls) + 2
