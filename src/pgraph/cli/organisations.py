@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from pgraph.cli.main import cli, store_option
+from pgraph.cli.main import cli
+from pgraph.cli.options import output, store_option
 from pgraph.resources import aliases_path, data_dir
 from pgraph.review import DEFAULT_THRESHOLD, review_organisations
 from pgraph.store import open_store
@@ -16,18 +17,13 @@ from pgraph.store import open_store
 def organisations() -> None:
     """Organisations named by the catalogue: merges proposed to a curator.
 
-    Example: pgraph organisations review --out data/organisation-review.csv
+    Example: pgraph organisations review --output data/organisation-review.csv
     """
 
 
 @organisations.command()
 @store_option
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="CSV of proposed pairs (default: data/organisation-review.csv).",
-)
+@output("CSV of proposed pairs (default: data/organisation-review.csv).")
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 100),
@@ -48,7 +44,7 @@ def organisations() -> None:
     help="The alias table to add accepted pairs to (default: PGRAPH_ALIASES or "
     "data/aliases.yaml).",
 )
-def review(store, out, threshold, accept_above, aliases):
+def review(store, output, threshold, accept_above, aliases):
     """Propose organisations that may be one: pairs of names, a score and the reason.
 
     Only names that are certainly the same are merged by the build; this lists
@@ -56,9 +52,9 @@ def review(store, out, threshold, accept_above, aliases):
     names, acronyms) for a curator, who accepts a pair by adding it to
     data/aliases.yaml (or with --accept-above).
 
-    Example: pgraph organisations review --threshold 90 --out review.csv
+    Example: pgraph organisations review --threshold 90 --output review.csv
     """
-    out = out or data_dir() / "organisation-review.csv"
+    out = output or data_dir() / "organisation-review.csv"
     report = review_organisations(
         open_store(store, read_only=True),
         out=out,
