@@ -259,7 +259,7 @@ def test_describe_command_writes_a_conforming_description(built_store_path, tmp_
     assert runner.invoke(cli, ["dump", "--store", str(built_store_path), "--out", str(dist),
                                "--format", "turtle", "--format", "jsonld"]).exit_code == 0
     result = runner.invoke(cli, ["describe", "--store", str(built_store_path), "--dumps",
-                                 str(dist), "--endpoint", ENDPOINT,
+                                 str(dist), "--service-url", ENDPOINT,
                                  "--publisher-name", "Example Publisher"])
     assert result.exit_code == 0, result.output
     description = Graph().parse(dist / "dataset.ttl")

@@ -160,7 +160,11 @@ def test_publish_to_oxigraph_twice_with_the_graph_store_protocol(store, local_co
 @pytest.mark.integration
 def test_publish_to_oxigraph_with_sparql_update_in_chunks(store, local_counts, oxigraph):
     for _ in range(2):
-        report = publish_store(store, endpoint=oxigraph.update, method="update", chunk_size=50)
+        report = publish_store(store, endpoint=oxigraph.query, update_endpoint=oxigraph.update,
+                               method="update", chunk_size=50, keep_removed=True)
+        if report.plan.unchanged:  # the second time: nothing to send
+            assert report.graphs == [] and len(report.plan.unchanged) == len(local_counts)
+            continue
         assert any(g.requests > 2 for g in report.graphs)  # staging graph, chunks, MOVE
         assert remote_triple_counts(oxigraph.query, local_counts) == local_counts
     leftovers = sparql_select(oxigraph.query, """
@@ -175,7 +179,7 @@ def test_publish_one_graph_through_the_cli(store, local_counts, oxigraph, built_
     graph = next(g for g in sorted(local_counts) if "/graph/source/" in g)
     report_file = tmp_path / "report.json"
     result = run("publish", "--store", built_store_path, "--graph-store", oxigraph.store,
-                 "--endpoint", oxigraph.query, "--graph", graph, "--verify",
+                 "--target", oxigraph.query, "--graph", graph, "--verify",
                  "--report", report_file)
     assert result.exit_code == 0, result.output
     assert f"published 1 graphs, {local_counts[graph]} triples" in result.output
@@ -214,7 +218,7 @@ def test_publish_to_virtuoso_with_digest_authentication_from_the_environment(
            "PGRAPH_PUBLISH_PASSWORD": virtuoso_server.password}
     result = run("publish", "--store", built_store_path,
                  "--graph-store", virtuoso_server.graph_store_auth,
-                 "--endpoint", virtuoso_server.sparql, "--verify", env=env)
+                 "--target", virtuoso_server.sparql, "--verify", env=env)
     assert result.exit_code == 0, result.output
     assert f"as {virtuoso_server.user}" in result.output
     assert remote_triple_counts(virtuoso_server.sparql, local_counts) == local_counts
@@ -403,7 +407,8 @@ def test_a_refusal_half_way_names_the_graphs_already_replaced(store, fake_store)
 def test_sparql_update_sends_form_encoded_updates(store, fake_store):
     url, requests = fake_store(200, b"")
     graph = sorted(g.value for g in store.named_graphs())[0]
-    report = publish_store(store, endpoint=f"{url}/update", graphs=[graph], chunk_size=100_000)
+    report = publish_store(store, update_endpoint=f"{url}/update", method="update",
+                           graphs=[graph], chunk_size=100_000)
     assert report.method == "update"
     assert [r["content_type"] for r in requests] == ["application/x-www-form-urlencoded"]
 
@@ -490,7 +495,7 @@ def test_credentials_never_show_their_password():
 
 def test_the_cli_lists_graphs_and_documents_publishing(built_store_path):
     result = run("publish", "--help")
-    assert "pgraph publish --endpoint" in result.output
+    assert "pgraph publish --target" in result.output
     listed = run("dump", "--store", built_store_path, "--list-graphs").output.split()
     assert any("/graph/source/" in g for g in listed)
 

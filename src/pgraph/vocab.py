@@ -360,7 +360,7 @@ class Vocabularies:
     def _organisation_keywords(self) -> list[tuple[URIRef, str]]:
         if self._keywords is None:
             self._keywords = [
-                (URIRef(concept), f" {fold(str(keyword))} ")
+                (URIRef(str(concept)), f" {fold(str(keyword))} ")
                 for concept, keyword in sorted(self.graph.subject_objects(PG.keyword))
             ]
         return self._keywords

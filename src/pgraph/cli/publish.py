@@ -145,12 +145,20 @@ def describe(store, dumps_dir, output, fmt, service_url, download_base, site_bas
               help="Afterwards, count each graph's triples through --target and compare.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path),
               help="Also write the report as JSON (only after a complete publication).")
+@click.option("--keep-removed", is_flag=True,
+              help="Keep on the store the graphs of sources deleted since the last publication.")
+@click.option("--base", default=None,
+              help="The IRI base the store was built with (default: read from the store).")
 def publish(store, target, graph_store, update_endpoint, graphs, method, chunk_size, timeout,
-            verify, report_file):
+            verify, report_file, keep_removed, base):
     """Push each named graph to a SPARQL 1.1 triple store, replacing it there.
 
     With --graph-store, each graph is PUT with the Graph Store Protocol;
     otherwise (or with --method update) it is sent with SPARQL Update.
+    With --target (the store's query endpoint) publishing mirrors: only new
+    and changed graphs are sent, and the graphs pgraph published before whose
+    source is gone are removed (never another graph; --keep-removed keeps
+    them); the report lists added, replaced, removed and unchanged graphs.
     Publishing twice gives the same store. Credentials: PGRAPH_PUBLISH_USER and
     PGRAPH_PUBLISH_PASSWORD, or ~/.netrc; Basic and Digest; never printed.
 
@@ -163,7 +171,8 @@ def publish(store, target, graph_store, update_endpoint, graphs, method, chunk_s
     source = open_store(store, read_only=True)
     report = publish_store(source, endpoint=target, graph_store=graph_store,
                            update_endpoint=update_endpoint, graphs=list(graphs) or None,
-                           method=method, chunk_size=chunk_size, timeout=timeout)
+                           method=method, chunk_size=chunk_size, timeout=timeout,
+                           keep_removed=keep_removed, base=base)
     click.echo(report.summary())
     if verify:
         verify_publication(report, target, credentials=find_credentials(target), timeout=timeout)

@@ -104,17 +104,22 @@ def _summary(result) -> str:
               help="Port on 127.0.0.1.")
 @click.option("--writable", is_flag=True,
               help="Also accept SPARQL updates and Graph Store writes (default: read-only).")
-def serve(store, port, writable):
+@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.1), default=60.0,
+              show_default=True, metavar="SECONDS",
+              help="Stop a query running longer (a 503); read-only endpoints only.")
+def serve(store, port, writable, query_timeout):
     """Serve the built graph as a SPARQL 1.1 endpoint on 127.0.0.1 (Oxigraph server).
 
     Read-only unless --writable; the default graph is the union of the named
-    graphs, as for local queries. Stops on Ctrl-C.
+    graphs, as for local queries. Read-only, it follows the builds: a build
+    committed while it runs is served a second or two later, every answer
+    from one build. Stops on Ctrl-C.
 
     Example: pgraph serve --port 7878
     """
     from pgraph.serve import serve_forever, start_server
 
-    handle = start_server(store, port, writable=writable)
+    handle = start_server(store, port, writable=writable, query_timeout=query_timeout)
     click.echo(f"SPARQL endpoint: {handle.url}" + (" (read-write)" if writable else " (read-only)"))
     click.echo(f"Try: pgraph query practices-per-domain --endpoint {handle.url}")
     click.echo("Press Ctrl-C to stop.")

@@ -88,8 +88,8 @@ def _remote_lookup(endpoint: str, *, timeout: float, retries: int):
 def _run_local(
     text: str, kind: str, store: Store | ox.Store | Path | str | None, path: str | None
 ) -> QueryResult:
-    if not is_store(store):
-        store = open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
+    if not isinstance(store, Store | ox.Store):
+        store = open_store(require_store(store), read_only=True)
     try:
         raw = store.query(text, use_default_graph_as_union=True)
         return result_from_oxigraph(raw, kind, text)
