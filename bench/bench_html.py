@@ -239,8 +239,9 @@ def main() -> None:
         "",
         *rows,
         "",
-        "Where the time goes (CPU per page, best runs; `read_page_lines` is the same reader"
-        " for both):",
+        "On a shared machine the ratio moves from run to run; the steps below are what each"
+        " side costs. Where the time goes (CPU per page, best runs; `read_page_lines` is the"
+        " same reader for both):",
         "",
         *where,
         "",
