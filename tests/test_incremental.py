@@ -85,7 +85,7 @@ def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
     edit(folder)
     text = pages[12].read_text(encoding="utf-8").replace("•", "• Renamed", 1)
     pages[12].write_text(text, encoding="utf-8")
-    report = build_catalogue([folder], store_path=store_path)
+    build_catalogue([folder], store_path=store_path)
     assert load_state(state)["dirty"], "the build notes the nodes to check again"
 
     store = open_store(store_path, read_only=True)

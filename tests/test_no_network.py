@@ -182,7 +182,7 @@ def test_local_commands_open_no_connection_at_all(guard: SocketGuard, catalogue:
     run("describe", "--store", store, "--dumps", tmp_path / "dumps")
     run("export", "--store", store, "--format", "jsonld", "--out", tmp_path / "all.jsonld")
     run("site", tmp_path / "site", "--store", store)
-    run("docs", tmp_path / "docs")
+    run("docs", tmp_path / "docs", "--store", store)
     assert guard.attempts == [], guard.attempts
 
 

@@ -21,8 +21,8 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SH
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
 
 from pgraph.resources import cached_on_files, check_file_caches, ontology_dir, shapes_files
 from pgraph.shacl.engine import ShaclResult, run_plan
@@ -34,9 +34,7 @@ from pgraph.shacl.owners import (
 )
 from pgraph.shacl.plan import Plan, UnsupportedShapes, read_plan
 from pgraph.store import from_oxigraph
-from pgraph.vocab import ELI, ORG, PG_NAMESPACE, PGV, SCHEMA
-
-PREFIXES = {"pg": PG_NAMESPACE, "org": ORG, "schema": SCHEMA, "eli": ELI}
+from pgraph.vocab import prefixes
 
 
 @dataclass(frozen=True)
@@ -206,11 +204,9 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: [v or "" for v in astuple(f)])
 
 
-_PREFIXES = {
-    "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),
-    "dcterms": str(DCTERMS), "prov": str(PROV), "pgv": str(PGV),
-    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-}
+_PREFIXES = prefixes(
+    "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "prov", "pgv", "pg", "org", "schema", "eli"
+)
 
 
 def curie(iri: URIRef) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pycountry
-from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from pgraph.resources import cached_on_files, vocabularies_dir, vocabulary_files
@@ -36,6 +36,39 @@ PGV = Namespace("https://w3id.org/pgraph/vocab/")
 """Our vocabularies' concepts (fixed IRIs, not under the configurable data base)."""
 PG_NAMESPACE = Namespace("https://w3id.org/pgraph/ontology#")
 """The ontology's namespace (``PG`` checks its terms; rdflib keeps its namespace private)."""
+
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": str(ORG),
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": str(SCHEMA),
+    "eli": str(ELI),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "pg": str(PG_NAMESPACE),
+    "wd": str(WD),
+    "pgv": str(PGV),
+    "pgid": "https://w3id.org/pgraph/id/",
+}
+"""Every prefix pgraph writes, in one table; each output takes the prefixes it needs by name."""
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """Return the namespaces of the named prefixes, in the order given.
+
+    Example:
+        >>> prefixes("pg", "skos")
+        {'pg': 'https://w3id.org/pgraph/ontology#', 'skos': 'http://www.w3.org/2004/02/skos/core#'}
+    """
+    return {name: PREFIXES[name] for name in names}
+
 
 VOCABULARIES_SOURCE = "(vocabularies)"
 """The ``pg:sourceFile`` of the graph holding the vocabularies and countries (no file has it)."""
@@ -93,6 +126,10 @@ class PG(DefinedNamespace):
     sourceFile: URIRef
     sourceLine: URIRef
     contentHash: URIRef
+    startDate: URIRef
+    candidateFor: URIRef
+    inferredClassification: URIRef
+    ISO3166Alpha2: URIRef
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.
@@ -323,7 +360,7 @@ class Vocabularies:
     def _organisation_keywords(self) -> list[tuple[URIRef, str]]:
         if self._keywords is None:
             self._keywords = [
-                (URIRef(concept), f" {fold(str(keyword))} ")
+                (URIRef(str(concept)), f" {fold(str(keyword))} ")
                 for concept, keyword in sorted(self.graph.subject_objects(PG.keyword))
             ]
         return self._keywords
@@ -384,11 +421,43 @@ def country_names(language: str) -> dict[str, str]:
 
 
 def load_vocabulary_graph() -> Graph:
-    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph."""
+    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph, with the derived names.
+
+    See :func:`derived_vocabulary_triples` for what is added to the files' statements.
+    """
     graph = Graph()
     for path in sorted(vocabularies_dir().glob("*.ttl")):
         graph.parse(path, format="turtle")
+    for triple in derived_vocabulary_triples(graph):
+        graph.add(triple)
     return graph
+
+
+def derived_vocabulary_triples(graph: Graph) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
+    """Return what the naming rule and SKOS ask for that the vocabulary files leave implicit.
+
+    - ``skos:topConceptOf`` / ``skos:hasTopConcept`` for each concept with no
+      broader concept in its scheme (every scheme has its top concepts stated);
+    - an ``rdfs:label`` per ``skos:prefLabel`` on anything without one (the
+      naming rule: ``rdfs:label`` names every resource).
+
+    Example:
+        >>> g = Graph()
+        >>> _ = g.add((PGV["level/local"], SKOS.inScheme, PGV.level))
+        >>> _ = g.add((PGV["level/local"], SKOS.prefLabel, Literal("Local", lang="en")))
+        >>> sorted(p.split("#")[-1] for _, p, _ in derived_vocabulary_triples(g))
+        ['hasTopConcept', 'label', 'topConceptOf']
+    """
+    triples: list[tuple[URIRef, URIRef, Literal | URIRef]] = []
+    for concept, scheme in sorted(graph.subject_objects(SKOS.inScheme)):
+        broader = set(graph.objects(concept, SKOS.broader))
+        if not any((b, SKOS.inScheme, scheme) in graph for b in broader):
+            triples += [(concept, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, concept)]
+    named = set(graph.subjects(RDFS.label))
+    for subject, label in sorted(graph.subject_objects(SKOS.prefLabel)):
+        if subject not in named:
+            triples.append((subject, RDFS.label, label))
+    return triples
 
 
 @cached_on_files(vocabulary_files)

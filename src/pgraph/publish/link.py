@@ -33,17 +33,16 @@ Example:
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal
 
-from pgraph import __version__
 from pgraph.errors import PublishError
 from pgraph.publish.alignments import (
     add_organisation_links,
@@ -302,27 +301,21 @@ def _item_details(endpoint: str, items: list[str], languages: Sequence[str],
 
 
 def _select(endpoint: str, query: str, timeout: float) -> list[dict]:
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from pgraph.http import HttpClient, HttpFailure, masked_url, sparql_request
 
-    from pgraph.publish.stores import masked_url
-
-    client = SPARQLWrapper(endpoint, agent=f"pgraph/{__version__} (https://w3id.org/pgraph)")
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(int(timeout))
-    client.setQuery(query)
+    client = HttpClient(timeout=timeout)
     try:
-        answer: Any = client.queryAndConvert()
-        return answer["results"]["bindings"]
-    except SPARQLWrapperException as error:
-        raise PublishError(f"the reconciliation endpoint {masked_url(endpoint)} refused a query: "
-                           f"{str(error).splitlines()[0]}") from None
-    except OSError as error:
-        reason = getattr(error, "reason", error)
+        answer = sparql_request(client, endpoint, query=query,
+                                accept="application/sparql-results+json")
+        return json.loads(answer.body)["results"]["bindings"]
+    except HttpFailure as failure:
+        if failure.status is not None:
+            raise PublishError(
+                f"the reconciliation endpoint {masked_url(endpoint)} refused a query: "
+                f"HTTP {failure.status} {failure.reason}".rstrip()) from None
+        reason = "timed out" if failure.timed_out else failure.reason
         raise PublishError(f"cannot reach the reconciliation endpoint {masked_url(endpoint)}: "
-                           f"{getattr(reason, 'strerror', None) or reason}",
-                           hint="check --endpoint and the network") from None
+                           f"{reason}", hint="check --endpoint and the network") from None
     except (ValueError, KeyError, TypeError) as error:
         raise PublishError(f"{masked_url(endpoint)} did not answer with SPARQL JSON results",
                            hint="is --endpoint a SPARQL endpoint?") from error
