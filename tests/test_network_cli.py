@@ -83,9 +83,9 @@ def test_errors_are_one_line(run, tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith('Error: no practice matches country="Atlantis"')
     assert len(result.output.strip().splitlines()) == 1
-    result = run("draw", "co-partnership", "--out", str(tmp_path / "co.pdf"))
+    result = run("draw", "co-partnership", "--out", str(tmp_path / "co.jpg"))
     assert result.exit_code == 2
-    assert "end the file name with .png, .svg or .html" in result.output
+    assert "end the file name with .png, .svg, .pdf or .html" in result.output
     result = CliRunner().invoke(
         cli, ["network", "stats", "co-partnership", "--store", str(tmp_path / "nowhere")]
     )

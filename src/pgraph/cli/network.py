@@ -1,4 +1,9 @@
-"""Commands of the network stage: ``pgraph network stats|export|draw|kinds``."""
+"""Commands of the network stage: ``pgraph network stats|export|draw|kinds``.
+
+KIND is a plain argument checked by :func:`pgraph.network.network_kind`, so
+that a misspelt kind gets one ``Error:`` line with a suggestion, as a
+misspelt query name does, and the usage line stays short.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,21 @@ import click
 
 from pgraph.cli.main import cli, store_option
 from pgraph.cli.options import format_option, output_option
-from pgraph.network import KIND_ALIASES, NetworkKind, annotate, build, stats
-from pgraph.network.build import DEFAULT_THRESHOLD
-from pgraph.network.draw import DEFAULT_LABELS, DEFAULT_MAX_NODES, draw
+from pgraph.network import KIND_ALIASES, NetworkKind, annotate, build, network_kind, stats
+from pgraph.network.backbone import DEFAULT_ALPHA, disparity_filter
+from pgraph.network.build import DEFAULT_THRESHOLD, ProjectionWeight
+from pgraph.network.communities import CommunityMethod
+from pgraph.network.draw import (
+    COLOUR_BY,
+    DEFAULT_LABELS,
+    DEFAULT_MAX_NODES,
+    LABEL_BY,
+    LAYOUTS,
+    draw,
+)
 from pgraph.network.export import EXPORT_FORMATS, export_format, write_network
+from pgraph.network.timeline import by_year as by_year_series
 
-KIND_CHOICES = [k.value for k in NetworkKind] + sorted(KIND_ALIASES)
 SUFFIX_FORMATS = {
     ".graphml": "graphml",
     ".gexf": "gexf",
@@ -22,13 +36,22 @@ SUFFIX_FORMATS = {
     ".edgelist": "edgelist",
     ".tsv": "edgelist",
     ".txt": "edgelist",
+    ".net": "pajek",
 }
+
+communities_option = click.option(
+    "--communities",
+    type=click.Choice([m.value for m in CommunityMethod], case_sensitive=False),
+    default="louvain",
+    show_default=True,
+    help="Community detection: Louvain (networkx) or Leiden (leidenalg), fixed seed.",
+)
 
 
 def network_options(command):
     """The options every network command shares: where the graph is, and which practices."""
     options = [
-        click.argument("kind", type=click.Choice(KIND_CHOICES, case_sensitive=False)),
+        click.argument("kind", metavar="KIND"),
         store_option,
         click.option(
             "--endpoint",
@@ -64,15 +87,38 @@ def network_options(command):
             show_default=True,
             help="Least Jaccard index of a practice-similarity tie.",
         ),
+        click.option(
+            "--weight",
+            type=click.Choice([w.value for w in ProjectionWeight], case_sensitive=False),
+            default="count",
+            show_default=True,
+            help="Co-partnership tie weight: shared practices, Newman's collaboration "
+            "weight, or Jaccard overlap.",
+        ),
+        click.option(
+            "--backbone",
+            type=click.Choice(["disparity"], case_sensitive=False),
+            default=None,
+            help="Keep only the backbone: the disparity filter (Serrano et al. 2009).",
+        ),
+        click.option(
+            "--alpha",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=DEFAULT_ALPHA,
+            show_default=True,
+            help="Significance level of the --backbone.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(kind, store, endpoint, country, domain, level, since, until, threshold):
-    return build(
-        kind,
+def _build(
+    kind, store, endpoint, country, domain, level, since, until, threshold, weight, backbone, alpha
+):
+    graph = build(
+        network_kind(kind),
         store=None if endpoint else store,
         endpoint=endpoint,
         country=country,
@@ -81,7 +127,11 @@ def _build(kind, store, endpoint, country, domain, level, since, until, threshol
         since=since.date() if since else None,
         until=until.date() if until else None,
         threshold=threshold,
+        weight=weight,
     )
+    if backbone:
+        graph = disparity_filter(graph, alpha=alpha)
+    return graph
 
 
 def _sized(graph) -> str:
@@ -90,12 +140,17 @@ def _sized(graph) -> str:
 
 @cli.group()
 def network() -> None:
-    """Partnership networks: measures, files for Gephi and igraph, pictures.
+    """Partnership networks: measures, files for Gephi, igraph, Pajek and statnet, figures.
 
-    KIND is one of: practice-organisation (bipartite), co-partnership,
-    organisation-legislation, practice-similarity, practice-concept
-    (`pgraph network kinds` says what each is). Filters select the practices
-    a network is built from.
+    \b
+    KIND is one of:
+      practice-organisation     practices and their partners (two-mode)
+      co-partnership            organisations tied by shared practices
+      organisation-legislation  statutory partners and their Acts
+      practice-similarity       practices tied by shared facets
+      practice-concept          practices and their facet values (two-mode)
+    `pgraph network kinds` lists the short names too. Filters select the
+    practices a network is built from.
 
     Example: pgraph network stats co-partnership --country GB --top 5
     """
@@ -142,7 +197,20 @@ def kinds() -> None:
     type=int,
     default=42,
     show_default=True,
-    help="Seed of the Louvain communities and of the sample.",
+    help="Seed of the communities and of the sample.",
+)
+@communities_option
+@click.option(
+    "--by-year",
+    is_flag=True,
+    help="Write the yearly series instead (CSV: nodes, ties, density, components, "
+    "largest component share, top brokers).",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --by-year: also draw the series (.png, .svg or .pdf).",
 )
 def stats_command(
     kind,
@@ -154,19 +222,52 @@ def stats_command(
     since,
     until,
     threshold,
+    weight,
+    backbone,
+    alpha,
     fmt,
     output,
     top,
     sample,
     seed,
+    communities,
+    by_year,
+    plot,
 ):
-    """Measure a network: centralities, communities (Louvain), brokerage (Burt).
+    """Measure a network: centralities, communities, brokerage (Burt), or its growth by year.
+
+    KIND: one of the five networks (`pgraph network kinds` lists them).
 
     Example: pgraph network stats co-partnership --top 5 --format json --output stats.json
     """
-    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
-    result = stats(graph, top=top, betweenness_sample=sample, seed=seed)
-    text = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt.lower()]()
+    graph = _build(
+        kind,
+        store,
+        endpoint,
+        country,
+        domain,
+        level,
+        since,
+        until,
+        threshold,
+        weight,
+        backbone,
+        alpha,
+    )
+    if plot is not None and not by_year:
+        raise click.UsageError("--plot draws the series of --by-year; add --by-year")
+    if by_year:
+        series = by_year_series(graph, sample=sample, seed=seed)
+        text = series.to_csv()
+        if plot is not None:
+            click.echo(f"Wrote {series.plot(plot)}", err=True)
+    else:
+        result = stats(
+            graph, top=top, betweenness_sample=sample, seed=seed, communities=communities
+        )
+        text = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[
+            fmt.lower()
+        ]()
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
@@ -184,7 +285,7 @@ def stats_command(
     "output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).",
+    help="The file to write (csv and statnet: STEM-….csv files beside it).",
 )
 @click.option(
     "--measures",
@@ -196,7 +297,14 @@ def stats_command(
     type=int,
     default=42,
     show_default=True,
-    help="Seed of the Louvain communities (with --measures).",
+    help="Seed of the communities (with --measures).",
+)
+@communities_option
+@click.option(
+    "--dynamic",
+    is_flag=True,
+    help="GEXF only: a dynamic graph, each node and tie from its first practice's start "
+    "(Gephi's timeline plays it).",
 )
 def export(
     kind,
@@ -208,24 +316,48 @@ def export(
     since,
     until,
     threshold,
+    weight,
+    backbone,
+    alpha,
     fmt,
     output,
     measures,
     seed,
+    communities,
+    dynamic,
 ):
-    """Write a network as GraphML or GEXF (Gephi, igraph), node-link JSON, CSV or an edge list.
+    """Write a network: GraphML (igraph, Gephi), GEXF (Gephi), Pajek, statnet/UCINET CSVs, ….
 
-    Example: pgraph network export co-partnership --format gexf --out partners.gexf
+    KIND: one of the five networks (`pgraph network kinds` lists them).
+
+    Formats: graphml, gexf (1.3; --dynamic for the timeline), pajek (.net),
+    statnet (edge list, vertex attributes, graph metadata as three CSVs),
+    csv (Gephi's spreadsheet import), json (node-link), edgelist.
+
+    Example: pgraph network export co-partnership --weight newman --format pajek -o partners.net
     """
     chosen = fmt or SUFFIX_FORMATS.get(output.suffix.lower())
     if chosen is None:
         raise click.UsageError(
             f"give --format ({', '.join(EXPORT_FORMATS)}): {output.name!r} does not say which"
         )
-    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+    graph = _build(
+        kind,
+        store,
+        endpoint,
+        country,
+        domain,
+        level,
+        since,
+        until,
+        threshold,
+        weight,
+        backbone,
+        alpha,
+    )
     if measures:
-        graph = annotate(graph, stats(graph, seed=seed))
-    for path in write_network(graph, export_format(chosen), output):
+        graph = annotate(graph, stats(graph, seed=seed, communities=communities))
+    for path in write_network(graph, export_format(chosen), output, dynamic=dynamic):
         click.echo(f"Wrote {path} ({_sized(graph)})", err=True)
 
 
@@ -238,7 +370,7 @@ def export(
     "output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The picture: .png or .svg, or .html for an interactive page that works offline.",
+    help="The picture: .png, .svg or .pdf, or .html for an interactive page that works offline.",
 )
 @click.option(
     "--max-nodes",
@@ -252,8 +384,53 @@ def export(
     type=click.IntRange(min=0),
     default=DEFAULT_LABELS,
     show_default=True,
-    help="Label this many of the most tied nodes.",
+    help="Label this many of the top nodes (by --label-by).",
 )
+@click.option(
+    "--label-by",
+    type=click.Choice(LABEL_BY, case_sensitive=False),
+    default="weighted_degree",
+    show_default=True,
+    help="The measure that chooses the labelled nodes.",
+)
+@click.option(
+    "--colour",
+    "--color",
+    "colour_by",
+    type=click.Choice(COLOUR_BY, case_sensitive=False),
+    default="community",
+    show_default=True,
+    help="What node colour shows.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS, case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="auto: bipartite for two-mode networks, Acts as hubs for legislation, else spring.",
+)
+@click.option(
+    "--width",
+    type=click.FloatRange(min=1, max=100),
+    default=12.0,
+    show_default=True,
+    help="Figure width in inches.",
+)
+@click.option(
+    "--height",
+    type=click.FloatRange(min=1, max=100),
+    default=10.0,
+    show_default=True,
+    help="Figure height in inches.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(min=10, max=1200),
+    default=100,
+    show_default=True,
+    help="Dots per inch (PNG pixels = inches x dpi).",
+)
+@communities_option
 @click.option(
     "--seed",
     type=int,
@@ -272,16 +449,55 @@ def draw_command(
     since,
     until,
     threshold,
+    weight,
+    backbone,
+    alpha,
     output,
     max_nodes,
     labels,
+    label_by,
+    colour_by,
+    layout,
+    width,
+    height,
+    dpi,
+    communities,
     seed,
     title,
 ):
-    """Draw a network: communities coloured, the most central nodes labelled.
+    """Draw a network for a paper (PNG, SVG, PDF) or as an interactive page (HTML).
 
-    Example: pgraph network draw co-partnership --out partners.html
+    KIND: one of the five networks (`pgraph network kinds` lists them).
+
+    Example: pgraph network draw co-partnership --width 7 --height 5 --dpi 300 -o partners.png
     """
-    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
-    path = draw(graph, output, max_nodes=max_nodes, labels=labels, seed=seed, title=title)
+    graph = _build(
+        kind,
+        store,
+        endpoint,
+        country,
+        domain,
+        level,
+        since,
+        until,
+        threshold,
+        weight,
+        backbone,
+        alpha,
+    )
+    path = draw(
+        graph,
+        output,
+        max_nodes=max_nodes,
+        labels=labels,
+        seed=seed,
+        title=title,
+        width=width,
+        height=height,
+        dpi=dpi,
+        colour_by=colour_by.lower(),
+        label_by=label_by.lower(),
+        layout=layout.lower(),
+        communities=communities,
+    )
     click.echo(f"Wrote {path} ({_sized(graph)})", err=True)
