@@ -166,7 +166,8 @@ def _palette() -> list[str]:
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    return [to_hex(c) for c in colormaps["tab20"].colors]  # type: ignore[attr-defined]
+    colours = [to_hex(c) for c in colormaps["tab20"].colors]  # type: ignore[attr-defined]
+    return colours[::2] + colours[1::2]  # the ten strong colours first, then their light pairs
 
 
 def _colouring(
@@ -311,9 +312,9 @@ def _bipartite_layout(H: nx.Graph, sweeps: int = 8) -> dict[Any, tuple[float, fl
         rank.update({v: i / max(len(column) - 1, 1) for i, v in enumerate(column)})
     positions = {}
     for x, column in ((-1.0, left), (1.0, right)):
-        folds = max(1, math.ceil(len(column) / 60))
+        folds = max(1, math.ceil(len(column) / 35))
         for i, v in enumerate(column):
-            offset = (i % folds) * 0.12  # sub-columns step outwards
+            offset = (i % folds) * 0.15  # sub-columns step outwards
             positions[v] = (x + math.copysign(offset, x), 1.0 - 2.0 * rank[v])
     return positions
 

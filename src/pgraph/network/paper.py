@@ -116,7 +116,12 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
     ties = list(H.edges(data=True))
     if ties:
         heaviest = max(_weight(d) for *_, d in ties) or 1.0
-        for statutory, colour, alpha in ((False, TIE_COLOUR, 0.35), (True, STATUTORY_COLOUR, 0.6)):
+        lightest = min(_weight(d) for *_, d in ties)
+        fade = min(1.0, math.sqrt(150 / len(ties)))  # many ties: fainter
+        for statutory, colour, alpha in (
+            (False, TIE_COLOUR, 0.25 + 0.25 * fade),
+            (True, STATUTORY_COLOUR, 0.3 + 0.35 * fade),
+        ):
             chosen = [(u, v, d) for u, v, d in ties if bool(d.get("statutory")) == statutory]
             if chosen:
                 ax.add_collection(
@@ -124,6 +129,8 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
                         [(pos[u], pos[v]) for u, v, _ in chosen],
                         linewidths=[
                             0.3 + 2.0 * math.log1p(_weight(d)) / math.log1p(heaviest)
+                            if heaviest > lightest
+                            else 0.7
                             for *_, d in chosen
                         ],
                         colors=colour,
@@ -132,7 +139,7 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
                     )
                 )
     top = max(p.strength.values()) or 1.0
-    area = min(width / 12.0, height / 10.0)
+    area = min(width / 12.0, height / 10.0) * min(1.0, math.sqrt(80 / len(H)))
     size = {v: (20 + 480 * math.sqrt(p.strength[v] / top)) * area for v in H}
     discs = []
     for kind, marker in {**SHAPES, "": "o"}.items():
@@ -272,7 +279,10 @@ def _legend_handles(p: Picture, line: Any) -> list[Any]:
 _DIRECTIONS = [
     (math.cos(math.radians(a)), math.sin(math.radians(a)))
     for a in (90, 270, 0, 180, 45, 135, 315, 225, 30, 150, 330, 210, 60, 120, 300, 240)
+    + (15, 75, 105, 165, 195, 255, 285, 345)
 ]
+_DISTANCES = (2, 8, 16, 28, 44, 64, 90, 120, 160, 210, 270, 340)
+"""How far (pixels at 100 dpi) from its node's edge a label may go, nearest first."""
 
 
 def place_labels(
@@ -314,7 +324,7 @@ def place_labels(
         w, h = extent.width + 2 * pad + 2, extent.height + 2 * pad + 2
         radius = _radius_at(nodes, cx, cy)
         spot = None
-        for distance in (2, 8, 18, 32, 50, 75, 105, 140, 180):
+        for distance in _DISTANCES:
             for ux, uy in _DIRECTIONS:
                 reach = radius + distance * scale
                 bx = cx + ux * (reach + w / 2)
