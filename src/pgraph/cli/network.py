@@ -115,7 +115,20 @@ def network_options(command):
 
 
 def _build(
-    kind, store, endpoint, country, domain, level, since, until, threshold, weight, backbone, alpha
+    kind,
+    store,
+    endpoint,
+    country,
+    domain,
+    level,
+    since,
+    until,
+    threshold,
+    weight,
+    backbone,
+    alpha,
+    *,
+    domains=False,
 ):
     graph = build(
         network_kind(kind),
@@ -128,6 +141,7 @@ def _build(
         until=until.date() if until else None,
         threshold=threshold,
         weight=weight,
+        domains=domains,
     )
     if backbone:
         graph = disparity_filter(graph, alpha=alpha)
@@ -484,6 +498,7 @@ def draw_command(
         weight,
         backbone,
         alpha,
+        domains=output.suffix.lower() in (".html", ".htm"),  # the page filters by domain
     )
     path = draw(
         graph,

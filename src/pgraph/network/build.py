@@ -163,6 +163,7 @@ def build(
     until: dt.date | str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     weight: str | ProjectionWeight = ProjectionWeight.COUNT,
+    domains: bool = False,
 ) -> nx.Graph:
     """Return a partnership network of the practices that match the filters.
 
@@ -176,6 +177,10 @@ def build(
     ``newman`` or ``jaccard`` (:class:`ProjectionWeight`); every tie carries
     all three (``shared``, ``newman``, ``jaccard``), and the graph's
     ``weight`` and ``weight_definition`` say which ``weight`` is.
+
+    ``domains`` gives organisations a ``domain`` attribute (the domains of
+    their practices) in every network; it costs one more query, so it is
+    off unless asked for (the interactive page asks, for its filter).
 
     Every tie carries ``start_date``: the earliest start of the practices it
     stands for (ISO date, ``""`` when none is known); every node too (for an
@@ -205,6 +210,8 @@ def build(
     )
     data = CatalogueRows(open_source(store) if endpoint is None else None, endpoint)
     practices = data.practices(filters)
+    if domains:
+        data.facets(practices)
     builder = {
         NetworkKind.PRACTICE_ORGANISATION: _practice_organisation,
         NetworkKind.CO_PARTNERSHIP: _co_partnership,
@@ -345,8 +352,11 @@ def _organisation_nodes(
             node["statutory"] = True
             if row["act"]:
                 node["acts"].add(_act_label(acts, row["act"]))
+    with_domains = any(practice.get("domain") for practice in practices.values())
     for node in nodes.values():
         node["country"], node["acts"] = sorted(node["country"]), sorted(node["acts"])
+        if with_domains:
+            node["domain"] = sorted({d for p in node["practices"] for d in practices[p]["domain"]})
         node["practices"] = len(node["practices"])
     return nodes
 
