@@ -97,11 +97,10 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     H, pos = p.graph, p.positions
 
-    handles = _legend_handles(p, Line2D)
-    longest = max((len(h.get_label()) for h in handles), default=0)
-    legend_width = min(0.42 * width, (longest * 0.55 * fonts["legend"] + 28) / 72)
     header = (fonts["title"] + fonts["caption"]) * 1.7 / 72 + 0.1
     footer = fonts["note"] * 2.6 / 72 + 0.05
+    legend = _fit_legend(fig, renderer, p, Line2D, fonts["legend"], header, footer)
+    legend_width = legend.get_window_extent(renderer).width / dpi if legend is not None else 0.0
     left, right = 0.08, width - legend_width - 0.1
     ax = fig.add_axes(
         (left / width, footer / height, (right - left) / width, (height - header - footer) / height)
@@ -167,19 +166,6 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
         discs.append((x, y, math.sqrt(size[v]) / 2 * 1.2 * dpi / 72))
     nodes = np.array(discs)
 
-    axes_box = _box(ax.get_window_extent(renderer))  # labels may use the 6 % margins too
-    placed, left_out = place_labels(
-        fig,
-        renderer,
-        [
-            (ax.transData.transform(pos[v]), _short(str(H.nodes[v].get("label", v))), i)
-            for i, v in enumerate(p.labelled)
-        ],
-        nodes,
-        axes_box,
-        fontsize=fonts["label"],
-    )
-
     fig.text(left / width, 1 - 0.06 / height, p.title, fontsize=fonts["title"], va="top", ha="left")
     fig.text(
         left / width,
@@ -191,17 +177,21 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
         ha="left",
         wrap=True,
     )
-    legend = None
-    if handles:
-        legend = ax.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.0, 1.0),
-            fontsize=fonts["legend"],
-            frameon=False,
-            borderaxespad=0.2,
-            handletextpad=0.4,
-        )
+    # Labels may go anywhere between the caption and the note, except over the legend.
+    area = Box(0.0, footer * dpi, width * dpi, (height - header) * dpi)
+    obstacles = [_box(legend.get_window_extent(renderer))] if legend is not None else []
+    placed, left_out = place_labels(
+        fig,
+        renderer,
+        [
+            (ax.transData.transform(pos[v]), _short(str(H.nodes[v].get("label", v))), i)
+            for i, v in enumerate(p.labelled)
+        ],
+        nodes,
+        area,
+        fontsize=fonts["label"],
+        obstacles=obstacles,
+    )
     note = {
         "community": f"colour: {_method(p)} community",
         "type": "colour: organisation type",
@@ -239,7 +229,47 @@ def _box(extent: Any) -> Box:
     return Box(float(extent.x0), float(extent.y0), float(extent.x1), float(extent.y1))
 
 
-def _legend_handles(p: Picture, line: Any) -> list[Any]:
+def _fit_legend(
+    fig: Any, renderer: Any, p: Picture, line: Any, fontsize: float, header: float, footer: float
+) -> Any:
+    """Return the legend at the top right, its font and names cut until it fits the figure.
+
+    It may take at most 45 % of the width and the height between caption and note.
+    """
+    width, height = fig.get_size_inches()
+    limit = 40
+    for _ in range(8):
+        handles = _legend_handles(p, line, limit)
+        if not handles:
+            return None
+        legend = fig.legend(
+            handles=handles,
+            loc="upper right",
+            bbox_to_anchor=(1 - 0.05 / width, 1 - header / height),
+            fontsize=fontsize,
+            frameon=False,
+            borderaxespad=0.0,
+            handletextpad=0.4,
+        )
+        box = legend.get_window_extent(renderer)
+        if (
+            box.width <= 0.45 * width * fig.dpi
+            and box.height <= (height - header - footer) * fig.dpi
+        ):
+            return legend
+        legend.remove()
+        fontsize, limit = max(4.5, fontsize * 0.9), max(12, int(limit * 0.8))
+    return fig.legend(
+        handles=_legend_handles(p, line, 12),
+        loc="upper right",
+        bbox_to_anchor=(1 - 0.05 / width, 1 - header / height),
+        fontsize=fontsize,
+        frameon=False,
+        borderaxespad=0.0,
+    )
+
+
+def _legend_handles(p: Picture, line: Any, limit: int = 40) -> list[Any]:
     handles = [
         line(
             [],
@@ -249,7 +279,7 @@ def _legend_handles(p: Picture, line: Any) -> list[Any]:
             markersize=8,
             markerfacecolor=colour,
             markeredgecolor="#333333",
-            label=name,
+            label=_short(name, limit),
         )
         for name, colour in p.legend
     ]
@@ -278,8 +308,7 @@ def _legend_handles(p: Picture, line: Any) -> list[Any]:
 
 _DIRECTIONS = [
     (math.cos(math.radians(a)), math.sin(math.radians(a)))
-    for a in (90, 270, 0, 180, 45, 135, 315, 225, 30, 150, 330, 210, 60, 120, 300, 240)
-    + (15, 75, 105, 165, 195, 255, 285, 345)
+    for a in (90, 270, 0, 180, 45, 135, 315, 225, 30, 150, 330, 210, 60, 120, 300, 240, 15, 75)
 ]
 _DISTANCES = (2, 8, 16, 28, 44, 64, 90, 120, 160, 210, 270, 340)
 """How far (pixels at 100 dpi) from its node's edge a label may go, nearest first."""
@@ -293,18 +322,20 @@ def place_labels(
     area: Box,
     *,
     fontsize: float,
+    obstacles: list[Box] | None = None,
 ) -> tuple[list[Any], list[str]]:
     """Place labels (display position, text, rank) where they overlap nothing; return the texts.
 
     Returns the matplotlib Text artists placed and the labels left out.
     Each box keeps 2 px from other boxes and from every node (``nodes``:
-    rows of x, y, radius in pixels), and stays inside ``area``.
+    rows of x, y, radius in pixels) and from the ``obstacles`` (the legend),
+    and stays inside ``area``.
     """
     from matplotlib.lines import Line2D
 
     scale = fig.dpi / 100.0
     inner = Box(area.x0 + 2, area.y0 + 2, area.x1 - 2, area.y1 - 2)
-    placed_boxes: list[Box] = []
+    placed_boxes: list[Box] = list(obstacles or [])
     placed: list[Any] = []
     left_out: list[str] = []
     pad = 0.2 * fontsize * fig.dpi / 72
