@@ -165,6 +165,9 @@ def series_figure(series: YearlySeries, *, width: float, height: float, dpi: int
         if len(lines) > 1:
             ax.legend(fontsize=8, frameon=False)
     axes[1][1].set_ylim(0, 1.05)
+    axes[1][0].set_ylim(0, max(r["components"] for r in series.rows) + 1)
+    axes[1][0].yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0][1].set_ylim(0, 1.05)
     left_out = []
     if series.undated_ties:
         left_out.append(f"{series.undated_ties} undated ties")
