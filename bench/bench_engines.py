@@ -28,10 +28,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_network import catalogue_store, machine  # noqa: E402
+from bench_network import catalogue_store, machine
 
-from pgraph.network import build  # noqa: E402
-from pgraph.network import measures as m  # noqa: E402
+from pgraph.network import build
+from pgraph.network import measures as m
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Network engines"
@@ -55,7 +55,9 @@ def main() -> int:
     import igraph
 
     g = m.indexed(G)
-    ig = igraph.Graph(n=g.n, edges=[(i, j) for i, j in zip(g.rows, g.indices, strict=True) if i < j])
+    ig = igraph.Graph(
+        n=g.n, edges=[(i, j) for i, j in zip(g.rows, g.indices, strict=True) if i < j]
+    )
     ig.es["weight"] = [w for i, j, w in zip(g.rows, g.indices, g.weights, strict=True) if i < j]
     rows: list[tuple[str, str, float, str, float, str]] = []
 
@@ -64,42 +66,79 @@ def main() -> int:
     n = g.n
     scaled = theirs * 2 / ((n - 1) * (n - 2))
     rows.append(
-        ("betweenness, exact", "pgraph (numpy, Brandes)", t_ours, "igraph", t_theirs,
-         f"{np.abs(scaled - ours.betweenness).max():.1e}")
+        (
+            "betweenness, exact",
+            "pgraph (numpy, Brandes)",
+            t_ours,
+            "igraph",
+            t_theirs,
+            f"{np.abs(scaled - ours.betweenness).max():.1e}",
+        )
     )
     _, t_sample = timed(lambda: m.shortest_path_measures(g, sample=200))
     rows.append(("betweenness + closeness, 200 sources", "pgraph (numpy)", t_sample, "—", 0.0, "—"))
     closeness, t_close = timed(lambda: np.array(ig.closeness()))
     rows.append(
-        ("closeness, exact", "pgraph (with betweenness above)", 0.0, "igraph", t_close,
-         f"{np.abs(closeness - ours.closeness).max():.1e}")
+        (
+            "closeness, exact",
+            "pgraph (with betweenness above)",
+            0.0,
+            "igraph",
+            t_close,
+            f"{np.abs(closeness - ours.closeness).max():.1e}",
+        )
     )
     ego, t_ego = timed(lambda: m.ego_measures(g))
     local, t_local = timed(lambda: np.nan_to_num(np.array(ig.transitivity_local_undirected())))
     rows.append(
-        ("local clustering", "pgraph (numpy, with constraint and effective size)", t_ego,
-         "igraph", t_local, f"{np.abs(local - ego.clustering).max():.1e}")
+        (
+            "local clustering",
+            "pgraph (numpy, with constraint and effective size)",
+            t_ego,
+            "igraph",
+            t_local,
+            f"{np.abs(local - ego.clustering).max():.1e}",
+        )
     )
     burt, t_burt = timed(lambda: np.array(ig.constraint(weights="weight")))
     ok = ~np.isnan(ego.constraint)
     rows.append(
-        ("Burt's constraint", "pgraph (above)", 0.0, "igraph", t_burt,
-         f"{np.nanmax(np.abs(burt[ok] - ego.constraint[ok])):.1e}")
+        (
+            "Burt's constraint",
+            "pgraph (above)",
+            0.0,
+            "igraph",
+            t_burt,
+            f"{np.nanmax(np.abs(burt[ok] - ego.constraint[ok])):.1e}",
+        )
     )
     eigen, t_eigen = timed(lambda: m.eigenvector(g))
     ev, t_ev = timed(lambda: np.array(ig.eigenvector_centrality(weights="weight", scale=False)))
     ev = ev / np.linalg.norm(ev)
     rows.append(
-        ("eigenvector", "pgraph (numpy)", t_eigen, "igraph (ARPACK)", t_ev,
-         f"{np.abs(ev - eigen).max():.1e}")
+        (
+            "eigenvector",
+            "pgraph (numpy)",
+            t_eigen,
+            "igraph (ARPACK)",
+            t_ev,
+            f"{np.abs(ev - eigen).max():.1e}",
+        )
     )
-    louvain, t_louvain = timed(lambda: nx.community.louvain_communities(G, weight="weight", seed=42))
+    louvain, t_louvain = timed(
+        lambda: nx.community.louvain_communities(G, weight="weight", seed=42)
+    )
     q_louvain = nx.community.modularity(G, louvain, weight="weight")
     multilevel, t_multi = timed(lambda: ig.community_multilevel(weights="weight"))
     rows.append(
-        ("communities", f"networkx Louvain (Q = {q_louvain:.3f}, {len(louvain)})", t_louvain,
-         f"igraph multilevel (Q = {multilevel.modularity:.3f}, {len(multilevel)})", t_multi,
-         "different partition")
+        (
+            "communities",
+            f"networkx Louvain (Q = {q_louvain:.3f}, {len(louvain)})",
+            t_louvain,
+            f"igraph multilevel (Q = {multilevel.modularity:.3f}, {len(multilevel)})",
+            t_multi,
+            "different partition",
+        )
     )
     try:
         import leidenalg
@@ -110,9 +149,15 @@ def main() -> int:
             )
         )
         rows.append(
-            ("communities", "—", 0.0,
-             f"leidenalg Leiden (Q = {ig.modularity(leiden.membership, weights='weight'):.3f}, "
-             f"{len(leiden)})", t_leiden, "different partition")
+            (
+                "communities",
+                "—",
+                0.0,
+                f"leidenalg Leiden (Q = {ig.modularity(leiden.membership, weights='weight'):.3f}, "
+                f"{len(leiden)})",
+                t_leiden,
+                "different partition",
+            )
         )
     except ImportError:
         pass
@@ -132,8 +177,14 @@ def main() -> int:
         position = {v: i for i, v in enumerate(g.nodes)}
         aligned = np.array([ours.betweenness[position[v]] for v in order])
         rows.append(
-            ("betweenness, exact", "—", 0.0, "networkit (1 thread)", t_nb,
-             f"{np.abs(nb - aligned).max():.1e}")
+            (
+                "betweenness, exact",
+                "—",
+                0.0,
+                "networkit (1 thread)",
+                t_nb,
+                f"{np.abs(nb - aligned).max():.1e}",
+            )
         )
 
         def nk_clustering():
@@ -144,8 +195,14 @@ def main() -> int:
         nc, t_nc = timed(nk_clustering)
         aligned = np.array([ego.clustering[position[v]] for v in order])
         rows.append(
-            ("local clustering", "—", 0.0, "networkit (1 thread)", t_nc,
-             f"{np.abs(nc - aligned).max():.1e}")
+            (
+                "local clustering",
+                "—",
+                0.0,
+                "networkit (1 thread)",
+                t_nc,
+                f"{np.abs(nc - aligned).max():.1e}",
+            )
         )
     except ImportError:
         pass
@@ -156,9 +213,10 @@ def main() -> int:
         f"`bench/bench_engines.py` — {dt.date.today().isoformat()} — {header}. The machine is "
         "shared with other jobs: single runs, wall-clock.",
         "",
-        f"Co-partnership network of {args.practices:,} synthetic practices: {G.number_of_nodes():,} "
-        f"organisations, {G.number_of_edges():,} ties. Difference: the largest absolute difference "
-        "from pgraph's value (betweenness on networkx's normalised scale).",
+        f"Co-partnership network of {args.practices:,} synthetic practices: "
+        f"{G.number_of_nodes():,} organisations, {G.number_of_edges():,} ties. Difference: "
+        "the largest absolute difference from pgraph's value (betweenness on networkx's "
+        "normalised scale).",
         "",
         "| measure | pgraph | s | library | s | max difference |",
         "| --- | --- | ---: | --- | ---: | ---: |",

@@ -1,6 +1,6 @@
 """The disparity filter: a hand-computed example, an independent per-node computation, leaves."""
 
-# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+# ruff: noqa: N803, N806, RUF002, RUF003  (networkx's convention: G and H are graphs)
 
 from __future__ import annotations
 

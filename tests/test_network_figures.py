@@ -1,4 +1,4 @@
-"""Figures for a paper: size and DPI, labels that overlap nothing and stay on the canvas, legends."""
+"""Figures for a paper: size and DPI, labels that overlap nothing and stay on the canvas."""
 
 # ruff: noqa: N806  (networkx's convention: G and H are graphs)
 

@@ -1,6 +1,6 @@
 """The network year by year: hand-made graphs, the bundled data's dates, the CSV and the plot."""
 
-# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+# ruff: noqa: N806, RUF002  (networkx's convention: G and H are graphs)
 
 from __future__ import annotations
 

@@ -183,8 +183,8 @@ def build(
     off unless asked for (the interactive page asks, for its filter).
 
     Every tie carries ``start_date``: the earliest start of the practices it
-    stands for (ISO date, ``""`` when none is known); every node too (for an
-    organisation, Act or concept: its earliest tie).
+    stands for (ISO date, ``""`` when none is known); every node too (an
+    organisation: its first practice's; an Act or concept: its first tie's).
 
     Raises NetworkError when no practice matches, or the network would be empty.
 
@@ -220,7 +220,8 @@ def build(
         NetworkKind.PRACTICE_CONCEPT: _practice_concept,
     }[kind]
     G = builder(data, practices, threshold, weight)
-    _date(G, practices)
+    if kind is not NetworkKind.CO_PARTNERSHIP:  # co-partnership ties are dated as they are made
+        _date(G, practices)
     G.graph.update(
         kind=kind.value,
         name=f"{kind.value} network",
@@ -283,6 +284,8 @@ def _date(G: nx.Graph, practices: dict[str, dict[str, Any]]) -> None:
 
     earliest: dict[Any, str] = {}
     for u, v, data in G.edges(data=True):
+        if "start_date" in data:  # dated by its builder
+            continue
         if "practices" in data:
             dates = [d for p in data["practices"] if (d := start(p))]
             when = min(dates) if dates else ""
@@ -295,7 +298,7 @@ def _date(G: nx.Graph, practices: dict[str, dict[str, Any]]) -> None:
             if when and (node not in earliest or when < earliest[node]):
                 earliest[node] = when
     for node, data in G.nodes(data=True):
-        if data.get("kind") != "practice":
+        if "start_date" not in data:
             data["start_date"] = earliest.get(node, "")
 
 
@@ -355,6 +358,9 @@ def _organisation_nodes(
     with_domains = any(practice.get("domain") for practice in practices.values())
     for node in nodes.values():
         node["country"], node["acts"] = sorted(node["country"]), sorted(node["acts"])
+        node["start_date"] = min(
+            (d for p in node["practices"] if (d := practices[p]["start_date"])), default=""
+        )
         if with_domains:
             node["domain"] = sorted({d for p in node["practices"] for d in practices[p]["domain"]})
         node["practices"] = len(node["practices"])
@@ -400,19 +406,28 @@ def _co_partnership(
         partners[row["practice"]].add(row["organisation"])
         if row["statutory"]:
             statutory[row["practice"]].add(row["organisation"])
+    # Pairs that are statutory partners together in some practice (few: computed apart).
+    statutory_pairs = {
+        pair for members in statutory.values() for pair in combinations(sorted(members), 2)
+    }
+    title = {p: about["label"] for p, about in practices.items()}.__getitem__
+    # "~" sorts after every ISO date: the earliest known start, or "~" when none is known.
+    start = {p: about["start_date"] or "~" for p, about in practices.items()}.__getitem__
+    key = _TIE_KEY[weight]
+
+    def ties():
+        for pair, tie in _projection(partners):
+            ps = tie["practices"]
+            earliest = min(map(start, ps))
+            tie["practice_titles"] = list(map(title, ps))
+            tie["start_date"] = "" if earliest == "~" else earliest
+            tie["weight"] = tie[key]
+            tie["statutory"] = pair in statutory_pairs
+            yield (*pair, tie)
+
     G = nx.Graph()
     G.add_nodes_from(organisations.items())
-    for (a, b), ties in projection_ties(partners).items():
-        ps = ties.pop("practices")
-        G.add_edge(
-            a,
-            b,
-            weight=ties[_TIE_KEY[weight]],
-            **ties,
-            practices=ps,
-            practice_titles=[practices[p]["label"] for p in ps],
-            statutory=any(a in statutory[p] and b in statutory[p] for p in ps),
-        )
+    G.add_edges_from(ties())
     return G
 
 
@@ -432,6 +447,10 @@ def projection_ties(partners: dict[str, set[str]]) -> dict[tuple[str, str], dict
         >>> ties["a", "c"]["jaccard"]
         0.5
     """
+    return dict(_projection(partners))
+
+
+def _projection(partners: dict[str, set[str]]):
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     involved: dict[str, int] = defaultdict(int)
     for practice, members in partners.items():
@@ -439,15 +458,19 @@ def projection_ties(partners: dict[str, set[str]]) -> dict[tuple[str, str], dict
             involved[organisation] += 1
         for pair in combinations(sorted(members), 2):
             shared[pair].append(practice)
-    return {
-        (a, b): {
-            "shared": len(ps),
-            "newman": round(sum(1.0 / (len(partners[p]) - 1) for p in ps), 6),
-            "jaccard": round(len(ps) / (involved[a] + involved[b] - len(ps)), 6),
-            "practices": ps,
-        }
-        for (a, b), ps in shared.items()
-    }
+    share = {p: 1.0 / (len(members) - 1) for p, members in partners.items() if len(members) > 1}
+    part = share.__getitem__
+    for (a, b), ps in shared.items():
+        count = len(ps)
+        yield (
+            (a, b),
+            {
+                "shared": count,
+                "newman": sum(map(part, ps)),
+                "jaccard": count / (involved[a] + involved[b] - count),
+                "practices": ps,
+            },
+        )
 
 
 _TIE_KEY = {

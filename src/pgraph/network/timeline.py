@@ -1,8 +1,8 @@
 """The network year by year: how it grew, as a table and a plot.
 
 A tie exists from the start of the first practice behind it (its
-``start_date``, set by :func:`pgraph.network.build`); a node from its own
-start (a practice) or its first tie. The catalogue gives no end dates, so
+``start_date``, set by :func:`pgraph.network.build`); a node from the start
+of its first practice (an Act or a concept: of its first tie). The catalogue gives no end dates, so
 nothing leaves the network. For each year from the first start to the last,
 :func:`by_year` measures the network as it stood on 31 December: nodes,
 ties, density, connected components, the largest component's share of the
