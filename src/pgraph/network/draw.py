@@ -281,13 +281,43 @@ def _layout(H: nx.Graph, layout: str, seed: int) -> dict[Any, tuple[float, float
         elif layout == "hubs":
             positions = _hub_layout(H, seed)
         else:
-            positions = nx.spring_layout(H, seed=seed, weight=None, iterations=100)
+            positions = _packed_spring_layout(H, seed)
     except ImportError:
         raise NetworkError(
             f"laying out {len(H)} nodes needs scipy (networkx uses it from 500 nodes)",
             hint="pip install scipy, or draw fewer nodes (--max-nodes 400)",
         ) from None
     return {v: (float(x), float(y)) for v, (x, y) in positions.items()}
+
+
+def _packed_spring_layout(H: nx.Graph, seed: int) -> dict[Any, tuple[float, float]]:
+    """Return a spring layout of each connected component, packed in rows, largest first.
+
+    One spring layout of a network with many small components pushes the
+    giant one into a blob in the middle; each component laid out alone, in
+    a square whose side grows with the square root of its size, keeps it
+    legible.
+    """
+    components = sorted(nx.connected_components(H), key=lambda c: (-len(c), min(map(str, c))))
+    if len(components) == 1:
+        return nx.spring_layout(H, seed=seed, weight=None, iterations=100)
+    sides = [math.sqrt(len(c)) for c in components]
+    row_width = max(sides[0], math.sqrt(sum(side * side for side in sides)) * 1.2)
+    positions: dict[Any, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for members, side in zip(components, sides, strict=True):
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y - row_height * 1.15, 0.0
+        part = H.subgraph(members)
+        if len(members) == 1:
+            local = {next(iter(members)): (0.0, 0.0)}
+        else:
+            local = nx.spring_layout(part, seed=seed, weight=None, iterations=100)
+        for v, (px, py) in local.items():  # spring_layout spans [-1, 1]
+            positions[v] = (x + side * (0.5 + 0.45 * px), y - side * (0.5 - 0.45 * py))
+        x += side * 1.15
+        row_height = max(row_height, side)
+    return positions
 
 
 def _bipartite_layout(H: nx.Graph, sweeps: int = 8) -> dict[Any, tuple[float, float]]:
