@@ -148,7 +148,15 @@ def prepare(
         community=community,
         colours=colours,
         strength=strength,
-        labelled=sorted(H, key=lambda v: (-score[v], v))[:labels],
+        # Legislation drawn as hubs: the Acts are named first.
+        labelled=sorted(
+            H,
+            key=lambda v: (
+                chosen == "hubs" and H.nodes[v].get("kind") != "legislation",
+                -score[v],
+                v,
+            ),
+        )[:labels],
         title=name,
         caption=" · ".join(parts),
         group=groups,
@@ -211,9 +219,9 @@ def _colouring(
     ranked_groups = sorted(sizes, key=lambda g: (-sizes[g], g))
     named_groups = [g for g in ranked_groups if g != "unknown"][:LEGEND_GROUPS]
     legend = [(g, palette[i % len(palette)]) for i, g in enumerate(named_groups)]
-    rest = [g for g in ranked_groups if g not in named_groups]
-    if rest:
-        label = "other / unknown" if rest != ["unknown"] else "unknown"
+    leftover = [g for g in ranked_groups if g not in named_groups]
+    if leftover:
+        label = "other / unknown" if leftover != ["unknown"] else "unknown"
         legend.append((label, OTHER_COLOUR))
         group = {v: g if g in named_groups else label for v, g in group.items()}
     colours = {c: OTHER_COLOUR for c in set(community.values())}

@@ -178,7 +178,7 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
         wrap=True,
     )
     # Labels may go anywhere between the caption and the note, except over the legend.
-    area = Box(0.0, footer * dpi, width * dpi, (height - header) * dpi)
+    label_area = Box(0.0, footer * dpi, width * dpi, (height - header) * dpi)
     obstacles = [_box(legend.get_window_extent(renderer))] if legend is not None else []
     placed, left_out = place_labels(
         fig,
@@ -188,7 +188,7 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
             for i, v in enumerate(p.labelled)
         ],
         nodes,
-        area,
+        label_area,
         fontsize=fonts["label"],
         obstacles=obstacles,
     )
