@@ -8,7 +8,7 @@ rebuild + validation after one page changes, every library query
 (``pgraph.query.run_query``, parameters as in ``bench/bench_queries.py``),
 the co-partnership network and all its statistics (``pgraph.network``), and
 ``pgraph export`` to N-Triples. "Raw load" puts the exported triples through
-pgraph's write path (``pgraph.build.writing``) beside pyoxigraph's own bulk
+pgraph's write path (``pgraph.store.transaction``) beside pyoxigraph's own bulk
 load of the same N-Triples file.
 
 The plain rdflib way, on the same N-Triples: parse into an ``rdflib.Graph``,
@@ -144,7 +144,7 @@ def step_network(store: str) -> None:
 def step_raw_load(nquads: str, target: str) -> None:
     import pyoxigraph as ox
 
-    from pgraph.build.writing import bulk_load
+    from pgraph.store.transaction import bulk_load
 
     def chunks():
         with open(nquads, "rb") as handle:

@@ -19,7 +19,7 @@ from pgraph.mapping import (
 )
 from pgraph.records import Practice
 from pgraph.sources import read_source
-from pgraph.vocab import ORG, PG, PGV, SCHEMA
+from pgraph.vocab import ORG, PG, PG_NAMESPACE, PGV, SCHEMA
 from tests.conftest import DATA, SEED_URL, TESTS
 
 GOLDEN = TESTS / "golden"
@@ -32,7 +32,7 @@ def page_graph(path: Path, *, url: str | None = SEED_URL) -> Graph:
     records = read_source(path, root=path.parent, source_urls={path.name: url} if url else {})
     assert records.error is None, records.error
     graph = Graph()
-    graph.bind("pg", PG._NS)
+    graph.bind("pg", PG_NAMESPACE)
     graph.bind("org", ORG)
     graph.bind("schema", SCHEMA)
     for practice in records.practices:

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from urllib.parse import quote
 
 import yaml
@@ -28,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from pgraph.errors import MappingError, Warning_
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
-from pgraph.resources import data_dir
+from pgraph.resources import cached_on_files, data_dir
 from pgraph.vocab import (
     DEFAULT_BASE,
     ELI,
@@ -457,7 +456,7 @@ def _strip_article(name: str) -> str:
     return name[4:] if name[:4].casefold() == "the " else name
 
 
-@cache
+@cached_on_files(lambda: [data_dir() / "aliases.yaml"])
 def _alias_index() -> dict[str, str]:
     path = data_dir() / "aliases.yaml"
     table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -468,7 +467,7 @@ def _alias_index() -> dict[str, str]:
     return index
 
 
-@cache
+@cached_on_files(lambda: [data_dir() / "alignments.yaml"])
 def alignments() -> dict[str, dict[str, str]]:
     """Return the curated links of ``data/alignments.yaml`` (countries, organisations, Acts)."""
     table = yaml.safe_load((data_dir() / "alignments.yaml").read_text(encoding="utf-8")) or {}

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from pgraph.errors import StoreError
+from pgraph.store import require_store
 
 START_TIMEOUT = 20.0
 """Seconds to wait for the server to answer before giving up."""
@@ -141,10 +142,7 @@ def start_server(
         ...     print(server.url)
         http://127.0.0.1:…/query
     """
-    store_path = Path(store_path)
-    if not (store_path / "CURRENT").exists():
-        raise StoreError("no store here yet", path=str(store_path),
-                         hint="run `pgraph build` first, or pass --store")
+    store_path = require_store(store_path)
     chosen = port or free_port()
     if port and not _port_free(port):
         raise StoreError(f"port {port} on 127.0.0.1 is already in use",

@@ -7,12 +7,15 @@ misspelt query name does, and the usage line stays short.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+import networkx as nx
 
-from pgraph.cli.main import cli, store_option
-from pgraph.cli.options import format_option, output_option
+from pgraph.cli.main import cli
+from pgraph.cli.options import format_option, output, output_option, store_option
 from pgraph.network import KIND_ALIASES, NetworkKind, annotate, build, network_kind, stats
 from pgraph.network.backbone import DEFAULT_ALPHA, disparity_filter
 from pgraph.network.build import DEFAULT_THRESHOLD, ProjectionWeight
@@ -26,6 +29,7 @@ from pgraph.network.draw import (
     draw,
 )
 from pgraph.network.export import EXPORT_FORMATS, export_format, write_network
+from pgraph.network.rows import Filters
 from pgraph.network.timeline import by_year as by_year_series
 
 SUFFIX_FORMATS = {
@@ -48,8 +52,62 @@ communities_option = click.option(
 )
 
 
+@dataclass(frozen=True)
+class NetworkSource:
+    """Which network a command works on: its kind, where it is read, which practices, and how."""
+
+    kind: str
+    store: Path | None
+    endpoint: str | None
+    filters: Filters
+    threshold: float
+    weight: str = "count"
+    backbone: str | None = None
+    alpha: float = DEFAULT_ALPHA
+
+    def build(self, *, domains: bool = False) -> nx.Graph:
+        """Return the network (``pgraph.network.build`` with these settings, then the backbone).
+
+        ``domains`` gives organisations their practices' domains (the page's filter).
+        """
+        graph = build(
+            network_kind(self.kind),
+            store=None if self.endpoint else self.store,
+            endpoint=self.endpoint,
+            threshold=self.threshold,
+            weight=self.weight,
+            domains=domains,
+            **{name: getattr(self.filters, name) for name in _FILTERS},
+        )
+        if self.backbone:
+            graph = disparity_filter(graph, alpha=self.alpha)
+        return graph
+
+
+_FILTERS = ("country", "domain", "level", "since", "until")
+
+
 def network_options(command):
-    """The options every network command shares: where the graph is, and which practices."""
+    """Add the options every network command shares; the command gets one ``source``.
+
+    The options (where the graph is, which practices, the similarity
+    threshold, the weight and the backbone) are read into one
+    :class:`NetworkSource` here, so each command takes ``source`` instead of
+    a dozen parameters.
+    """
+
+    @functools.wraps(command)
+    def with_source(*, kind, store, endpoint, threshold, weight, backbone, alpha, **rest):
+        dates = {name: rest.pop(name) for name in ("since", "until")}
+        filters = Filters(
+            **{name: rest.pop(name) for name in ("country", "domain", "level")},
+            **{name: value.date() if value else None for name, value in dates.items()},
+        )
+        source = NetworkSource(
+            kind, store, endpoint, filters, threshold, weight.lower(), backbone, alpha
+        )
+        return command(source=source, **rest)
+
     options = [
         click.argument("kind", metavar="KIND"),
         store_option,
@@ -110,42 +168,8 @@ def network_options(command):
         ),
     ]
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _build(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    weight,
-    backbone,
-    alpha,
-    *,
-    domains=False,
-):
-    graph = build(
-        network_kind(kind),
-        store=None if endpoint else store,
-        endpoint=endpoint,
-        country=country,
-        domain=domain,
-        level=level,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        threshold=threshold,
-        weight=weight,
-        domains=domains,
-    )
-    if backbone:
-        graph = disparity_filter(graph, alpha=alpha)
-    return graph
+        with_source = option(with_source)
+    return with_source
 
 
 def _sized(graph) -> str:
@@ -227,18 +251,7 @@ def kinds() -> None:
     help="With --by-year: also draw the series (.png, .svg or .pdf).",
 )
 def stats_command(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    weight,
-    backbone,
-    alpha,
+    source: NetworkSource,
     fmt,
     output,
     top,
@@ -254,22 +267,9 @@ def stats_command(
 
     Example: pgraph network stats co-partnership --top 5 --format json --output stats.json
     """
-    graph = _build(
-        kind,
-        store,
-        endpoint,
-        country,
-        domain,
-        level,
-        since,
-        until,
-        threshold,
-        weight,
-        backbone,
-        alpha,
-    )
     if plot is not None and not by_year:
         raise click.UsageError("--plot draws the series of --by-year; add --by-year")
+    graph = source.build()
     if by_year:
         series = by_year_series(graph, sample=sample, seed=seed)
         text = series.to_csv()
@@ -292,15 +292,7 @@ def stats_command(
 @network.command()
 @network_options
 @format_option(EXPORT_FORMATS, help="File format (default: from the file name's suffix)")
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (csv and statnet: STEM-….csv files beside it).",
-)
+@output("The file to write (csv and statnet: STEM-….csv files beside it).", required=True)
 @click.option(
     "--measures",
     is_flag=True,
@@ -321,18 +313,7 @@ def stats_command(
     "(Gephi's timeline plays it).",
 )
 def export(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    weight,
-    backbone,
-    alpha,
+    source: NetworkSource,
     fmt,
     output,
     measures,
@@ -355,20 +336,7 @@ def export(
         raise click.UsageError(
             f"give --format ({', '.join(EXPORT_FORMATS)}): {output.name!r} does not say which"
         )
-    graph = _build(
-        kind,
-        store,
-        endpoint,
-        country,
-        domain,
-        level,
-        since,
-        until,
-        threshold,
-        weight,
-        backbone,
-        alpha,
-    )
+    graph = source.build()
     if measures:
         graph = annotate(graph, stats(graph, seed=seed, communities=communities))
     for path in write_network(graph, export_format(chosen), output, dynamic=dynamic):
@@ -377,14 +345,9 @@ def export(
 
 @network.command(name="draw")
 @network_options
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "output",
+@output(
+    "The picture: .png, .svg or .pdf, or .html for an interactive page that works offline.",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The picture: .png, .svg or .pdf, or .html for an interactive page that works offline.",
 )
 @click.option(
     "--max-nodes",
@@ -454,18 +417,7 @@ def export(
 )
 @click.option("--title", default=None, help="Title of the picture (default: the network's kind).")
 def draw_command(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    weight,
-    backbone,
-    alpha,
+    source: NetworkSource,
     output,
     max_nodes,
     labels,
@@ -485,21 +437,7 @@ def draw_command(
 
     Example: pgraph network draw co-partnership --width 7 --height 5 --dpi 300 -o partners.png
     """
-    graph = _build(
-        kind,
-        store,
-        endpoint,
-        country,
-        domain,
-        level,
-        since,
-        until,
-        threshold,
-        weight,
-        backbone,
-        alpha,
-        domains=output.suffix.lower() in (".html", ".htm"),  # the page filters by domain
-    )
+    graph = source.build(domains=output.suffix.lower() in (".html", ".htm"))  # page's filter
     path = draw(
         graph,
         output,

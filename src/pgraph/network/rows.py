@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -26,9 +25,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from pgraph.errors import NetworkError, QueryError, StoreError
-from pgraph.query import DEFAULT_STORE, bind_params, bind_query, load_query, run_query
-from pgraph.store import open_store
+from pgraph.errors import NetworkError, QueryError
+from pgraph.query import bind_params, bind_query, load_query, run_query
+from pgraph.store import is_store, open_store, require_store
 from pgraph.vocab import PG, vocabularies
 
 FACETS = {
@@ -86,18 +85,9 @@ class Filters:
 
 def open_source(store: ox.Store | Path | str | None) -> ox.Store:
     """Open a store path once (each query would open it again)."""
-    if isinstance(store, ox.Store):
-        return store
-    location = (
-        Path(store) if store is not None else Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
-    )
-    if not (location / "CURRENT").exists():
-        raise StoreError(
-            "no store here yet",
-            path=str(location),
-            hint="run `pgraph build` first, or pass --store",
-        )
-    return open_store(location, read_only=True)
+    if is_store(store):
+        return store  # type: ignore[return-value]
+    return open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
 
 
 def plural(n: int, noun: str) -> str:

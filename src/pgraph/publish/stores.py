@@ -257,6 +257,24 @@ def remote_triple_counts(
     return counts
 
 
+def verify_publication(
+    report: PublishReport, endpoint: str, *, credentials: Credentials | None = None,
+    timeout: float = 60.0,
+) -> None:
+    """Check, through ``endpoint``, that each graph published holds the triples sent.
+
+    Raises PublishError naming each graph whose count differs. ``pgraph
+    publish --verify`` runs it after :func:`publish_store`.
+    """
+    names = [g.graph for g in report.graphs]
+    counts = remote_triple_counts(endpoint, names, credentials=credentials, timeout=timeout)
+    wrong = [f"<{g.graph}> has {counts[g.graph]} triples, not {g.triples}"
+             for g in report.graphs if counts[g.graph] != g.triples]
+    if wrong:
+        raise PublishError("the store does not hold what was sent: " + "; ".join(wrong),
+                           hint="a store may merge equal literals; compare with a query")
+
+
 __all__ = [
     "Credentials",
     "GraphSent",
@@ -267,4 +285,5 @@ __all__ = [
     "remote_triple_counts",
     "sparql_select",
     "staging_graph",
+    "verify_publication",
 ]

@@ -9,28 +9,31 @@ Example:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
-from pgraph.errors import QueryError, StoreError
+from pgraph.errors import QueryError
 from pgraph.query.binding import bind_params, bind_query
 from pgraph.query.library import QueryInfo, load_query, query_kind
 from pgraph.query.results import QueryResult, graph_result
-from pgraph.store import open_store
+from pgraph.store import (
+    DEFAULT_STORE,
+    Store,
+    TermConverter,
+    is_store,
+    open_store,
+    require_store,
+)
 
-DEFAULT_STORE = Path(".pgraph/store")
-"""The store ``pgraph build`` writes by default (``PGRAPH_STORE`` overrides it)."""
+__all__ = ["DEFAULT_STORE", "Rows", "query", "result_from_oxigraph", "run_query"]
 
 
 def run_query(
     query: str | Path | QueryInfo,
     *,
-    store: ox.Store | Path | str | None = None,
+    store: Store | ox.Store | Path | str | None = None,
     endpoint: str | None = None,
     params: Mapping[str, object] | None = None,
     timeout: float = 60.0,
@@ -64,15 +67,10 @@ def run_query(
 
 
 def _run_local(
-    text: str, kind: str, store: ox.Store | Path | str | None, path: str | None
+    text: str, kind: str, store: Store | ox.Store | Path | str | None, path: str | None
 ) -> QueryResult:
-    if not isinstance(store, ox.Store):
-        default = Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
-        location = Path(store) if store is not None else default
-        if not (location / "CURRENT").exists():
-            raise StoreError("no store here yet", path=str(location),
-                             hint="run `pgraph build` first, or pass --store")
-        store = open_store(location, read_only=True)
+    if not is_store(store):
+        store = open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
     try:
         raw = store.query(text, use_default_graph_as_union=True)
         return result_from_oxigraph(raw, kind, text)
@@ -90,7 +88,7 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
         if isinstance(raw, ox.QuerySolutions):  # an endpoint's JSON for ASK parses as this
             raise QueryError("expected a boolean answer to an ASK query")
         return QueryResult("ask", [], [], boolean=bool(raw), query=text)
-    convert = _Converter()
+    convert = TermConverter()
     if kind == "graph" or isinstance(raw, ox.QueryTriples):
         triples = (
             (convert(t.subject), convert(t.predicate), convert(t.object))
@@ -104,48 +102,6 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
         for solution in raw
     ]
     return QueryResult("select", variables, rows, query=text)
-
-
-class _Converter:
-    """pyoxigraph terms → rdflib terms, remembering IRIs and short literals (results repeat
-    names, labels and counts a lot; an rdflib Literal costs ~10 µs to make)."""
-
-    def __init__(self) -> None:
-        self.iris: dict[str, URIRef] = {}
-        self.literals: dict[ox.Literal, Literal] = {}
-        self.datatypes: dict[str, URIRef | None] = {}
-
-    def __call__(self, term) -> Node | None:
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            iri = term.value
-            node = self.iris.get(iri)
-            if node is None:
-                node = self.iris[iri] = URIRef(iri)
-            return node
-        if isinstance(term, ox.Literal):
-            node = self.literals.get(term)
-            if node is None:
-                node = self._literal(term)
-                if len(term.value) <= _REMEMBERED_LITERAL_LENGTH:
-                    self.literals[term] = node
-            return node
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        raise QueryError(f"unsupported term in the results: {term!r}")
-
-    def _literal(self, term: ox.Literal) -> Literal:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype not in self.datatypes:
-            self.datatypes[datatype] = None if datatype == _XSD_STRING else URIRef(datatype)
-        return Literal(term.value, datatype=self.datatypes[datatype])
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_REMEMBERED_LITERAL_LENGTH = 200
 
 
 class Rows(list):
@@ -164,7 +120,7 @@ def query(
     name_or_text: str | Path,
     endpoint: str | None = None,
     *,
-    store: ox.Store | Path | str | None = None,
+    store: Store | ox.Store | Path | str | None = None,
     **params: object,
 ) -> Rows | bool:
     """Return the rows of a query with Python values (a bool for ASK), for notebooks.

@@ -29,6 +29,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from pgraph.errors import QueryError
+from pgraph.vocab import prefixes
 
 TABLE_CELL_WIDTH = 80
 """Longer values are cut in the ``table`` format (only there: other formats keep everything)."""
@@ -271,7 +272,13 @@ def _xml_term(term: Node) -> str:
         attributes = f" xml:lang={quoteattr(term.language)}"
     elif term.datatype and term.datatype != XSD.string:
         attributes = f" datatype={quoteattr(str(term.datatype))}"
-    return f"<literal{attributes}>{xml_escape(str(term))}</literal>"
+    # White space as character references: a parser that trims text (Oxigraph's does)
+    # still reads the literal exactly.
+    text = xml_escape(str(term), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    body = text.strip(" ")
+    text = "&#32;" * (len(text) - len(text.lstrip(" "))) + body + "&#32;" * (
+        len(text) - len(text.rstrip(" "))) if body else "&#32;" * len(text)
+    return f"<literal{attributes}>{text}</literal>"
 
 
 def _xml(result: QueryResult) -> str:
@@ -340,14 +347,4 @@ def graph_result(triples: Iterable[tuple[Node, Node, Node]], *, query: str = "")
     return QueryResult("graph", ["subject", "predicate", "object"], rows, graph=graph, query=query)
 
 
-_PREFIXES = {
-    "pg": "https://w3id.org/pgraph/ontology#",
-    "pgv": "https://w3id.org/pgraph/vocab/",
-    "pgid": "https://w3id.org/pgraph/id/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-}
+_PREFIXES = prefixes("pg", "pgv", "pgid", "skos", "dcterms", "org", "prov", "schema", "eli")

@@ -260,7 +260,7 @@ def read_source(
             records.practices = [practice] if practice is not None else []
         elif suffix in _RECORD_READERS:
             records.practices, warnings = _RECORD_READERS[suffix](text, name=name)
-            if not records.practices and any("skipped" in w.message for w in warnings):
+            if not records.practices and any(w.record_skipped for w in warnings):
                 records.error = SourceError(
                     "no record could be read (see the warnings for each one)", path=name
                 )

@@ -239,9 +239,3 @@ def section_text(body: list[PageLine]) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out)
-
-
-def first_words(text: str, limit: int = 8) -> str:
-    """Return the first words of a text, for messages."""
-    words = text.split()
-    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
