@@ -119,6 +119,7 @@ def test_seed_legislation_network_ties_five_statutory_partners_to_the_act(seed_s
         "kind": "legislation",
         "year": "1998",
         "unresolved": False,
+        "start_date": "2014-01-01",
     }
     assert labels(G, G[CDA]) == SEED_STATUTORY
     assert all(
@@ -213,7 +214,17 @@ def test_bundled_known_weights(bundled):
     seed_only = G.edges[
         ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"
     ]
-    assert seed_only == {"weight": 1, "practices": [SEED]}
+    # Both are the seed's only practice and statutory partners there; the seed has 12 partners.
+    assert seed_only == {
+        "weight": 1,
+        "shared": 1,
+        "newman": 1 / 11,
+        "jaccard": 1.0,
+        "practices": [SEED],
+        "practice_titles": ["Z Community Policing in the UK"],
+        "statutory": True,
+        "start_date": "2014-01-01",
+    }
     L = build("organisation-legislation", store=bundled)
     assert L.degree(CDA) == 9 and labels(L, L[CDA]) >= SEED_STATUTORY
     assert (

@@ -77,8 +77,8 @@ def test_single_node_and_empty_graphs(tmp_path):
     assert draw(G, tmp_path / "one.png").stat().st_size > 5_000
     with pytest.raises(NetworkError, match="nothing to draw"):
         draw(nx.Graph(), tmp_path / "none.png")
-    with pytest.raises(NetworkError, match=r"end the file name with \.png, \.svg or \.html"):
-        draw(G, tmp_path / "one.pdf")
+    with pytest.raises(NetworkError, match=r"end the file name with \.png, \.svg, \.pdf or \.html"):
+        draw(G, tmp_path / "one.jpg")
 
 
 def test_page_is_self_contained(co_partnership, tmp_path):
