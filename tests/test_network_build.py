@@ -214,11 +214,12 @@ def test_bundled_known_weights(bundled):
     seed_only = G.edges[
         ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"
     ]
-    # Both are the seed's only practice and statutory partners there; the seed has 12 partners.
+    # Both are the seed's only practice and statutory partners there; the seed names 12
+    # partners, 3 of them generic (left out), so n_p = 9 organisations in the network.
     assert seed_only == {
         "weight": 1,
         "shared": 1,
-        "newman": 1 / 11,
+        "newman": 1 / 8,
         "jaccard": 1.0,
         "practices": [SEED],
         "practice_titles": ["Z Community Policing in the UK"],
