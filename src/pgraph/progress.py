@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -68,7 +69,7 @@ def track(
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
     return tqdm(items, desc=description, total=total, unit=unit, file=stream,
-                mininterval=MIN_INTERVAL, dynamic_ncols=True, leave=False)
+                mininterval=MIN_INTERVAL, leave=False, **_size(stream))
 
 
 @contextmanager
@@ -83,12 +84,25 @@ def stage(
     from tqdm import tqdm
 
     with tqdm(desc=description, total=total, unit=unit, file=stream, mininterval=MIN_INTERVAL,
-              dynamic_ncols=True, leave=False) as bar:
+              leave=False, **_size(stream)) as bar:
         yield bar.update
 
 
 def _nothing(_n: int = 1) -> None:
     return None
+
+
+def _size(stream: IO[str]) -> dict[str, int]:
+    """Return the terminal's size for tqdm: a terminal that says 0 (a bare pty) gets 100x24.
+
+    tqdm would draw a 0-column bar, or none at all, there.
+    """
+    try:
+        columns, lines = os.get_terminal_size(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        columns, lines = 0, 0
+    return {"ncols": columns or int(os.environ.get("COLUMNS", "0") or 0) or 100,
+            "nrows": lines or 24}
 
 
 def _is_terminal(stream: IO[str]) -> bool:

@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from pgraph import __version__
+from pgraph import __version__, progress
 from pgraph.build.nquads import nquads
 from pgraph.build.organisations import organisation_change
 from pgraph.build.reading import (
@@ -153,7 +153,8 @@ def build_catalogue(
         try:
             writer.write(
                 _chunks(
-                    read_files(jobs_to_read, base=base, workers=jobs),
+                    progress.track(read_files(jobs_to_read, base=base, workers=jobs),
+                                   "build: reading files", total=len(jobs_to_read), unit="file"),
                     report,
                     written,
                     mentions,

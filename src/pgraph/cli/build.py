@@ -10,6 +10,7 @@ import click
 
 from pgraph.build import build_catalogue
 from pgraph.cli.main import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, cli, store_option
+from pgraph.cli.options import quiet_option
 from pgraph.resources import data_dir
 from pgraph.shacl.state import state_path
 from pgraph.stats import graph_stats
@@ -30,7 +31,7 @@ base_option = click.option(
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
 @click.option("--wait", is_flag=True, help="Wait for another build holding the store's lock.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
+@quiet_option(expose=True, help="Print only the summary and errors; no progress bars.")
 def build(sources, store, base, strict, wait, jobs, quiet):
     """Build catalogue pages and records (default: the bundled data/) into the store.
 
@@ -57,6 +58,7 @@ def build(sources, store, base, strict, wait, jobs, quiet):
 
 @cli.command()
 @store_option
+@quiet_option()
 @click.option("--warnings/--no-warnings", default=True, help="Also list SHACL warnings.")
 @click.option("--whole", is_flag=True,
               help="Run pySHACL on the whole graph (the reference; slow on large graphs).")
@@ -135,6 +137,7 @@ def demo(store, out):
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file (default: stdout).")
 @click.option("--gzip", is_flag=True, help="Compress the output with gzip.")
 @click.option("--graph", "graphs", multiple=True, help="Only this named graph (repeatable).")
+@quiet_option()
 def export(store, fmt, out, gzip, graphs):
     """Write the built graph (or some named graphs) in one RDF syntax.
 

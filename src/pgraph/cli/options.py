@@ -52,3 +52,22 @@ output_option = click.option(
     help="Write to this file instead of standard output.",
 )
 """The ``--output`` / ``-o`` option (parameter ``output``): a file, or standard output."""
+
+
+def _show_progress(ctx: click.Context, _param: click.Parameter, quiet: bool) -> bool:
+    from pgraph import progress
+
+    ctx.with_resource(progress.shown(not quiet))
+    return quiet
+
+
+def quiet_option(*, expose: bool = False, help: str = "No progress bars.") -> Callable:
+    """Return the ``--quiet`` / ``-q`` option; without it, long commands show progress.
+
+    Progress bars (stage, done/total, rate, time left) go to standard error and
+    only when it is a terminal; ``expose`` passes ``quiet`` on to the command.
+    """
+    return click.option(
+        "--quiet", "-q", is_flag=True, expose_value=expose, callback=_show_progress,
+        help=help + " (Bars are drawn on standard error, and only when it is a terminal.)",
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli, store_option
+from pgraph.cli.options import quiet_option
 from pgraph.errors import PublishError
 from pgraph.store import open_store
 
@@ -32,6 +33,7 @@ graph_option = click.option(
 @click.option("--gzip", is_flag=True, help="Compress with gzip (reproducibly: no time stamp).")
 @graph_option
 @click.option("--list-graphs", is_flag=True, help="List the store's named graphs and stop.")
+@quiet_option()
 def dump(store, formats, out, gzip, graphs, list_graphs):
     """Write dumps of the graph: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML.
 
@@ -135,6 +137,7 @@ def describe(store, dumps_dir, out, fmt, endpoint, download_base, site_base, tit
 
 
 @cli.command()
+@quiet_option()
 @store_option
 @click.option("--endpoint", help="The SPARQL endpoint (updates go here unless --update-endpoint).")
 @click.option("--graph-store", help="The Graph Store Protocol URL (e.g. Oxigraph …/store, "

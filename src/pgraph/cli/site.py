@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli, store_option
+from pgraph.cli.options import quiet_option
 from pgraph.publish.docs import write_docs
 from pgraph.publish.dumps import DumpFormat
 from pgraph.publish.site import DEFAULT_SITE_BASE, write_site
@@ -30,6 +31,7 @@ from pgraph.vocab import DEFAULT_BASE
 @click.option("--gzip", is_flag=True, help="Gzip the dumps.")
 @click.option("--server-root", default="/srv/pgraph-site", show_default=True,
               help="The folder the example nginx configuration serves the site from.")
+@quiet_option()
 def site(out, store, base, data_base, dumps, formats, gzip, server_root):
     """Write the static linked-data site of the store into the folder OUT.
 

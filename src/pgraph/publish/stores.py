@@ -29,6 +29,7 @@ from hashlib import sha1
 
 import pyoxigraph as ox
 
+from pgraph import progress
 from pgraph.errors import PublishError
 from pgraph.publish.http import (
     Credentials,
@@ -136,7 +137,7 @@ def publish_store(
     report = PublishReport(target=masked_url(target), method=method,
                            user=credentials.user if credentials else None)
     started = time.monotonic()
-    for graph in selected:
+    for graph in progress.track(selected, "publish: graphs", unit="graph"):
         triples = list(store.quads_for_pattern(None, None, None, graph))
         begun = time.monotonic()
         try:
