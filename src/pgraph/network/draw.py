@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 DEFAULT_MAX_NODES = 400
 """The most nodes a picture shows (networkx lays out up to 499 without scipy)."""
