@@ -25,7 +25,7 @@ from typing import IO, Any
 
 _START = object()
 BATCH = 4096
-"""Items pickled together in a run file (and read back together while merging)."""
+"""Items pickled together in a run file (and read back together while merging), at most."""
 
 
 class ExternalSort:
@@ -36,6 +36,8 @@ class ExternalSort:
 
     def __init__(self, *, run_size: int = 250_000, directory: str | Path | None = None) -> None:
         self.run_size = run_size
+        # While merging, one batch of every run is in memory: a small share of a run each.
+        self.batch = max(1, min(BATCH, run_size // 64))
         self.directory = directory
         self._items: list[Any] = []
         self._runs: list[IO[bytes]] = []
@@ -85,8 +87,8 @@ class ExternalSort:
     def _spill(self) -> None:
         self._items.sort()
         run = tempfile.TemporaryFile(prefix="pgraph-sort-", dir=self.directory)  # noqa: SIM115
-        for start in range(0, len(self._items), BATCH):
-            pickle.dump(self._items[start:start + BATCH], run, pickle.HIGHEST_PROTOCOL)
+        for start in range(0, len(self._items), self.batch):
+            pickle.dump(self._items[start:start + self.batch], run, pickle.HIGHEST_PROTOCOL)
         self._runs.append(run)
         self._items = []
 
