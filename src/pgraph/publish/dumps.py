@@ -440,11 +440,19 @@ def _write_lines(graphs: Iterable[tuple[Graph, list[ox.Quad]]], fmt: DumpFormat,
         text = ox.serialize(statements, format=fmt.oxigraph_format) or b""
         sorter.extend(text.splitlines(True))
     count = 0
-    for line in progress.track(sorter.merged(unique=True), f"dump: writing {fmt.value}",
-                               total=sorter.count, unit="line"):
-        out.write(line)
-        count += 1
+    for chunk in _chunked(sorter.merged(unique=True), f"dump: writing {fmt.value}",
+                          total=sorter.count, unit="line"):
+        out.write(b"".join(chunk))
+        count += len(chunk)
     return count
+
+
+def _chunked(items: Iterator, description: str, *, total: int, unit: str) -> Iterator[list]:
+    """Yield the items in lists of a few thousand, advancing a progress bar once per list."""
+    with progress.stage(description, total=total, unit=unit) as advance:
+        while chunk := list(itertools.islice(items, 8192)):
+            yield chunk
+            advance(len(chunk))
 
 
 def _write_grouped(graphs: Iterable[tuple[Graph, list[ox.Quad]]], fmt: DumpFormat,
@@ -482,10 +490,10 @@ def _write_grouped(graphs: Iterable[tuple[Graph, list[ox.Quad]]], fmt: DumpForma
 
     def ordered_lines() -> Iterator[bytes]:
         nonlocal count
-        for item in progress.track(sorter.merged(unique=True), f"dump: writing {fmt.value}",
-                                   total=sorter.count, unit="statement"):
-            count += 1
-            yield item[-1]
+        for chunk in _chunked(sorter.merged(unique=True), f"dump: writing {fmt.value}",
+                              total=sorter.count, unit="statement"):
+            count += len(chunk)
+            yield b"".join(item[-1] for item in chunk)
 
     statements = ox.parse(_LineReader(ordered_lines()), format=line_format)
     if not keep_graphs:
