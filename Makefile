@@ -1,29 +1,34 @@
 # pgraph's tasks. Each creates its own virtual environment (.venv) first.
+# The demo installs only the package; tests, lint and benchmarks add the extras.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: demo test lint bench clean
 
-$(BIN)/pgraph: pyproject.toml
+$(VENV)/.package: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.extras: $(VENV)/.package
 	$(BIN)/pip install --quiet -e '.[test,dev,pandas]'
 	touch $@
 
 ## demo: build the bundled catalogue, validate it, query it, export a network
-demo: $(BIN)/pgraph
+demo: $(VENV)/.package
 	$(BIN)/pgraph demo
 
 ## test: the whole test suite (server and browser tests skip with a hint when their program is missing)
-test: $(BIN)/pgraph
+test: $(VENV)/.extras
 	$(BIN)/pytest
 
-lint: $(BIN)/pgraph
+lint: $(VENV)/.extras
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src
 
-bench: $(BIN)/pgraph
+bench: $(VENV)/.extras
 	$(BIN)/python bench/run.py
 
 clean:

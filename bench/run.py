@@ -10,7 +10,7 @@ rebuild + validation after one page changes, every library query
 (``pgraph.query.run_query``, parameters as in ``bench/bench_queries.py``),
 the co-partnership network and all its statistics (``pgraph.network``), and
 ``pgraph dump`` of all six syntaxes. "Raw load" puts the dump's N-Quads
-through pgraph's write path (``pgraph.build.writing``) beside the reference:
+through pgraph's write path (``pgraph.store.transaction``) beside the reference:
 pyoxigraph's own ``Store(path).bulk_load(path=…, format=N_QUADS)`` and
 ``flush()`` of the same file.
 
@@ -149,7 +149,7 @@ def step_network(store: str) -> None:
 def step_raw_load(nquads: str, target: str) -> None:
     import pyoxigraph as ox
 
-    from pgraph.build.writing import bulk_load
+    from pgraph.store.transaction import bulk_load
 
     def chunks():
         with open(nquads, "rb") as handle:

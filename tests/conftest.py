@@ -31,7 +31,6 @@ def built_store_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("built") / "store"
     report = build_catalogue([DATA], store_path=path)
     assert not report.errors, [str(e) for e in report.errors]
-    del report  # closes the store, so that a server may open the folder
     return path
 
 

@@ -10,11 +10,10 @@ import pytest
 from rdflib import Literal, URIRef
 
 import pgraph.build.reading as reading
-import pgraph.build.writing as writing
+import pgraph.store.transaction as writing
 from pgraph.build import build_catalogue
-from pgraph.build.nquads import nquads
 from pgraph.errors import SourceError
-from pgraph.store import open_store, recover_store_folder
+from pgraph.store import nquads, open_store, recover_store_folder
 from pgraph.synth import generate_catalogue
 from tests.conftest import SEED_PAGE
 

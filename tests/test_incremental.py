@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import pgraph.build.writing as writing
+import pgraph.store.transaction as writing
 from pgraph.build import build_catalogue
 from pgraph.shacl.engine import run_plan
 from pgraph.shacl.state import load_state, state_path
@@ -57,7 +57,6 @@ def test_incremental_build_equals_a_full_rebuild(catalogue, tmp_path, monkeypatc
     report = build_catalogue([folder], store_path=store_path)
     assert len(report.read) <= 5 + len(report.errors) and len(report.removed) == 2
     incremental = quads(report.store)
-    del report
     full = quads(build_catalogue([folder], store_path=tmp_path / "fresh").store)
     assert incremental == full
 
@@ -66,7 +65,6 @@ def test_a_rebuild_of_an_unchanged_catalogue_reads_nothing(catalogue, tmp_path):
     store_path = tmp_path / "store"
     first = build_catalogue([catalogue], store_path=store_path)
     before = quads(first.store)
-    del first
     again = build_catalogue([catalogue], store_path=store_path)
     assert again.read == [] and again.removed == []
     assert quads(again.store) == before
@@ -76,7 +74,7 @@ def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
     folder = tmp_path / "catalogue"
     shutil.copytree(catalogue, folder)
     store_path = tmp_path / "store"
-    del build_catalogue([folder], store_path=store_path).store
+    build_catalogue([folder], store_path=store_path)
     state = state_path(store_path)
     validate_store(open_store(store_path, read_only=True), state=state)
     assert load_state(state) is not None
@@ -87,9 +85,8 @@ def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
     edit(folder)
     text = pages[12].read_text(encoding="utf-8").replace("•", "• Renamed", 1)
     pages[12].write_text(text, encoding="utf-8")
-    report = build_catalogue([folder], store_path=store_path)
+    build_catalogue([folder], store_path=store_path)
     assert load_state(state)["dirty"], "the build notes the nodes to check again"
-    del report
 
     store = open_store(store_path, read_only=True)
     incremental = validate_store(store, state=state)
@@ -129,7 +126,6 @@ def test_an_organisation_is_described_once_from_every_name_it_is_given(tmp_path)
     described = _organisations(store)
     assert {f'{police} {label} "Police Scotland"', f'{police} {alt} "police scotland"'} <= described
     assert sum(police in t and label in t for t in {str(q) for q in store}) == 1  # stated once
-    del store
 
     (folder / "b.yaml").unlink()  # "police scotland" is now the only name
     _record(folder, "a", "police scotland")  # and Town NGO is named by no one

@@ -150,7 +150,7 @@ def scenarios(earlier, tmp_path_factory) -> list[Scenario]:
     empty = work / "empty-store"
     ox.Store(str(empty))  # created, and closed again at once
     first = catalogue_folder(work / "v2", seed=2)
-    # A few files changed: staging graphs, then one transaction.
+    # A few files changed: staged in memory, then one transaction.
     few = work / "edited" / "catalogue"
     shutil.copytree(catalogue, few)
     for page in sorted((few / "pages").glob("*.txt"))[:12]:
@@ -158,7 +158,7 @@ def scenarios(earlier, tmp_path_factory) -> list[Scenario]:
                         encoding="utf-8")
     return [
         run_reference(Scenario("first build (new folder, swapped in)", first, empty, {}), work),
-        run_reference(Scenario("a few files changed (staging graphs, one transaction)", few,
+        run_reference(Scenario("a few files changed (staged, one transaction)", few,
                                store_path, before_state), work),
     ]
 
@@ -225,7 +225,8 @@ def _difference(state_: dict, before: dict, after: dict) -> str:
 
 
 def _staging_left(scenario: Scenario, store_path: Path) -> None:
-    # Killed after the new content was loaded into staging graphs, before the MOVE.
+    # What a build of an older pgraph, which staged into the store itself, left when killed
+    # after loading its staging graphs, before the MOVE.
     store = ox.Store(str(store_path))
     after = ox.Store.read_only(str(scenario.after))
     store.extend(
@@ -255,7 +256,7 @@ def _half_swapped(scenario: Scenario, store_path: Path) -> None:
 
 
 PHASES = {  # phase: (make what it leaves, the scenario it belongs to, the state to find)
-    "staging graphs loaded, not moved": (_staging_left, 1, "earlier state"),
+    "staging graphs of an older pgraph, not moved": (_staging_left, 1, "earlier state"),
     "new folder written, not committed": (_new_folder_written, 0, "earlier state"),
     "new folder committed, not swapped": (_new_folder_committed, 0, "complete new state"),
     "swap half done": (_half_swapped, 0, "complete new state"),

@@ -339,8 +339,17 @@ def test_organisation_names_differing_only_in_case_spacing_or_the_mark_are_one_n
     assert iris.organisation(name) == iris.organisation(f"  {name.upper()}* ")
 
 
-def test_property_settings_are_what_the_report_says() -> None:
-    assert SETTINGS.max_examples == EXAMPLES
+def test_the_readme_reports_these_properties_and_examples() -> None:
+    import re
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    properties = source.count("\n@given(")
+    default = int(re.search(r'"PGRAPH_HYPOTHESIS_EXAMPLES", "(\d+)"', source)[1])
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    reported = re.search(r"(\d+) properties × (\d+) examples = ([\d,]+)", readme)  # noqa: RUF001
+    assert reported is not None, "the README's figure of property-based tests is gone"
+    assert (int(reported[1]), int(reported[2])) == (properties, default)
+    assert int(reported[3].replace(",", "")) == properties * default
 
 
 @pytest.mark.parametrize("value", [dt.date(2014, 1, 1), "2014-01-01"])
@@ -354,18 +363,12 @@ def test_a_date_binds_as_xsd_date(value) -> None:
 
 @SETTINGS
 @given(st.lists(texts, min_size=1, max_size=3))
-def test_link_queries_carry_any_organisation_name_as_one_literal(monkeypatch_names) -> None:
+def test_link_queries_carry_any_organisation_name_as_one_literal(names) -> None:
     from pgraph.publish import link
 
     organisations = [link.Organisation(f"https://e.org/o{i}", name)
-                     for i, name in enumerate(monkeypatch_names) if name.strip()]
-    sent: list[str] = []
-    original = link._select
-    link._select = lambda endpoint, query, timeout: sent.append(query) or []
-    try:
-        link.find_candidates("http://127.0.0.1:9/sparql", organisations, timeout=1)
-    finally:
-        link._select = original
+                     for i, name in enumerate(names) if name.strip()]
+    sent = [query for _batch, query in link.candidate_queries(organisations)]
     wanted = {(str(i), v) for i, o in enumerate(organisations) for v in link.name_variants(o)}
     got = set()
     for query in sent:

@@ -42,8 +42,8 @@ FAULTS = {
     "title without language": 'INSERT DATA { GRAPH $g { $p dcterms:title "Untagged" } }',
     "two titles in one language": 'INSERT DATA { GRAPH $g { $p dcterms:title "Again"@en, "Encore"@EN } }',
     "empty title": 'INSERT DATA { GRAPH $g { $p dcterms:title ""@de } }',
-    "start date as text": 'INSERT DATA { GRAPH $g { $p schema:startDate "1st January 2014" } }',
-    "impossible date": 'INSERT DATA { GRAPH $g { $p schema:startDate "2014-02-31"^^xsd:date } }',
+    "start date as text": 'INSERT DATA { GRAPH $g { $p pg:startDate "1st January 2014" } }',
+    "impossible date": 'INSERT DATA { GRAPH $g { $p pg:startDate "2014-02-31"^^xsd:date } }',
     "two countries": f"INSERT DATA {{ GRAPH $g {{ $p pg:country <{PGV}country/DE>, <{PGV}country/FR> }} }}",
     "country as text": 'INSERT DATA { GRAPH $g { $p pg:country "FR" } }',
     "domain of another scheme": f"INSERT DATA {{ GRAPH $g {{ $p pg:domain <{PGV}level/local> }} }}",
@@ -126,6 +126,17 @@ def test_shapes_beyond_the_plan_are_refused_so_pyshacl_runs():
 def test_the_default_is_the_sparql_plan_and_whole_is_pyshacl(built_store, monkeypatch):
     import pgraph.validate as validate
 
-    monkeypatch.setattr(validate, "validate_graph", lambda graph: pytest.fail("pySHACL ran"))
+    ran: list[int] = []
+    original = validate.validate_graph
+
+    def pyshacl_spy(graph):
+        ran.append(len(graph))
+        return original(graph)
+
+    monkeypatch.setattr(validate, "validate_graph", pyshacl_spy)
     validate_store(built_store)
-    assert DATA.exists()
+    assert ran == [], "the default ran pySHACL"
+    report = validate_store(built_store, whole=True)
+    triples = len({quad.triple for quad in built_store})  # the union of the named graphs
+    assert ran == [triples], "whole runs pySHACL once, on every triple of the store"
+    assert report.conforms and DATA.exists()

@@ -7,4 +7,8 @@ Example:
 """
 
 __version__ = "0.1.0"
-from pgraph import query  # noqa: E402,F401  (callable: pgraph.query(name, **params))
+from pgraph import query  # noqa: F401  (callable: pgraph.query(name, **params))
+from pgraph.store import register_commit_watcher
+
+# Incremental validation must hear of every commit; the build does not know it.
+register_commit_watcher("validation", "pgraph.shacl.state:track_commit")

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as field_
 
 
 class PgraphError(Exception):
@@ -43,10 +44,6 @@ class SourceError(PgraphError):
     """A source file cannot be read as a catalogue page or record."""
 
 
-class RecordError(PgraphError):
-    """A record is read but a field's value is not acceptable."""
-
-
 class MappingError(PgraphError):
     """A record cannot be turned into RDF."""
 
@@ -67,6 +64,10 @@ class PublishError(PgraphError):
     """Publication (dumps, triple stores, the site) failed."""
 
 
+class FetchError(PgraphError):
+    """Harvesting catalogue pages from the web (``pgraph fetch``) cannot start or go on."""
+
+
 @dataclass(frozen=True)
 class Warning_:
     """Something odd in the input that did not stop the build.
@@ -80,6 +81,8 @@ class Warning_:
     path: str | None = None
     line: int | None = None
     field: str | None = None
+    record_skipped: bool = field_(default=False, compare=False)
+    """The warning is about a record left out whole (not a value of it)."""
 
     def __str__(self) -> str:
         return format_location(self.path, self.line, self.field) + self.message

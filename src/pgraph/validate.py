@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SH
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
 
-from pgraph.resources import ontology_dir
+from pgraph.resources import cached_on_files, check_file_caches, ontology_dir, shapes_files
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.owners import (
     describe_in_graph,
@@ -35,9 +34,7 @@ from pgraph.shacl.owners import (
 )
 from pgraph.shacl.plan import Plan, UnsupportedShapes, read_plan
 from pgraph.store import from_oxigraph
-from pgraph.vocab import ELI, ORG, PG, PGV, SCHEMA
-
-PREFIXES = {"pg": PG._NS, "org": ORG, "schema": SCHEMA, "eli": ELI}
+from pgraph.vocab import prefixes
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ class ValidationReport:
         )
 
 
-@cache
+@cached_on_files(shapes_files)
 def shapes_graph() -> Graph:
     """Return ``ontology/shapes.ttl``."""
     return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
@@ -129,6 +126,7 @@ def validate_store(
     With ``state`` (a JSON file), results are kept there and only the nodes of
     source graphs changed since the last validation are checked again.
     """
+    check_file_caches()  # shapes edited since the last validation in this process
     plan = None if whole else compiled_plan()
     if plan is None:
         return validate_graph(store_graph(store))
@@ -152,7 +150,7 @@ def report_from_results(store: ox.Store, results: Iterable[ShaclResult]) -> Vali
     )
 
 
-@cache
+@cached_on_files(shapes_files)
 def compiled_plan() -> Plan | None:
     """Return the SPARQL plan of ``ontology/shapes.ttl``, or None when it needs pySHACL."""
     try:
@@ -206,11 +204,9 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: [v or "" for v in astuple(f)])
 
 
-_PREFIXES = {
-    "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),
-    "dcterms": str(DCTERMS), "prov": str(PROV), "pgv": str(PGV),
-    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-}
+_PREFIXES = prefixes(
+    "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "prov", "pgv", "pg", "org", "schema", "eli"
+)
 
 
 def curie(iri: URIRef) -> str:

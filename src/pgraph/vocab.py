@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pycountry
-from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from pgraph.resources import vocabularies_dir
+from pgraph.resources import cached_on_files, vocabularies_dir, vocabulary_files
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
@@ -34,6 +34,44 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 WD = Namespace("http://www.wikidata.org/entity/")
 PGV = Namespace("https://w3id.org/pgraph/vocab/")
 """Our vocabularies' concepts (fixed IRIs, not under the configurable data base)."""
+PG_NAMESPACE = Namespace("https://w3id.org/pgraph/ontology#")
+"""The ontology's namespace (``PG`` checks its terms; rdflib keeps its namespace private)."""
+
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": str(ORG),
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": str(SCHEMA),
+    "eli": str(ELI),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "pg": str(PG_NAMESPACE),
+    "wd": str(WD),
+    "pgv": str(PGV),
+    "pgid": "https://w3id.org/pgraph/id/",
+}
+"""Every prefix pgraph writes, in one table; each output takes the prefixes it needs by name."""
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """Return the namespaces of the named prefixes, in the order given.
+
+    Example:
+        >>> prefixes("pg", "skos")
+        {'pg': 'https://w3id.org/pgraph/ontology#', 'skos': 'http://www.w3.org/2004/02/skos/core#'}
+    """
+    return {name: PREFIXES[name] for name in names}
+
+
+VOCABULARIES_SOURCE = "(vocabularies)"
+"""The ``pg:sourceFile`` of the graph holding the vocabularies and countries (no file has it)."""
 
 DEFAULT_BASE = "https://w3id.org/pgraph/id/"
 """Where data IRIs (practices, organisations, …) are minted unless configured otherwise."""
@@ -43,7 +81,7 @@ class PG(DefinedNamespace):
     """Terms of ``ontology/pgraph.ttl``; using a term it lacks is an error."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/pgraph/ontology#")
+    _NS = PG_NAMESPACE
 
     Practice: URIRef
     Assessment: URIRef
@@ -88,6 +126,10 @@ class PG(DefinedNamespace):
     sourceFile: URIRef
     sourceLine: URIRef
     contentHash: URIRef
+    startDate: URIRef
+    candidateFor: URIRef
+    inferredClassification: URIRef
+    ISO3166Alpha2: URIRef
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.
@@ -189,6 +231,8 @@ class Vocabularies:
         self.graph = graph
         self._headings: dict[str, Field] = {}
         self._heading_cache: dict[str, Field | None] = {}
+        self._organisation_types: dict[str, URIRef | None] = {}
+        self._keywords: list[tuple[URIRef, str]] | None = None
         self._fields_by_key: dict[tuple[str, str], Field] = {}
         self.interface_languages: dict[str, set[str]] = {}  # folded heading -> languages
         self.not_reported_labels: set[str] = set()
@@ -304,22 +348,22 @@ class Vocabularies:
             >>> vocabularies().organisation_type("London Fire Brigade").split("/")[-1]
             'fire-and-rescue'
         """
-        return self._organisation_type(name)
+        # Names repeat across practices: remember each one's answer (per Vocabularies).
+        if name not in self._organisation_types:
+            words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
+            self._organisation_types[name] = next(
+                (concept for concept, keyword in self._organisation_keywords() if keyword in words),
+                None,
+            )
+        return self._organisation_types[name]
 
-    @cache  # noqa: B019 - one Vocabularies per process, and names repeat across practices
-    def _organisation_type(self, name: str) -> URIRef | None:
-        words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
-        for concept, keyword in self._organisation_keywords():
-            if keyword in words:
-                return concept
-        return None
-
-    @cache  # noqa: B019
     def _organisation_keywords(self) -> list[tuple[URIRef, str]]:
-        return [
-            (URIRef(concept), f" {fold(str(keyword))} ")
-            for concept, keyword in sorted(self.graph.subject_objects(PG.keyword))
-        ]
+        if self._keywords is None:
+            self._keywords = [
+                (URIRef(str(concept)), f" {fold(str(keyword))} ")
+                for concept, keyword in sorted(self.graph.subject_objects(PG.keyword))
+            ]
+        return self._keywords
 
     # -- countries (ISO 3166 through pycountry)
     def country_code(self, name: str) -> str | None:
@@ -377,14 +421,46 @@ def country_names(language: str) -> dict[str, str]:
 
 
 def load_vocabulary_graph() -> Graph:
-    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph."""
+    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph, with the derived names.
+
+    See :func:`derived_vocabulary_triples` for what is added to the files' statements.
+    """
     graph = Graph()
     for path in sorted(vocabularies_dir().glob("*.ttl")):
         graph.parse(path, format="turtle")
+    for triple in derived_vocabulary_triples(graph):
+        graph.add(triple)
     return graph
 
 
-@cache
+def derived_vocabulary_triples(graph: Graph) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
+    """Return what the naming rule and SKOS ask for that the vocabulary files leave implicit.
+
+    - ``skos:topConceptOf`` / ``skos:hasTopConcept`` for each concept with no
+      broader concept in its scheme (every scheme has its top concepts stated);
+    - an ``rdfs:label`` per ``skos:prefLabel`` on anything without one (the
+      naming rule: ``rdfs:label`` names every resource).
+
+    Example:
+        >>> g = Graph()
+        >>> _ = g.add((PGV["level/local"], SKOS.inScheme, PGV.level))
+        >>> _ = g.add((PGV["level/local"], SKOS.prefLabel, Literal("Local", lang="en")))
+        >>> sorted(p.split("#")[-1] for _, p, _ in derived_vocabulary_triples(g))
+        ['hasTopConcept', 'label', 'topConceptOf']
+    """
+    triples: list[tuple[URIRef, URIRef, Literal | URIRef]] = []
+    for concept, scheme in sorted(graph.subject_objects(SKOS.inScheme)):
+        broader = set(graph.objects(concept, SKOS.broader))
+        if not any((b, SKOS.inScheme, scheme) in graph for b in broader):
+            triples += [(concept, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, concept)]
+    named = set(graph.subjects(RDFS.label))
+    for subject, label in sorted(graph.subject_objects(SKOS.prefLabel)):
+        if subject not in named:
+            triples.append((subject, RDFS.label, label))
+    return triples
+
+
+@cached_on_files(vocabulary_files)
 def vocabularies() -> Vocabularies:
-    """Return the vocabularies, loaded once per process."""
+    """Return the vocabularies, loaded again only when their files changed."""
     return Vocabularies(load_vocabulary_graph())

@@ -30,11 +30,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from pgraph import __version__, progress
-from pgraph.build.nquads import nquads
 from pgraph.build.organisations import organisation_change
 from pgraph.build.reading import (
     ReadJob,
@@ -45,24 +43,21 @@ from pgraph.build.reading import (
     read_files,
     root_prefix,
 )
-from pgraph.build.writing import Commit, InPlace, choose_writer
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import Iris, Triple, add_mentions, build_activity_triples, country_triples
 from pgraph.resources import ontology_dir
-from pgraph.shacl.state import ChangeTracker, mark_full, state_path
 from pgraph.stats import resource_counts
-from pgraph.store import open_store, store_lock
-from pgraph.validate import compiled_plan
-from pgraph.vocab import DEFAULT_BASE, PG, load_vocabulary_graph
+from pgraph.store import Commit, Store, Transaction, begin, nquads, open_store, writing
+from pgraph.vocab import DEFAULT_BASE, PG, VOCABULARIES_SOURCE, load_vocabulary_graph
 
-__all__ = ["BuildReport", "build_catalogue", "stored_source_graphs", "stored_source_hashes"]
+__all__ = ["BuildReport", "build_catalogue", "stored_source_graphs"]
 
 
 @dataclass
 class BuildReport:
-    """What a build did: counts, warnings, errors, and the open store."""
+    """What a build did: counts, warnings, errors, and where the store is."""
 
-    store: ox.Store
+    store_path: Path | None = None
     read: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -74,6 +69,14 @@ class BuildReport:
     memberships: int = 0
     triples: int = 0
     changed_graphs: list[str] = field(default_factory=list)  # replaced, added or dropped
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        """The built store: the in-memory one, or the on-disk one opened read-only."""
+        if self._store is None:
+            self._store = open_store(self.store_path, read_only=True)
+        return self._store
 
     def summary(self) -> str:
         """Return the one-paragraph summary ``pgraph build`` prints."""
@@ -84,6 +87,20 @@ class BuildReport:
             f"{len(self.removed)} removed, {len(self.skipped)} skipped; "
             f"{len(self.warnings)} warnings, {len(self.errors)} errors"
         )
+
+
+@dataclass
+class _Plan:
+    """What a build has to do, from the files found and what the store holds."""
+
+    fingerprint: str
+    known: dict[str, tuple[str, str]]  # name -> (graph, hash), as stored
+    changed: list[tuple[Path, Path, str, str]]  # (file, root, name, hash) to read
+    vocabulary_changed: bool
+
+    @property
+    def changes(self) -> int:
+        return len(self.changed) + 2 * self.vocabulary_changed
 
 
 def build_catalogue(
@@ -100,111 +117,119 @@ def build_catalogue(
     ``strict`` stops at the first file that cannot be read (the store keeps
     its previous state); ``wait`` queues behind another build holding the
     store's lock instead of failing; ``jobs`` is the number of worker
-    processes (default: one per core).
+    processes (default: one per core). The on-disk store is closed when the
+    build returns; ``report.store`` opens it read-only.
     """
     iris = Iris(base)
     started = dt.datetime.now(dt.UTC)
-    with store_lock(store_path, wait=wait):
-        store = open_store(store_path)
-        report = BuildReport(store=None)  # type: ignore[arg-type]  # set once the build is in
-        fingerprint = mapping_fingerprint(base)
-        known = stored_source_graphs(store)  # name -> (graph, hash)
-        files = discover(sources)
-        clashing = _clashing_names(files, iris, report, strict=strict)
-        changed = []
-        for path, root, name in files:
-            if name in clashing:
-                continue
-            content_hash = hash_file(path, fingerprint)
-            if name in known and known[name][1] == content_hash:
-                report.unchanged.append(name)
-            else:
-                changed.append((path, root, name, content_hash))
-
-        built = {name for _, _, name in files}
-        roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
-            root_prefix(Path(s)) for s in sources if Path(s).is_dir()
-        }
-        report.removed = sorted(
-            name
-            for name in known
-            if name not in built and any(name.startswith(prefix) for prefix in roots)
+    report = BuildReport(store_path=store_path)
+    with writing(store_path, wait=wait) as store:
+        plan = _plan(store, sources, iris, base, report, strict=strict)
+        transaction = begin(
+            store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
-        vocabulary_changed = known.get(_VOCABULARY_KEY, (None, None))[1] != fingerprint
-        writer = choose_writer(
-            store,
-            store_path,
-            changes=len(changed) + len(report.removed) + 2 * vocabulary_changed,
-            stored_graphs=len(known),
-        )
-        jobs_to_read = [
-            ReadJob(
-                path,
-                root,
-                name,
-                content_hash,
-                writer.graph_for(str(iris.source_graph(name)), exists=name in known),
-            )
-            for path, root, name, content_hash in changed
-        ]
-        written: list[ReadResult] = []
-        mentions: dict[URIRef, set[str]] = {}  # organisation -> names, in the files read
-        stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
-        try:
-            writer.write(
-                _chunks(
-                    progress.track(read_files(jobs_to_read, base=base, workers=jobs),
-                                   "build: reading files", total=len(jobs_to_read), unit="file"),
-                    report,
-                    written,
-                    mentions,
-                    stop_at=stopped if strict else None,
-                )
-            )
-            if vocabulary_changed and not stopped:
-                writer.write(
-                    _own_graphs(iris, fingerprint, writer, exists=_VOCABULARY_KEY in known)
-                )
-            if stopped:
-                raise stopped[0]
-        except BaseException:
-            writer.abort()
-            # The traceback keeps this frame: it must not keep the store open too.
-            store = writer = None  # type: ignore[assignment]
-            raise
-        replaced = [str(iris.source_graph(r.name)) for r in written]
-        if vocabulary_changed:
-            replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
-        dropped = [known[name][0] for name in report.removed]
-        organisations = organisation_change(
-            store, str(iris.graph("organisations")), mentions, leaving={*replaced, *dropped}
-        )
-        activity = build_activity_triples(
-            URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"),
-            started=started,
-            ended=dt.datetime.now(dt.UTC),
-            version=__version__,
-            generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
-        )
-        tracker = _change_tracker(
-            writer, store, store_path, replaced, dropped, known, organisations.organisations
-        )
-        del store  # a writer that swaps store folders must hold the only reference
-        store = writer.commit(
-            Commit(
-                replaced,
-                dropped,
-                provenance=(str(iris.graph("builds")), activity),
-                removed=organisations.removed,
-                added=organisations.added,
-            )
-        )
-        if tracker is not None:
-            tracker.finish(store)
-        report.store = store
-        report.changed_graphs = [*replaced, *dropped]
+        written, mentions = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
+        change = _commit_for(store, plan, iris, written, mentions, report, started)
+        transaction.commit(change)
+        report.changed_graphs = change.changed_graphs
         _count(store, report)
+        if store_path is None:
+            report._store = store
     return report
+
+
+def _plan(
+    store: Store, sources: Sequence[Path], iris: Iris, base: str, report: BuildReport, *,
+    strict: bool,
+) -> _Plan:
+    """Return what to read: the files whose hash changed; note the unchanged and removed ones."""
+    fingerprint = mapping_fingerprint(base)
+    known = stored_source_graphs(store)
+    files = discover(sources)
+    clashing = _clashing_names(files, iris, report, strict=strict)
+    changed = []
+    for path, root, name in files:
+        if name in clashing:
+            continue
+        content_hash = hash_file(path, fingerprint)
+        if name in known and known[name][1] == content_hash:
+            report.unchanged.append(name)
+        else:
+            changed.append((path, root, name, content_hash))
+    built = {name for _, _, name in files}
+    roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
+        root_prefix(Path(s)) for s in sources if Path(s).is_dir()
+    }
+    report.removed = sorted(
+        name
+        for name in known
+        if name not in built and any(name.startswith(prefix) for prefix in roots)
+    )
+    vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
+    return _Plan(fingerprint, known, changed, vocabulary_changed)
+
+
+def _write(
+    transaction: Transaction, plan: _Plan, iris: Iris, base: str, report: BuildReport, *,
+    strict: bool, jobs: int | None,
+) -> tuple[list[ReadResult], dict[URIRef, set[str]]]:
+    """Read and map the changed files into the transaction; return what each gave."""
+    jobs_to_read = [
+        ReadJob(path, root, name, content_hash, str(iris.source_graph(name)))
+        for path, root, name, content_hash in plan.changed
+    ]
+    written: list[ReadResult] = []
+    mentions: dict[URIRef, set[str]] = {}  # organisation -> names, in the files read
+    stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
+    try:
+        transaction.write(
+            _chunks(
+                progress.track(read_files(jobs_to_read, base=base, workers=jobs),
+                               "build: reading files", total=len(jobs_to_read), unit="file"),
+                report,
+                written,
+                mentions,
+                stop_at=stopped if strict else None,
+            )
+        )
+        if plan.vocabulary_changed and not stopped:
+            transaction.write(_own_graphs(iris, plan.fingerprint))
+        if stopped:
+            raise stopped[0]
+    except BaseException:
+        transaction.abort()
+        raise
+    return written, mentions
+
+
+def _commit_for(
+    store: Store, plan: _Plan, iris: Iris, written: list[ReadResult],
+    mentions: dict[URIRef, set[str]], report: BuildReport, started: dt.datetime,
+) -> Commit:
+    """Return the commit: graphs replaced and dropped, the organisations' change, provenance."""
+    replaced = [str(iris.source_graph(r.name)) for r in written]
+    if plan.vocabulary_changed:
+        replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
+    dropped = [plan.known[name][0] for name in report.removed]
+    organisations = organisation_change(
+        store, str(iris.graph("organisations")), mentions, leaving={*replaced, *dropped}
+    )
+    build = URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}")
+    activity = [*build_activity_triples(
+        build,
+        started=started,
+        ended=dt.datetime.now(dt.UTC),
+        version=__version__,
+        generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
+    ), (iris.graph("builds"), RDFS.label, Literal("graph of the builds"))]
+    return Commit(
+        replaced,
+        dropped,
+        provenance=(str(iris.graph("builds")), activity),
+        removed=organisations.removed,
+        added=organisations.added,
+        build=str(build),
+    )
 
 
 def _clashing_names(
@@ -231,20 +256,6 @@ def _clashing_names(
             report.errors.append(error)
             clashing.add(name)
     return clashing
-
-
-def _change_tracker(writer, store, store_path, replaced, dropped, known, organisations):
-    """Return what notes the nodes an incremental validation must check again (None: all)."""
-    if store_path is None or not state_path(store_path).exists():
-        return None
-    plan = compiled_plan()
-    if plan is None or not isinstance(writer, InPlace):
-        mark_full(state_path(store_path))
-        return None
-    existing = {graph for graph, _ in known.values()}
-    old = [g for g in [*replaced, *dropped] if g in existing]
-    staged = [writer.graph_for(g, exists=True) for g in replaced]
-    return ChangeTracker(plan, store, state_path(store_path), old, staged, organisations)
 
 
 def _chunks(
@@ -275,27 +286,26 @@ def _chunks(
         yield result.nquads.encode()
 
 
-_VOCABULARY_KEY = "(vocabularies)"
-
-
-def _own_graphs(iris: Iris, fingerprint: str, writer, *, exists: bool) -> Iterator[bytes]:
+def _own_graphs(iris: Iris, fingerprint: str) -> Iterator[bytes]:
     """Yield the vocabularies and ontology graphs as N-Quads."""
     vocabularies = iris.graph("vocabularies")
     triples: list[Triple] = [
         *load_vocabulary_graph(),
         *country_triples(),
-        (vocabularies, PG.sourceFile, Literal(_VOCABULARY_KEY)),
+        (vocabularies, PG.sourceFile, Literal(VOCABULARIES_SOURCE)),
         (vocabularies, PG.contentHash, Literal(fingerprint)),
+        (vocabularies, RDFS.label, Literal("graph of the vocabularies")),
     ]
-    yield nquads(triples, writer.graph_for(str(vocabularies), exists=exists)).encode()
+    yield nquads(triples, str(vocabularies)).encode()
     ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
-    yield nquads(ontology, writer.graph_for(str(iris.graph("ontology")), exists=exists)).encode()
+    ontology.add((iris.graph("ontology"), RDFS.label, Literal("graph of the ontology")))
+    yield nquads(ontology, str(iris.graph("ontology"))).encode()
 
 
 # ---------------------------------------------------------------- store look-ups
 
 
-def stored_source_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
+def stored_source_graphs(store: Store) -> dict[str, tuple[str, str]]:
     """Return {source name: (graph IRI, content hash)} for every source graph in the store."""
     rows = store.query(
         f"SELECT ?g ?name ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.sourceFile}> ?name ; "
@@ -304,12 +314,7 @@ def stored_source_graphs(store: ox.Store) -> dict[str, tuple[str, str]]:
     return {row["name"].value: (row["g"].value, row["hash"].value) for row in rows}
 
 
-def stored_source_hashes(store: ox.Store) -> dict[str, str]:
-    """Return {source name: content hash} for every source graph in the store."""
-    return {name: content_hash for name, (_, content_hash) in stored_source_graphs(store).items()}
-
-
-def _count(store: ox.Store, report: BuildReport) -> None:
+def _count(store: Store, report: BuildReport) -> None:
     counts = resource_counts(store)
     report.practices = counts["practices"]
     report.organisations = counts["organisations"]

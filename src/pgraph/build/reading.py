@@ -30,11 +30,12 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from pgraph import __version__
-from pgraph.build.nquads import nquads
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import map_practices
-from pgraph.resources import data_dir, ontology_dir, vocabularies_dir
+from pgraph.processes import die_with_parent
+from pgraph.resources import check_file_caches, mapping_files
 from pgraph.sources import discover_sources, read_source
+from pgraph.store.terms import nquads
 from pgraph.vocab import PG
 
 PARALLEL_THRESHOLD = 64
@@ -105,10 +106,9 @@ def hash_file(path: Path, fingerprint: str) -> str:
 
 def mapping_fingerprint(base: str) -> str:
     """Return a hash of everything besides a file that decides its triples."""
+    check_file_caches()  # the vocabularies, aliases … in use are those hashed here
     digest = hashlib.sha256(f"{__version__}\n{base}\n".encode())
-    files = [*sorted(vocabularies_dir().glob("*.ttl")), ontology_dir() / "pgraph.ttl"]
-    files += [data_dir() / "aliases.yaml", data_dir() / "alignments.yaml"]
-    for path in files:
+    for path in mapping_files():
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -125,7 +125,7 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     triples, warnings, result.organisations = map_practices(records.practices, base=base)
     triples += records.triples  # an RDF file's own statements
     result.warnings += warnings
-    graph = URIRef(job.graph.removesuffix(_STAGING))
+    graph = URIRef(job.graph)
     triples += [
         (graph, PG.sourceFile, Literal(job.name)),
         (graph, PG.contentHash, Literal(job.content_hash)),
@@ -138,9 +138,6 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.triples = len(triples)
     result.practices = len(records.practices)
     return result
-
-
-_STAGING = "#staging"
 
 
 def _read_batch(jobs: list[ReadJob], base: str) -> list[ReadResult]:
@@ -157,7 +154,11 @@ def read_files(
             yield read_file(job, base=base)
         return
     batches = [list(jobs[i : i + BATCH_FILES]) for i in range(0, len(jobs), BATCH_FILES)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Workers end with the build, however it ends (a SIGKILL included): none is left
+    # asleep holding the store's files open.
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         pending: deque[Future] = deque()
         upcoming = iter(batches)
         for batch in upcoming:

@@ -6,19 +6,21 @@ import os
 import re
 import signal
 import sys
-from pathlib import Path
 
 import click
 
 from pgraph import __version__
+from pgraph.cli.options import AliasingCommand, store_option  # noqa: F401 - re-exported
 from pgraph.errors import PgraphError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
-DEFAULT_STORE = Path(".pgraph/store")
 
 
 class PgraphGroup(click.Group):
     """Turns pgraph's errors into one ``Error: …`` line and exit code 2, never a traceback."""
+
+    command_class = AliasingCommand
+    group_class = type  # subgroups are PgraphGroups too
 
     def invoke(self, ctx: click.Context):
         try:
@@ -63,16 +65,6 @@ def redact_secrets(text: str) -> str:
         if _SECRET_ENV.search(name.upper()) and len(value) >= 4:
             text = text.replace(value, "***")
     return text
-
-
-store_option = click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_STORE,
-    envvar="PGRAPH_STORE",
-    show_default=True,
-    help="The on-disk Oxigraph store (env PGRAPH_STORE).",
-)
 
 
 @click.group(cls=PgraphGroup)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pgraph.cli.main import cli, store_option
-from pgraph.cli.options import format_option, output_option
+from pgraph.cli.main import cli
+from pgraph.cli.options import format_option, output, output_option, store_option
 from pgraph.network import KIND_ALIASES, NetworkKind, annotate, build, stats
 from pgraph.network.build import DEFAULT_THRESHOLD
 from pgraph.network.draw import DEFAULT_LABELS, DEFAULT_MAX_NODES, draw
 from pgraph.network.export import EXPORT_FORMATS, export_format, write_network
+from pgraph.network.rows import Filters
+
+if TYPE_CHECKING:  # networkx is imported at first use (pgraph.lazy): most commands never need it
+    import networkx as nx
 
 KIND_CHOICES = [k.value for k in NetworkKind] + sorted(KIND_ALIASES)
 SUFFIX_FORMATS = {
@@ -25,8 +32,47 @@ SUFFIX_FORMATS = {
 }
 
 
+@dataclass(frozen=True)
+class NetworkSource:
+    """Which network a command works on: its kind, where it is read, which practices."""
+
+    kind: str
+    store: Path | None
+    endpoint: str | None
+    filters: Filters
+    threshold: float
+
+    def build(self) -> nx.Graph:
+        """Return the network (``pgraph.network.build`` with these settings)."""
+        return build(
+            self.kind,
+            store=None if self.endpoint else self.store,
+            endpoint=self.endpoint,
+            threshold=self.threshold,
+            **{name: getattr(self.filters, name) for name in _FILTERS},
+        )
+
+
+_FILTERS = ("country", "domain", "level", "since", "until")
+
+
 def network_options(command):
-    """The options every network command shares: where the graph is, and which practices."""
+    """Add the options every network command shares; the command gets one ``source``.
+
+    The options (where the graph is, which practices, the similarity
+    threshold) are read into one :class:`NetworkSource` here, so each command
+    takes ``source`` instead of nine parameters.
+    """
+
+    @functools.wraps(command)
+    def with_source(*, kind, store, endpoint, threshold, **rest):
+        dates = {name: rest.pop(name) for name in ("since", "until")}
+        filters = Filters(
+            **{name: rest.pop(name) for name in ("country", "domain", "level")},
+            **{name: value.date() if value else None for name, value in dates.items()},
+        )
+        return command(source=NetworkSource(kind, store, endpoint, filters, threshold), **rest)
+
     options = [
         click.argument("kind", type=click.Choice(KIND_CHOICES, case_sensitive=False)),
         store_option,
@@ -66,22 +112,8 @@ def network_options(command):
         ),
     ]
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _build(kind, store, endpoint, country, domain, level, since, until, threshold):
-    return build(
-        kind,
-        store=None if endpoint else store,
-        endpoint=endpoint,
-        country=country,
-        domain=domain,
-        level=level,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        threshold=threshold,
-    )
+        with_source = option(with_source)
+    return with_source
 
 
 def _sized(graph) -> str:
@@ -144,27 +176,12 @@ def kinds() -> None:
     show_default=True,
     help="Seed of the Louvain communities and of the sample.",
 )
-def stats_command(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    fmt,
-    output,
-    top,
-    sample,
-    seed,
-):
+def stats_command(source: NetworkSource, fmt, output, top, sample, seed):
     """Measure a network: centralities, communities (Louvain), brokerage (Burt).
 
     Example: pgraph network stats co-partnership --top 5 --format json --output stats.json
     """
-    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+    graph = source.build()
     result = stats(graph, top=top, betweenness_sample=sample, seed=seed)
     text = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[fmt.lower()]()
     if output is None:
@@ -177,15 +194,7 @@ def stats_command(
 @network.command()
 @network_options
 @format_option(EXPORT_FORMATS, help="File format (default: from the file name's suffix)")
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).",
-)
+@output("The file to write (csv: STEM-nodes.csv and STEM-edges.csv beside it).", required=True)
 @click.option(
     "--measures",
     is_flag=True,
@@ -198,31 +207,17 @@ def stats_command(
     show_default=True,
     help="Seed of the Louvain communities (with --measures).",
 )
-def export(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    fmt,
-    output,
-    measures,
-    seed,
-):
+def export(source: NetworkSource, fmt, output, measures, seed):
     """Write a network as GraphML or GEXF (Gephi, igraph), node-link JSON, CSV or an edge list.
 
-    Example: pgraph network export co-partnership --format gexf --out partners.gexf
+    Example: pgraph network export co-partnership --format gexf --output partners.gexf
     """
     chosen = fmt or SUFFIX_FORMATS.get(output.suffix.lower())
     if chosen is None:
         raise click.UsageError(
             f"give --format ({', '.join(EXPORT_FORMATS)}): {output.name!r} does not say which"
         )
-    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+    graph = source.build()
     if measures:
         graph = annotate(graph, stats(graph, seed=seed))
     for path in write_network(graph, export_format(chosen), output):
@@ -231,15 +226,8 @@ def export(
 
 @network.command(name="draw")
 @network_options
-@click.option(
-    "--out",
-    "--output",
-    "-o",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The picture: .png or .svg, or .html for an interactive page that works offline.",
-)
+@output("The picture: .png or .svg, or .html for an interactive page that works offline.",
+        required=True)
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
@@ -262,26 +250,11 @@ def export(
     help="Seed of the layout and of the Louvain communities.",
 )
 @click.option("--title", default=None, help="Title of the picture (default: the network's kind).")
-def draw_command(
-    kind,
-    store,
-    endpoint,
-    country,
-    domain,
-    level,
-    since,
-    until,
-    threshold,
-    output,
-    max_nodes,
-    labels,
-    seed,
-    title,
-):
+def draw_command(source: NetworkSource, output, max_nodes, labels, seed, title):
     """Draw a network: communities coloured, the most central nodes labelled.
 
-    Example: pgraph network draw co-partnership --out partners.html
+    Example: pgraph network draw co-partnership --output partners.html
     """
-    graph = _build(kind, store, endpoint, country, domain, level, since, until, threshold)
+    graph = source.build()
     path = draw(graph, output, max_nodes=max_nodes, labels=labels, seed=seed, title=title)
     click.echo(f"Wrote {path} ({_sized(graph)})", err=True)

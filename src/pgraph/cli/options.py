@@ -1,8 +1,9 @@
-"""Options shared by the commands that write results: one ``--format``, one ``--output``.
+"""Options shared by pgraph's commands, defined once so that they read the same everywhere.
 
-``pgraph query``, ``pgraph network export`` and ``pgraph export`` use the same
-two decorators, each with the formats it can write, so that the options
-read the same everywhere.
+``--store`` (where the built store is), ``--base`` (the IRI base), one
+``--format`` and one ``-o/--output`` (``--out``, the old spelling, is still
+accepted). An option renamed keeps its old spelling as a hidden alias
+(:func:`alias_option`), for scripts written before.
 
 Example:
     >>> import click
@@ -22,8 +23,27 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from pgraph.query.results import RESULT_FORMATS
+from pgraph.store import DEFAULT_STORE
+from pgraph.vocab import DEFAULT_BASE
+
+store_option = click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_STORE,
+    envvar="PGRAPH_STORE",
+    show_default=True,
+    help="The on-disk Oxigraph store (env PGRAPH_STORE).",
+)
+"""The ``--store`` option (parameter ``store``): the store every command reads or builds."""
+
+base_option = click.option(
+    "--base", default=DEFAULT_BASE, envvar="PGRAPH_BASE", show_default=True,
+    help="Base of minted IRIs (env PGRAPH_BASE).",
+)
+"""The ``--base`` option (parameter ``base``): where pgraph mints the catalogue's IRIs."""
 
 
 def format_option(
@@ -45,13 +65,60 @@ def format_option(
     )
 
 
-output_option = click.option(
-    "--output", "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write to this file instead of standard output.",
-)
-"""The ``--output`` / ``-o`` option (parameter ``output``): a file, or standard output."""
+def output(
+    help: str = "Write to this file instead of standard output.",
+    *,
+    folder: bool = False,
+    file: bool = True,
+    required: bool = False,
+    default: Path | None = None,
+) -> Callable:
+    """Return the ``-o/--output`` option (parameter ``output``; ``--out`` also accepted).
+
+    ``folder``/``file`` say which the option may name (a folder is not checked
+    for writability: it may not exist yet).
+    """
+    return click.option(
+        "--output", "-o", "--out", "output",
+        type=click.Path(dir_okay=folder, file_okay=file, writable=file and not folder,
+                        path_type=Path),
+        required=required,
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+output_option = output()
+"""The ``-o/--output`` option (parameter ``output``): a file, or standard output."""
+
+_ALIASES = "pgraph.aliases"
+
+
+def alias_option(old: str, name: str, **kwargs) -> Callable:
+    """Return a hidden option ``old`` that gives its value to the parameter ``name``.
+
+    The parameter keeps a value given under its own name; the alias fills it
+    otherwise (see :class:`AliasingCommand`).
+    """
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: object) -> None:
+        if value is not None:
+            ctx.meta.setdefault(_ALIASES, {})[name] = value
+
+    return click.option(old, expose_value=False, hidden=True, callback=remember, **kwargs)
+
+
+class AliasingCommand(click.Command):
+    """A command whose hidden alias options (:func:`alias_option`) fill their parameters."""
+
+    def invoke(self, ctx: click.Context):
+        for name, value in ctx.meta.pop(_ALIASES, {}).items():
+            given = ctx.get_parameter_source(name) in (
+                ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT, ParameterSource.PROMPT)
+            if not given or ctx.params.get(name) is None:
+                ctx.params[name] = value
+        return super().invoke(ctx)
 
 
 def _show_progress(ctx: click.Context, _param: click.Parameter, quiet: bool) -> bool:

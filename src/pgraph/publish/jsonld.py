@@ -40,19 +40,12 @@ def to_jsonld(quads: Iterable[ox.Quad]) -> dict[str, Any]:
     Nodes are sorted by ``@id`` and every list of values is sorted, so the
     document is stable across runs. Literals keep their exact lexical form.
     """
-    from rdflib import BNode, Dataset, Literal, URIRef
+    from rdflib import Dataset, URIRef
     from rdflib.plugins.shared.jsonld.context import Context
 
-    def term(node):
-        if isinstance(node, ox.NamedNode):
-            return URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        # normalize=False: "2024-01-01T10:00:00Z" must not become "…+00:00".
-        return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)
+    from pgraph.store import TermConverter
 
+    term = TermConverter()  # literals keep their exact lexical form ("…Z" stays "…Z")
     dataset = Dataset()
     for quad in quads:
         triple = (term(quad.subject), term(quad.predicate), term(quad.object))
@@ -140,12 +133,14 @@ def _graph_object(name: ox.NamedNode | ox.DefaultGraph, quads: list[ox.Quad]) ->
     """Return the top-level object rdflib's converter makes of one graph (sorted), or None."""
     from rdflib import Dataset, URIRef
 
+    from pgraph.store import TermConverter
+
     dataset = Dataset()
     target = (dataset.graph(URIRef(name.value)) if isinstance(name, ox.NamedNode)
               else dataset.default_graph)
+    term = TermConverter()  # one per graph: what it remembers goes with the graph
     for quad in quads:
-        target.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate),
-                    _rdflib_term(quad.object)))
+        target.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     converted = _exact_converter()(_context(), False, False).convert(dataset)
     if not converted:
         return None
@@ -157,19 +152,6 @@ def _context():
     from rdflib.plugins.shared.jsonld.context import Context
 
     return Context(jsonld_context())
-
-
-def _rdflib_term(node):
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BNode(node.value)
-    if node.language:
-        return Literal(node.value, lang=node.language)
-    # normalize=False: "2024-01-01T10:00:00Z" must not become "…+00:00".
-    return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)
 
 
 @cache

@@ -33,17 +33,16 @@ Example:
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal
 
-from pgraph import __version__
 from pgraph.errors import PublishError
 from pgraph.publish.alignments import (
     add_organisation_links,
@@ -245,15 +244,13 @@ SELECT ?item ?label ?country ?typeLabel WHERE {
 """
 
 
-def find_candidates(
-    endpoint: str,
-    organisations: Sequence[Organisation],
-    *,
-    languages: Sequence[str] = LANGUAGES,
-    timeout: float = 60.0,
-) -> dict[str, list[RemoteItem]]:
-    """Return, per organisation IRI, the items whose label or alias is one of its names."""
-    items_by_org: dict[str, set[str]] = {}
+def candidate_queries(
+    organisations: Sequence[Organisation], *, languages: Sequence[str] = LANGUAGES
+) -> Iterator[tuple[Sequence[Organisation], str]]:
+    """Yield each batch of organisations and the query finding their candidates.
+
+    In the query's rows, ``?key`` is the index of the organisation in the batch.
+    """
     for start in range(0, len(organisations), BATCH):
         batch = organisations[start:start + BATCH]
         pairs = " ".join(
@@ -264,7 +261,20 @@ def find_candidates(
             for name in sorted(name_variants(organisation))
             for language in languages
         )
-        for row in _select(endpoint, _CANDIDATES % pairs, timeout):
+        yield batch, _CANDIDATES % pairs
+
+
+def find_candidates(
+    endpoint: str,
+    organisations: Sequence[Organisation],
+    *,
+    languages: Sequence[str] = LANGUAGES,
+    timeout: float = 60.0,
+) -> dict[str, list[RemoteItem]]:
+    """Return, per organisation IRI, the items whose label or alias is one of its names."""
+    items_by_org: dict[str, set[str]] = {}
+    for batch, query in candidate_queries(organisations, languages=languages):
+        for row in _select(endpoint, query, timeout):
             organisation = batch[int(row["key"]["value"])]
             items_by_org.setdefault(organisation.iri, set()).add(row["item"]["value"])
     every_item = sorted({i for items in items_by_org.values() for i in items})
@@ -291,27 +301,21 @@ def _item_details(endpoint: str, items: list[str], languages: Sequence[str],
 
 
 def _select(endpoint: str, query: str, timeout: float) -> list[dict]:
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from pgraph.http import HttpClient, HttpFailure, masked_url, sparql_request
 
-    from pgraph.publish.stores import masked_url
-
-    client = SPARQLWrapper(endpoint, agent=f"pgraph/{__version__} (https://w3id.org/pgraph)")
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(int(timeout))
-    client.setQuery(query)
+    client = HttpClient(timeout=timeout)
     try:
-        answer: Any = client.queryAndConvert()
-        return answer["results"]["bindings"]
-    except SPARQLWrapperException as error:
-        raise PublishError(f"the reconciliation endpoint {masked_url(endpoint)} refused a query: "
-                           f"{str(error).splitlines()[0]}") from None
-    except OSError as error:
-        reason = getattr(error, "reason", error)
+        answer = sparql_request(client, endpoint, query=query,
+                                accept="application/sparql-results+json")
+        return json.loads(answer.body)["results"]["bindings"]
+    except HttpFailure as failure:
+        if failure.status is not None:
+            raise PublishError(
+                f"the reconciliation endpoint {masked_url(endpoint)} refused a query: "
+                f"HTTP {failure.status} {failure.reason}".rstrip()) from None
+        reason = "timed out" if failure.timed_out else failure.reason
         raise PublishError(f"cannot reach the reconciliation endpoint {masked_url(endpoint)}: "
-                           f"{getattr(reason, 'strerror', None) or reason}",
-                           hint="check --endpoint and the network") from None
+                           f"{reason}", hint="check --endpoint and the network") from None
     except (ValueError, KeyError, TypeError) as error:
         raise PublishError(f"{masked_url(endpoint)} did not answer with SPARQL JSON results",
                            hint="is --endpoint a SPARQL endpoint?") from error

@@ -64,4 +64,7 @@ class _CallableModule(types.ModuleType):
         return query(name_or_text, endpoint, **params)
 
 
+# Setting a module's __class__ to a ModuleType subclass is Python's documented way to
+# customise a module object (Language Reference, "Customizing module attribute access");
+# no other public way makes a module callable while `import pgraph.query` keeps working.
 sys.modules[__name__].__class__ = _CallableModule

@@ -9,28 +9,32 @@ Example:
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
-from pgraph.errors import QueryError, StoreError
+from pgraph.errors import QueryError
 from pgraph.query.binding import bind_params, bind_query
 from pgraph.query.library import QueryInfo, load_query, query_kind
 from pgraph.query.results import QueryResult, graph_result
-from pgraph.store import open_store
+from pgraph.store import (
+    DEFAULT_STORE,
+    Store,
+    TermConverter,
+    is_store,
+    open_store,
+    require_store,
+)
 
-DEFAULT_STORE = Path(".pgraph/store")
-"""The store ``pgraph build`` writes by default (``PGRAPH_STORE`` overrides it)."""
+__all__ = ["DEFAULT_STORE", "Rows", "query", "result_from_oxigraph", "run_query"]
 
 
 def run_query(
     query: str | Path | QueryInfo,
     *,
-    store: ox.Store | Path | str | None = None,
+    store: Store | ox.Store | Path | str | None = None,
     endpoint: str | None = None,
     params: Mapping[str, object] | None = None,
     timeout: float = 60.0,
@@ -55,6 +59,14 @@ def run_query(
     info = query if isinstance(query, QueryInfo) else load_query(query)
     path = str(info.path) if info.path else None
     kind = query_kind(info.text, path)
+    if endpoint is None and not is_store(store):
+        store = open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
+    if params and info.declares_params:
+        from pgraph.query.resolve import local_lookup, resolve_params
+
+        lookup = (_remote_lookup(endpoint, timeout=timeout, retries=retries)
+                  if endpoint is not None else local_lookup(store))  # type: ignore[arg-type]
+        params = resolve_params(info, params, lookup=lookup)
     text = bind_query(info.text, bind_params(info, params))
     if endpoint is not None:
         from pgraph.query.remote import run_remote
@@ -63,16 +75,21 @@ def run_query(
     return _run_local(text, kind, store, path)
 
 
+def _remote_lookup(endpoint: str, *, timeout: float, retries: int):
+    from pgraph.query.remote import run_remote
+
+    def lookup(text: str) -> list[dict[str, str]]:
+        result = run_remote(text, "select", endpoint, timeout=timeout, retries=retries)
+        return [{k: str(v) for k, v in row.items() if v is not None} for row in result.terms]
+
+    return lookup
+
+
 def _run_local(
-    text: str, kind: str, store: ox.Store | Path | str | None, path: str | None
+    text: str, kind: str, store: Store | ox.Store | Path | str | None, path: str | None
 ) -> QueryResult:
-    if not isinstance(store, ox.Store):
-        default = Path(os.environ.get("PGRAPH_STORE", DEFAULT_STORE))
-        location = Path(store) if store is not None else default
-        if not (location / "CURRENT").exists():
-            raise StoreError("no store here yet", path=str(location),
-                             hint="run `pgraph build` first, or pass --store")
-        store = open_store(location, read_only=True)
+    if not isinstance(store, Store | ox.Store):
+        store = open_store(require_store(store), read_only=True)
     try:
         raw = store.query(text, use_default_graph_as_union=True)
         return result_from_oxigraph(raw, kind, text)
@@ -90,7 +107,7 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
         if isinstance(raw, ox.QuerySolutions):  # an endpoint's JSON for ASK parses as this
             raise QueryError("expected a boolean answer to an ASK query")
         return QueryResult("ask", [], [], boolean=bool(raw), query=text)
-    convert = _Converter()
+    convert = TermConverter()
     if kind == "graph" or isinstance(raw, ox.QueryTriples):
         triples = (
             (convert(t.subject), convert(t.predicate), convert(t.object))
@@ -98,7 +115,7 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
         )
         return graph_result(triples, query=text)  # type: ignore[arg-type]
     assert isinstance(raw, ox.QuerySolutions)
-    variables = [v.value for v in raw.variables]
+    variables = projection_order(text, [v.value for v in raw.variables])
     rows = [
         {name: convert(term) for name, term in zip(variables, solution, strict=True)}
         for solution in raw
@@ -106,46 +123,24 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
     return QueryResult("select", variables, rows, query=text)
 
 
-class _Converter:
-    """pyoxigraph terms → rdflib terms, remembering IRIs and short literals (results repeat
-    names, labels and counts a lot; an rdflib Literal costs ~10 µs to make)."""
-
-    def __init__(self) -> None:
-        self.iris: dict[str, URIRef] = {}
-        self.literals: dict[ox.Literal, Literal] = {}
-        self.datatypes: dict[str, URIRef | None] = {}
-
-    def __call__(self, term) -> Node | None:
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            iri = term.value
-            node = self.iris.get(iri)
-            if node is None:
-                node = self.iris[iri] = URIRef(iri)
-            return node
-        if isinstance(term, ox.Literal):
-            node = self.literals.get(term)
-            if node is None:
-                node = self._literal(term)
-                if len(term.value) <= _REMEMBERED_LITERAL_LENGTH:
-                    self.literals[term] = node
-            return node
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        raise QueryError(f"unsupported term in the results: {term!r}")
-
-    def _literal(self, term: ox.Literal) -> Literal:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype not in self.datatypes:
-            self.datatypes[datatype] = None if datatype == _XSD_STRING else URIRef(datatype)
-        return Literal(term.value, datatype=self.datatypes[datatype])
+_SELECT_STAR = re.compile(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*")
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_REMEMBERED_LITERAL_LENGTH = 200
+def projection_order(text: str, variables: list[str]) -> list[str]:
+    """Return the variables of ``SELECT *`` in the order the query first mentions them.
+
+    pyoxigraph lists them alphabetically; a reader expects the query's order.
+
+    Example:
+        >>> projection_order("SELECT * WHERE { ?s ?p ?o }", ["o", "p", "s"])
+        ['s', 'p', 'o']
+    """
+    if not _SELECT_STAR.search(text):
+        return variables
+    from pgraph.query.binding import variables_in_order
+
+    order = {name: i for i, name in enumerate(variables_in_order(text))}
+    return sorted(variables, key=lambda v: order.get(v, len(order)))
 
 
 class Rows(list):
@@ -164,7 +159,7 @@ def query(
     name_or_text: str | Path,
     endpoint: str | None = None,
     *,
-    store: ox.Store | Path | str | None = None,
+    store: Store | ox.Store | Path | str | None = None,
     **params: object,
 ) -> Rows | bool:
     """Return the rows of a query with Python values (a bool for ASK), for notebooks.
@@ -176,8 +171,7 @@ def query(
     Example:
         >>> import pgraph
         >>> from pgraph.store import open_store
-        >>> pgraph.query("practices-rated-at-least", store=open_store(None),
-        ...              criterion="Effectiveness", rating="Effective")
+        >>> pgraph.query("practices-per-domain", store=open_store(None), lang="fr")
         []
     """
     result = run_query(name_or_text, store=store, endpoint=endpoint, params=params)

@@ -1,9 +1,10 @@
-"""Running a query on a remote SPARQL 1.1 endpoint (SPARQLWrapper), with retries and credentials.
+"""Running a query on a remote SPARQL 1.1 endpoint, with retries and credentials.
 
-Credentials and extra headers come from the environment and never appear in
-a message: ``PGRAPH_ENDPOINT_USER`` and ``PGRAPH_ENDPOINT_PASSWORD`` (HTTP
-basic authentication), ``PGRAPH_ENDPOINT_HEADERS`` (a JSON object of header
-names to values, e.g. an API key).
+The HTTP client is ``pgraph.http`` (shared with publishing). Credentials and
+extra headers come from the environment and never appear in a message:
+``PGRAPH_ENDPOINT_USER`` and ``PGRAPH_ENDPOINT_PASSWORD`` (HTTP basic
+authentication), ``PGRAPH_ENDPOINT_HEADERS`` (a JSON object of header names
+to values, e.g. an API key).
 
 Transient failures (connection refused or reset, timeouts, HTTP 429, 502,
 503, 504) are retried with exponential backoff; anything else, and a
@@ -16,39 +17,26 @@ Example:
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
 import os
 import re
-import socket
-import time
-import urllib.error
 from collections.abc import Mapping
-from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from SPARQLWrapper import (
-    ASK,
-    BASIC,
-    CONSTRUCT,
-    JSON,
-    POST,
-    SELECT,
-    TURTLE,
-    SPARQLExceptions,
-    SPARQLWrapper,
-)
 
-from pgraph import __version__
 from pgraph.errors import QueryError
+from pgraph.http import Credentials, HttpClient, HttpFailure, masked_url, sparql_request
 from pgraph.query.results import QueryResult
 
-TRANSIENT_HTTP = {429, 502, 503, 504}
 BACKOFF_SECONDS = 0.5
 """First retry delay; each further retry waits twice as long."""
 
 _JSON_TYPES = ("application/sparql-results+json", "application/json")
+_ACCEPT = {
+    "select": "application/sparql-results+json, application/json;q=0.9",
+    "ask": "application/sparql-results+json, application/json;q=0.9",
+    "graph": "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5",
+}
 _GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/turtle": ox.RdfFormat.TURTLE,
@@ -59,17 +47,9 @@ _GRAPH_TYPES = {
 }
 
 
-class _TransientError(Exception):
-    """A failure worth retrying; carries the message to give if retries run out."""
-
-
 def safe_endpoint(url: str) -> str:
     """Return the endpoint URL without user info, query string or fragment (for messages)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    return masked_url(url, query=False)
 
 
 def endpoint_settings(
@@ -107,80 +87,50 @@ def run_remote(
     if not re.match(r"^https?://", endpoint):
         raise QueryError(f"{endpoint!r} is not an http(s) URL of a SPARQL endpoint")
     credentials, headers = endpoint_settings()
-    secrets = [s for s in (*(credentials or ()), *headers.values()) if s]
-    if credentials:  # a failing server may echo the Authorization header back
-        secrets.append(base64.b64encode(":".join(credentials).encode()).decode())
+    client = HttpClient(
+        Credentials(*credentials, source="environment") if credentials else None,
+        timeout=timeout, headers=headers, retries=retries, backoff=BACKOFF_SECONDS,
+        basic_at_once=True,
+    )
     where = safe_endpoint(endpoint)
-    attempt = 0
-    while True:
-        try:
-            return _attempt(text, kind, endpoint, timeout, credentials, headers)
-        except _TransientError as failure:
-            if attempt >= retries:
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                raise QueryError(_redact(f"{where}: {failure}{tries}", secrets)) from None
-            time.sleep(BACKOFF_SECONDS * 2**attempt)
-            attempt += 1
-        except QueryError as error:
-            error.message = _redact(f"{where}: {error.message}", secrets)
-            raise
-
-
-def _attempt(
-    text: str, kind: str, endpoint: str, timeout: float,
-    credentials: tuple[str, str] | None, headers: Mapping[str, str],
-) -> QueryResult:
-    wrapper = SPARQLWrapper(endpoint, agent=f"pgraph/{__version__}")
-    wrapper.setQuery(text)
-    # SPARQLWrapper guesses the query type from keywords and can take a query
-    # for an update (then sent as update=…); the type is known here.
-    wrapper.queryType = {"select": SELECT, "ask": ASK}.get(kind, CONSTRUCT)
-    wrapper.setMethod(POST)
-    wrapper.setOnlyConneg(True)
-    wrapper.setTimeout(max(1, round(timeout)))
-    wrapper.setReturnFormat(TURTLE if kind == "graph" else JSON)
-    if credentials:
-        wrapper.setHTTPAuth(BASIC)
-        wrapper.setCredentials(*credentials)
-    for name, value in headers.items():
-        wrapper.addCustomHttpHeader(name, value)
     try:
-        response = wrapper.query().response
-        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        body = response.read()
-    except SPARQLExceptions.QueryBadFormed as error:
-        raise QueryError(f"the endpoint rejected the query (HTTP 400): {_detail(error)}") from None
-    except SPARQLExceptions.Unauthorized:
-        raise QueryError(
-            "the endpoint refused access (HTTP 401)",
-            hint="set PGRAPH_ENDPOINT_USER and PGRAPH_ENDPOINT_PASSWORD",
-        ) from None
-    except SPARQLExceptions.EndPointNotFound:
-        raise QueryError(
-            "no SPARQL endpoint at this URL (HTTP 404)",
-            hint="check the URL: Oxigraph answers at /query, Virtuoso at /sparql",
-        ) from None
-    except SPARQLExceptions.URITooLong:
-        raise QueryError("the endpoint says the request is too long (HTTP 414)") from None
-    except SPARQLExceptions.EndPointInternalError as error:
-        raise QueryError(f"the endpoint failed (HTTP 500): {_detail(error)}") from None
-    except urllib.error.HTTPError as error:
-        if error.code in TRANSIENT_HTTP:
-            raise _TransientError(f"the endpoint is unavailable (HTTP {error.code})") from None
-        raise QueryError(f"the endpoint answered HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
-            raise _TransientError(f"no answer within {timeout:g} s (timeout)") from None
-        if isinstance(reason, ConnectionError | OSError):
-            message = getattr(reason, "strerror", None) or str(reason)
-            raise _TransientError(f"cannot connect: {message}; is the endpoint running?") from None
-        raise QueryError(f"cannot reach the endpoint: {reason}") from None
-    except TimeoutError:
-        raise _TransientError(f"no answer within {timeout:g} s (timeout)") from None
-    except (ConnectionError, http.client.HTTPException) as error:
-        raise _TransientError(f"the connection failed: {type(error).__name__}") from None
-    return _parse(body, content_type, kind, text)
+        response = sparql_request(client, endpoint, query=text, accept=_ACCEPT.get(kind, ""))
+    except HttpFailure as failure:
+        tries = f" (after {failure.attempts} attempts)" if failure.attempts > 1 else ""
+        error = _query_error(failure, timeout)
+        error.message = client.mask(f"{where}: {error.message}{tries}")
+        raise error from None
+    try:
+        return _parse(response.body, response.content_type, kind, text)
+    except QueryError as error:
+        error.message = client.mask(f"{where}: {error.message}")
+        raise
+
+
+def _query_error(failure: HttpFailure, timeout: float) -> QueryError:
+    """Return what a failed request means for a query, in the words of the query stage."""
+    status, detail = failure.status, failure.detail or "no details"
+    if status is None:
+        if failure.timed_out:
+            return QueryError(f"no answer within {timeout:g} s (timeout)")
+        if failure.reason.startswith("the connection failed"):
+            return QueryError(failure.reason)
+        return QueryError(f"cannot connect: {failure.reason}; is the endpoint running?")
+    if failure.transient:
+        return QueryError(f"the endpoint is unavailable (HTTP {status})")
+    if status == 400:
+        return QueryError(f"the endpoint rejected the query (HTTP 400): {detail}")
+    if status == 401:
+        return QueryError("the endpoint refused access (HTTP 401)",
+                          hint="set PGRAPH_ENDPOINT_USER and PGRAPH_ENDPOINT_PASSWORD")
+    if status == 404:
+        return QueryError("no SPARQL endpoint at this URL (HTTP 404)",
+                          hint="check the URL: Oxigraph answers at /query, Virtuoso at /sparql")
+    if status == 414:
+        return QueryError("the endpoint says the request is too long (HTTP 414)")
+    if status == 500:
+        return QueryError(f"the endpoint failed (HTTP 500): {detail}")
+    return QueryError(f"the endpoint answered HTTP {status} {failure.reason}".rstrip())
 
 
 def _parse(body: bytes, content_type: str, kind: str, text: str) -> QueryResult:
@@ -223,22 +173,5 @@ def _virtuoso_ask(solutions: ox.QuerySolutions) -> ox.QueryBoolean | ox.QuerySol
     return solutions
 
 
-def _detail(error: Exception) -> str:
-    text = str(error)
-    # SPARQLWrapper's messages end with "Response:\nb'…'": keep the server's own words.
-    _, _, response = text.partition("Response:")
-    response = response.strip() or text
-    if response.startswith(("b'", 'b"')):
-        response = response[2:-1].encode().decode("unicode_escape", errors="replace")
-    response = re.sub(r"<[^>]+>", " ", response)
-    return _first_line(" ".join(response.split()))[:300] or "no details"
-
-
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
-
-
-def _redact(message: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        message = message.replace(secret, "***")
-    return message

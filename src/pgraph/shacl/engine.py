@@ -29,9 +29,9 @@ import logging
 import os
 import re
 import threading
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -295,20 +295,39 @@ def _python_value_ok(check: PropertyCheck, value) -> bool:
 @lru_cache(maxsize=65_536)
 def _lexically_valid(lexical: str, datatype: str) -> bool:
     """Return True when pySHACL takes the literal as well-typed for ``datatype``."""
-    logger = logging.getLogger("rdflib.term")  # rdflib logs each ill-typed literal it meets
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+    if datatype == _XSD_BOOLEAN:
+        # rdflib warns (UserWarning) about any other form; these are its well-typed ones.
+        return lexical in _BOOLEAN_FORMS
+    token = _checking_literals.set(True)  # rdflib logs each ill-typed literal it meets
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            literal = Literal(lexical, datatype=URIRef(datatype))
+        literal = Literal(lexical, datatype=URIRef(datatype))
     finally:
-        logger.setLevel(level)
+        _checking_literals.reset(token)
     if literal.ill_typed is True:
         return False
     expected = _PYTHON_TYPES.get(URIRef(datatype))
     return expected is None or isinstance(literal.value, expected)
 
+
+_XSD_BOOLEAN = str(XSD.boolean)
+_BOOLEAN_FORMS = frozenset({"true", "false", "1", "0"})
+
+_checking_literals: ContextVar[bool] = ContextVar("checking_literals", default=False)
+
+
+class _WhileCheckingLiterals(logging.Filter):
+    """Drops rdflib's "failed to convert" records while this thread checks literals.
+
+    A filter, added once, that looks at a context variable: unlike changing the
+    logger's level (or ``warnings.catch_warnings``) around each check, it does
+    not change what other threads log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _checking_literals.get()
+
+
+logging.getLogger("rdflib.term").addFilter(_WhileCheckingLiterals())
 
 _PYTHON_TYPES = {
     XSD.integer: int,

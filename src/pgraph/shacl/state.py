@@ -25,24 +25,34 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from pgraph import __version__
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.plan import Plan
-from pgraph.store import to_oxigraph
-from pgraph.vocab import PG
+from pgraph.store import (
+    Commit,
+    Store,
+    Transaction,
+    term_from_json,
+    term_to_json,
+    to_oxigraph,
+)
+from pgraph.vocab import PG, VOCABULARIES_SOURCE
 
 FULL_RUN_SHARE = 0.2
 """When more than this share of the graphs changed, validating everything is cheaper."""
 
-_HASHES = f"SELECT ?g ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash }} }}"
+_HASHES = (
+    f"SELECT ?g ?hash ?name WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash ; "
+    f"<{PG.sourceFile}> ?name }} }}"
+)
 
 
 def state_path(store_path: Path) -> Path:
@@ -63,9 +73,11 @@ def validate_incrementally(
     plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
 ) -> set[ShaclResult]:
     """Return the results for the whole store, checking again only the nodes of changed graphs."""
-    graphs = {row["g"].value: row["hash"].value for row in store.query(_HASHES)}
+    rows = list(store.query(_HASHES))  # type: ignore[arg-type]  # a SELECT: solutions
+    graphs = {row["g"].value: row["hash"].value for row in rows}
+    vocabularies = {row["g"].value for row in rows if row["name"].value == VOCABULARIES_SOURCE}
     state = load_state(path)
-    changed = _changed_graphs(state, graphs)
+    changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:
         results = run_plan(plan, store, workers=workers)
     else:
@@ -79,14 +91,15 @@ def validate_incrementally(
     return results
 
 
-def _changed_graphs(state: dict | None, graphs: dict[str, str]) -> set[str] | None:
+def _changed_graphs(
+    state: dict | None, graphs: dict[str, str], vocabularies: set[str]
+) -> set[str] | None:
     """Return the graphs changed since ``state``, or None when everything must be checked."""
     if state is None or state.get("full"):
         return None
     before: dict[str, str] = state["graphs"]
     changed = {g for g, h in graphs.items() if before.get(g) != h} | (before.keys() - graphs.keys())
-    vocabulary = [g for g in changed if g.endswith("/graph/vocabularies")]
-    if vocabulary or len(changed) > FULL_RUN_SHARE * max(len(graphs), 1):
+    if changed & vocabularies or len(changed) > FULL_RUN_SHARE * max(len(graphs), 1):
         return None
     return changed
 
@@ -102,34 +115,55 @@ def graph_nodes(plan: Plan, store: ox.Store, graph: str) -> set[str]:
     return nodes
 
 
+def track_commit(transaction: Transaction, change: Commit) -> Callable[[Store], None] | None:
+    """The commit watcher of incremental validation (registered in ``pgraph/__init__.py``).
+
+    Before a build's commit to a store that has a validation state, note what
+    the next validation must check again; a commit that rewrites the whole
+    store makes the next validation a full one.
+    """
+    if transaction.path is None or not state_path(transaction.path).exists():
+        return None
+    from pgraph.validate import compiled_plan
+
+    plan = compiled_plan()
+    staged = transaction.staged
+    if plan is None or staged is None:
+        mark_full(state_path(transaction.path))
+        return None
+    described = {str(q.subject) for q in [*change.removed, *change.added]}
+    tracker = ChangeTracker(
+        plan, transaction.store, state_path(transaction.path), change.changed_graphs, staged,
+        described,
+    )
+    return tracker.finish
+
+
 class ChangeTracker:
     """Notes, around a build's commit, the nodes whose results the next validation must renew."""
 
     def __init__(
         self,
         plan: Plan,
-        store: ox.Store,
+        store: ox.Store | Store,
         path: Path,
         graphs: Iterable[str],
-        staged: Iterable[str],
+        staged: ox.Store,
         described: Iterable[str] = (),
     ) -> None:
-        """Note the nodes of the ``graphs`` being replaced, and the descriptions of the subjects
-        of those, the ``staged`` graphs and ``described`` (N-Triples terms) before the commit."""
+        """Note the nodes of the ``graphs`` being replaced, and the descriptions before the
+        commit of the subjects of those, of the ``staged`` content and ``described``
+        (N-Triples terms)."""
         self.plan, self.path = plan, path
         self.old_nodes: set[str] = set()
+        subjects = set(described)
         for graph in graphs:
             self.old_nodes |= graph_nodes(plan, store, graph)
-        subjects = set(described)
-        for graph in [*graphs, *staged]:
-            subjects |= {
-                str(q.subject)
-                for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                if isinstance(q.subject, ox.NamedNode)
-            }
+            subjects |= _subjects(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        subjects |= _subjects(staged)
         self.before = {s: _description(store, s) for s in subjects}
 
-    def finish(self, store: ox.Store) -> None:
+    def finish(self, store: ox.Store | Store) -> None:
         """Add the nodes to check again to the state file (if there is one)."""
         state = load_state(self.path)
         if state is None:
@@ -141,6 +175,10 @@ class ChangeTracker:
             dirty |= {str(row["f"]) for row in store.query(query, use_default_graph_as_union=True)}
         state["dirty"] = sorted(dirty)
         _write(self.path, state)
+
+
+def _subjects(quads: Iterable[ox.Quad]) -> set[str]:
+    return {str(q.subject) for q in quads if isinstance(q.subject, ox.NamedNode)}
 
 
 def mark_full(path: Path) -> None:
@@ -194,37 +232,21 @@ def _nt(node: Node) -> str:
     return str(to_oxigraph(node))
 
 
-def _term_to_json(node: Node | None) -> list | None:
-    if node is None:
-        return None
-    if isinstance(node, Literal):
-        return ["literal", str(node), node.language, str(node.datatype) if node.datatype else None]
-    return ["bnode" if isinstance(node, BNode) else "iri", str(node)]
-
-
-def _term_from_json(data: list | None) -> Node | None:
-    if data is None:
-        return None
-    if data[0] == "literal":
-        return Literal(data[1], lang=data[2], datatype=URIRef(data[3]) if data[3] else None)
-    return BNode(data[1]) if data[0] == "bnode" else URIRef(data[1])
-
-
 def _result_to_json(result: ShaclResult) -> list:
     return [
-        _term_to_json(result.focus),
+        term_to_json(result.focus),
         str(result.path) if result.path else None,
         result.severity,
         result.message,
-        _term_to_json(result.value),
+        term_to_json(result.value),
     ]
 
 
 def _result_from_json(data: list) -> ShaclResult:
     return ShaclResult(
-        _term_from_json(data[0]),
+        term_from_json(data[0]),
         URIRef(data[1]) if data[1] else None,  # type: ignore[arg-type]
         data[2],
         data[3],
-        _term_from_json(data[4]),
+        term_from_json(data[4]),
     )

@@ -85,6 +85,24 @@ def split_page(text: str) -> list[PageLine]:
     return lines
 
 
+def page_line(number: int, text: str) -> PageLine:
+    """Return a page line from text already cut at line ends with its spaces normalised.
+
+    Example:
+        >>> page_line(7, "• Local")
+        PageLine(number=7, text='• Local', bullet=True, value='Local')
+    """
+    match = _BULLET.match(text)
+    if match:
+        return PageLine(number, text, bullet=True, value=match["value"].strip())
+    return PageLine(number, text, value=text)
+
+
+def drop_invisible(text: str) -> str:
+    """Return ``text`` without the invisible and control characters pages never need."""
+    return _DROPPED.sub("", text)
+
+
 def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
     """Return (field, matched label, inline value) when a line is a heading of the label table.
 
@@ -239,9 +257,3 @@ def section_text(body: list[PageLine]) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out)
-
-
-def first_words(text: str, limit: int = 8) -> str:
-    """Return the first words of a text, for messages."""
-    words = text.split()
-    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")

@@ -168,6 +168,7 @@ def read_csv_records(text: str, *, name: str) -> tuple[list[Practice], list[Warn
                         " row skipped (a value with a comma needs quotes)",
                         path=name,
                         line=start,
+                        record_skipped=True,
                     )
                 )
                 continue
@@ -294,6 +295,7 @@ def practice_from_data(
                 f" found {type(data).__name__}",
                 path=name,
                 line=where(()),
+                record_skipped=True,
             )
         ]
     data = {str(k): v for k, v in data.items()}
@@ -323,7 +325,8 @@ def practice_from_data(
             elif error["type"] != "extra_forbidden":
                 message += f"; the {_part_left_out(data, loc)} is left out"
             field = ".".join(str(p) for p in loc) or None
-            warnings.append(Warning_(message, path=name, line=where(loc), field=field))
+            warnings.append(Warning_(message, path=name, line=where(loc), field=field,
+                                     record_skipped=bool(fatal)))
         if fatal:
             return None, warnings
         _leave_out(data, [tuple(error["loc"]) for error in errors])

@@ -1,0 +1,37 @@
+"""``pgraph validate``: the built graph against the SHACL shapes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from pgraph.cli.main import EXIT_OK, EXIT_VIOLATIONS, cli
+from pgraph.cli.options import quiet_option, store_option
+from pgraph.shacl.state import state_path
+from pgraph.store import open_store
+from pgraph.validate import validate_store
+
+
+@cli.command()
+@store_option
+@click.option("--warnings/--no-warnings", default=True, help="Also list SHACL warnings.")
+@click.option("--whole", is_flag=True,
+              help="Run pySHACL on the whole graph (the reference; slow on large graphs).")
+@quiet_option()
+def validate(store, warnings, whole):
+    """Validate the built graph against ontology/shapes.ttl (SHACL).
+
+    Checks only what changed since the last validation (results are kept in
+    STORE.validation.json). Exit code 0 when it conforms, 1 on violations.
+
+    Example: pgraph validate --store .pgraph/store
+    """
+    report = validate_store(
+        open_store(store, read_only=True), whole=whole, state=None if whole else state_path(store)
+    )
+    for finding in report.findings:
+        if finding.severity == "Violation" or warnings:
+            click.echo(str(finding))
+    click.echo(report.summary())
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
