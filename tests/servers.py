@@ -23,9 +23,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -36,14 +34,11 @@ from pathlib import Path
 
 import pytest
 
+from pgraph import serve
+from pgraph.errors import StoreError
+from pgraph.serve import free_port
+
 VIRTUOSO_HINT = "Virtuoso is not installed: apt-get install -y virtuoso-opensource-7-bin"
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on (now)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(url: str) -> bool:
@@ -102,12 +97,11 @@ class OxigraphServer:
 
 
 def oxigraph_command() -> str:
-    """Return the ``oxigraph`` executable of this environment (installed with pyoxigraph's CLI)."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if not found:
-        pytest.skip("the Oxigraph server is not installed: pip install oxigraph")
-    return found
+    """Return the ``oxigraph`` executable pgraph serve runs (skip the test when there is none)."""
+    try:
+        return serve.oxigraph_command()
+    except StoreError as error:
+        pytest.skip(str(error))
 
 
 @contextlib.contextmanager
@@ -123,9 +117,9 @@ def running_oxigraph(
                        check=True, capture_output=True)
     port = free_port()
     log = folder / "oxigraph.log"
-    arguments = [command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    if union_default_graph:
-        arguments.append("--union-default-graph")
+    # The command line pgraph serve uses, writable: the tests publish to it.
+    arguments = serve.server_command(location, port, writable=True,
+                                     union_default_graph=union_default_graph)
     with open(log, "wb") as output:
         process = subprocess.Popen(arguments, stdout=output, stderr=subprocess.STDOUT)
     server = OxigraphServer(f"http://127.0.0.1:{port}", location)

@@ -137,13 +137,13 @@ def test_the_cli_links_and_a_dry_run_writes_nothing(built_store_path, wikidata, 
                                                      tmp_path):
     before = alignments.read_bytes()
     review = tmp_path / "review.csv"
-    dry = run("link", "--store", built_store_path, "--endpoint", wikidata.query,
+    dry = run("link", "--store", built_store_path, "--wikidata", wikidata.query,
               "--alignments", alignments, "--review", review, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "4 accepted, 3 to review" in dry.output
     assert alignments.read_bytes() == before and not review.exists()
 
-    result = run("link", "--store", built_store_path, "--endpoint", wikidata.query,
+    result = run("link", "--store", built_store_path, "--wikidata", wikidata.query,
                  "--alignments", alignments, "--review", review, "--accept-above", "0.95")
     assert result.exit_code == 0, result.output
     assert "accepted City of London Police -> Q9900001" in result.output

@@ -38,7 +38,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -77,16 +76,6 @@ def oxigraph_command() -> str:
     return found
 
 
-@cache
-def _server_options(command: str, mode: str) -> str:
-    try:
-        return subprocess.run(
-            [command, mode, "--help"], capture_output=True, text=True, timeout=30
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ""
-
-
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -95,11 +84,19 @@ def free_port() -> int:
 
 
 def server_command(
-    store_path: Path, port: int, *, writable: bool = False, timeout: float | None = None
+    store_path: Path,
+    port: int,
+    *,
+    writable: bool = False,
+    union_default_graph: bool = True,
+    timeout: float | None = None,
 ) -> list[str]:
     """Return the command line that serves ``store_path`` on 127.0.0.1:``port``.
 
-    ``timeout``: seconds the server itself lets a query run (when it supports it).
+    ``union_default_graph``: the default graph is the union of the named
+    graphs, as local queries see it. ``timeout``: seconds the server itself
+    lets a query run. Both flags exist in oxigraph 0.5, which the package
+    requires, so ``--help`` is not searched for them.
 
     Example:
         >>> server_command(Path("s"), 7878)[1:]  # doctest: +ELLIPSIS
@@ -108,10 +105,9 @@ def server_command(
     command = oxigraph_command()
     mode = "serve" if writable else "serve-read-only"
     args = [command, mode, "--location", str(store_path), "--bind", f"127.0.0.1:{port}"]
-    options = _server_options(command, mode)
-    if "--union-default-graph" in options:
+    if union_default_graph:
         args.append("--union-default-graph")
-    if timeout is not None and "--timeout-s" in options:
+    if timeout is not None:
         args += ["--timeout-s", str(max(1, round(timeout)))]
     return args
 

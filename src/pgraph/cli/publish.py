@@ -27,21 +27,23 @@ graph_option = click.option(
               help="RDF syntax (repeatable; default: every one when --output is a folder, "
                    "else from the file name, else turtle).")
 @click.option("--output", "-o", "--out", "output", type=click.Path(), default=None,
-              help="A folder (one pgraph.<ext> per format; end it with / or give several "
-                   "formats), a file, or - for standard output (the default).")
+              help="A folder (one pgraph.<ext> per format), or a file named with an RDF "
+                   "extension (x.ttl, x.nq.gz), or - for standard output (the default).")
 @click.option("--gzip", is_flag=True, help="Compress with gzip (reproducibly: no time stamp).")
 @graph_option
 @click.option("--list-graphs", is_flag=True, help="List the store's named graphs and stop.")
 def dump(store, formats, output, gzip, graphs, list_graphs):
     """Write the graph in RDF: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML.
 
-    Turtle and N-Triples hold the merge of the graphs, sorted: the same graph
-    gives the same bytes. N-Quads, TriG and JSON-LD keep the named graphs;
+    --output is a folder (made if missing) unless its name ends in an RDF
+    extension (all.nt.gz, graph.ttl): then it is that one file. Turtle and
+    N-Triples hold the merge of the graphs, sorted: the same graph gives the
+    same bytes. N-Quads, TriG and JSON-LD keep the named graphs;
     JSON-LD is compacted with ontology/context.jsonld. A file is replaced only
     once it is completely written. `pgraph export` is another name for this
     command.
 
-    Example: pgraph dump --output dist/ --gzip
+    Example: pgraph dump --output dist --gzip
     """
     from pgraph.publish.export import export_graph, is_folder_target
 
@@ -68,7 +70,7 @@ cli.add_command(dump, name="export")  # the name it had in the build stage's com
 @store_option
 @click.option("--dumps", "dumps_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The folder of dumps to describe as distributions (from `pgraph dump`).")
-@output("Write the description here (default: DUMPS/dataset.ttl, or - for stdout).",
+@output("Write the description here (default: DUMPS/dataset.<ext>, or - for stdout).",
         file=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True)
@@ -107,7 +109,10 @@ def describe(store, dumps_dir, output, fmt, service_url, download_base, site_bas
         if value:
             setattr(info, name, value)
     if output is None and dumps_dir is not None:
-        output = dumps_dir / "dataset.ttl"
+        from pgraph.publish.description import DESCRIPTION_NAME
+        from pgraph.publish.dumps import DumpFormat
+
+        output = dumps_dir / f"{DESCRIPTION_NAME}.{DumpFormat.parse(fmt).extension}"
     own = [output] if output is not None and str(output) != "-" else []
     dumps = describe_dump_files(dumps_dir, exclude=own) if dumps_dir else []
     description = describe_dataset(source, dumps, info=info)

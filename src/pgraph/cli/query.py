@@ -60,7 +60,10 @@ def queries(verbose: bool) -> None:
               help="Seconds to wait for an endpoint.")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
               help="Retries of an endpoint after a transient failure.")
-def query(query_ref, params, endpoint, store, fmt, output, timeout, retries):
+@click.option("--full-iris", is_flag=True,
+              help="In table and markdown output, write IRIs whole and keep the query's column "
+                   "order (default: prefixed names, labels before IRIs).")
+def query(query_ref, params, endpoint, store, fmt, output, timeout, retries, full_iris):
     """Run a library query (by NAME), a .rq FILE, or SPARQL read from standard input (-).
 
     The same query gives the same result on the local store and on an endpoint.
@@ -80,11 +83,11 @@ def query(query_ref, params, endpoint, store, fmt, output, timeout, retries):
         params=_parse_params(params), timeout=timeout, retries=retries,
     )
     chosen = fmt or ("turtle" if result.kind == "graph" else "table")
-    text = result.serialize(chosen)
+    text = result.serialize(chosen, full_iris=full_iris)
     if output is None:
         click.echo(text, nl=False)
     else:
-        result.write(chosen, output)
+        result.write(chosen, output, full_iris=full_iris)
         click.echo(f"Wrote {output} ({_summary(result)})", err=True)
 
 

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from pgraph.errors import NetworkError, QueryError
 from pgraph.query import bind_params, bind_query, load_query, run_query
 from pgraph.store import is_store, open_store, require_store
+from pgraph.store.terms import plain_value
 from pgraph.vocab import PG, vocabularies
 
 FACETS = {
@@ -220,7 +221,7 @@ def _local_rows(store: ox.Store, name: str, params: dict[str, object] | None):
         assert isinstance(solutions, ox.QuerySolutions), "network queries are SELECT queries"
         variables = [v.value for v in solutions.variables]
         rows = [
-            {v: _value(term) for v, term in zip(variables, solution, strict=True)}
+            {v: plain_value(term) for v, term in zip(variables, solution, strict=True)}
             for solution in solutions
         ]
     except SyntaxError as error:
@@ -228,27 +229,6 @@ def _local_rows(store: ox.Store, name: str, params: dict[str, object] | None):
     except (OSError, RuntimeError, ValueError) as error:
         raise QueryError(f"the query failed: {error}", path=str(info.path)) from error
     return rows
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-def _value(term: Any) -> Any:
-    """Return the Python value of a pyoxigraph term (as pgraph.query.python_value would)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype == _XSD + "boolean":
-            return term.value in ("true", "1")
-        if datatype == _XSD + "integer":
-            return int(term.value)
-        if datatype == _XSD + "date":
-            try:
-                return dt.date.fromisoformat(term.value)
-            except ValueError:
-                return term.value
-    return term.value
 
 
 def local_name(iri: str) -> str:

@@ -40,19 +40,12 @@ def to_jsonld(quads: Iterable[ox.Quad]) -> dict[str, Any]:
     Nodes are sorted by ``@id`` and every list of values is sorted, so the
     document is stable across runs. Literals keep their exact lexical form.
     """
-    from rdflib import BNode, Dataset, Literal, URIRef
+    from rdflib import Dataset, URIRef
     from rdflib.plugins.shared.jsonld.context import Context
 
-    def term(node):
-        if isinstance(node, ox.NamedNode):
-            return URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        # normalize=False: "2024-01-01T10:00:00Z" must not become "…+00:00".
-        return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)
+    from pgraph.store import TermConverter
 
+    term = TermConverter()  # literals keep their exact lexical form ("…Z" stays "…Z")
     dataset = Dataset()
     for quad in quads:
         triple = (term(quad.subject), term(quad.predicate), term(quad.object))

@@ -73,7 +73,7 @@ def validate_incrementally(
     plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
 ) -> set[ShaclResult]:
     """Return the results for the whole store, checking again only the nodes of changed graphs."""
-    rows = list(store.query(_HASHES))
+    rows = list(store.query(_HASHES))  # type: ignore[arg-type]  # a SELECT: solutions
     graphs = {row["g"].value: row["hash"].value for row in rows}
     vocabularies = {row["g"].value for row in rows if row["name"].value == VOCABULARIES_SOURCE}
     state = load_state(path)

@@ -27,6 +27,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -34,8 +35,13 @@ from pgraph.errors import StoreError
 from pgraph.store.location import aside, commit_marker_path, require_store, store_location
 from pgraph.store.recovery import LEGACY_STAGING_SUFFIX, recover_store_folder
 
+if TYPE_CHECKING:  # to type checkers a handle is a pyoxigraph Store: it forwards all of it
+    _StoreBase = ox.Store
+else:
+    _StoreBase = object
 
-class Store:
+
+class Store(_StoreBase):  # type: ignore[misc]  # final to mypy; not subclassed at run time
     """An open Oxigraph store: a pyoxigraph ``Store`` that closes when its block ends.
 
     Everything a pyoxigraph store does (``query``, ``update``, ``quads_for_pattern``,
@@ -52,7 +58,7 @@ class Store:
     def __init__(self, inner: ox.Store, path: Path | None = None, *, read_only: bool = False):
         self._inner: ox.Store | None = inner
         self.path = path
-        self.read_only = read_only
+        self.opened_read_only = read_only
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -73,7 +79,7 @@ class Store:
         """Close the store and open it again at its path (after its folder was swapped)."""
         assert self.path is not None, "an in-memory store cannot be opened again"
         self.close()
-        self._inner = open_store(self.path, read_only=self.read_only).oxigraph
+        self._inner = open_store(self.path, read_only=self.opened_read_only).oxigraph
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -97,7 +103,7 @@ class Store:
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "in memory"
-        state = "closed" if self.closed else ("read-only" if self.read_only else "open")
+        state = "closed" if self.closed else ("read-only" if self.opened_read_only else "open")
         return f"<pgraph Store {where} ({state})>"
 
 

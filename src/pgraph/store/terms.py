@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -74,7 +75,8 @@ def to_oxigraph(term: Node) -> OxigraphTerm:
 def to_quad(triple: tuple[Node, Node, Node], graph: str) -> ox.Quad:
     """Return an rdflib triple as a pyoxigraph quad in the named graph ``graph``."""
     s, p, o = triple
-    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named_node(graph))
+    # A literal subject or predicate is refused by ox.Quad itself (TypeError).
+    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named_node(graph))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- pyoxigraph -> rdflib
@@ -152,6 +154,35 @@ class TermConverter:
         return _literal(term, self.datatypes[datatype])
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def plain_value(term: OxigraphTerm | None) -> object:
+    """Return the Python value of a pyoxigraph term without making rdflib terms (fast).
+
+    Booleans, integers and dates become Python values, as
+    ``pgraph.query.python_value`` gives them; anything else is its text.
+
+    Example:
+        >>> plain_value(ox.Literal("2014-01-01", datatype=ox.NamedNode(_XSD + "date")))
+        datetime.date(2014, 1, 1)
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+        if datatype == _XSD + "integer":
+            return int(term.value)
+        if datatype == _XSD + "date":
+            try:
+                return dt.date.fromisoformat(term.value)
+            except ValueError:
+                return term.value
+    return term.value
+
+
 # ---------------------------------------------------------------- rdflib -> N-Triples text
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -209,7 +240,7 @@ def _iri(iri: str) -> str:
 
 @lru_cache(maxsize=1_000)
 def _language(tag: str) -> str:
-    return ox.Literal("", language=tag).language
+    return ox.Literal("", language=tag).language or tag
 
 
 # ---------------------------------------------------------------- JSON

@@ -49,7 +49,7 @@ import datetime as dt
 import importlib
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +87,7 @@ class Commit:
 
     replaced: list[str]
     dropped: list[str]
-    provenance: tuple[str, list[Triple]] | None = None
+    provenance: tuple[str, Sequence[Triple]] | None = None
     removed: list[ox.Quad] = field(default_factory=list)
     added: list[ox.Quad] = field(default_factory=list)
     build: str = ""
