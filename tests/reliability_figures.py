@@ -6,8 +6,10 @@
 Bad-input cases come from ``tests/bad_input/cases.yaml``; hypothesis
 examples from ``tests/test_properties.py``; kill points from
 ``tests/test_kill.py`` (and, after ``--run``, the outcome of each kill from
-``tests/artefacts/kill-points.json``); fuzzing from ``tests/fuzz/results.json``,
-which the last atheris run's final statistics were copied into.
+``tests/artefacts/kill-points.json``); fuzzing from ``tests/fuzz/results.json``
+and ``tests/fuzz/results-readers.json``, which the last atheris runs' final
+statistics were copied into; the load test's figures from
+``tests/artefacts/serve-load.json`` (written by ``tests/test_serve_load.py``).
 """
 
 from __future__ import annotations
@@ -80,10 +82,45 @@ def fuzzing() -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def fuzzing_readers() -> dict:
+    path = TESTS / "fuzz" / "results-readers.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def serving() -> dict:
+    """The load test's settings, and (after a run) its figures."""
+    source = (TESTS / "test_serve_load.py").read_text(encoding="utf-8")
+    figures = {name: re.search(rf"^{name} = ([0-9.]+)", source, re.M).group(1)
+               for name in ("CLIENTS", "LOAD_SECONDS", "PAGES", "QUERY_TIMEOUT", "SWITCH_LIMIT")}
+    artefact = TESTS / "artefacts" / "serve-load.json"
+    if artefact.is_file():
+        figures["last run"] = json.loads(artefact.read_text(encoding="utf-8"))
+    return figures
+
+
+def orphans() -> dict:
+    source = (TESTS / "test_orphans.py").read_text(encoding="utf-8")
+    return {"SIGKILLs of pgraph build": int(re.search(r"^KILLS = (\d+)", source, re.M).group(1)),
+            "seed": int(re.search(r"^KILL_SEED = (\d+)", source, re.M).group(1)),
+            "synthetic pages": int(re.search(r"^PAGES = (\d+)", source, re.M).group(1)),
+            "SIGKILLs of pgraph serve": 1}
+
+
+def stateful() -> dict:
+    source = (TESTS / "test_incremental_states.py").read_text(encoding="utf-8")
+    examples = int(re.search(r'"PGRAPH_STATEFUL_EXAMPLES", "(\d+)"', source).group(1))
+    steps = int(re.search(r"^STEPS = (\d+)", source, re.M).group(1))
+    return {"sequences per run": examples, "steps per sequence (at most)": steps,
+            "rules": re.findall(r"^    def (add|modify|rename|delete|break_a_file|fix_a_file)\(",
+                                source, re.M)}
+
+
 def run_tests() -> dict:
     modules = ["tests/test_bad_input.py", "tests/test_properties.py", "tests/test_kill.py",
                "tests/test_no_network.py", "tests/test_paths_and_secrets.py",
-               "tests/test_fuzz_regressions.py"]
+               "tests/test_fuzz_regressions.py", "tests/test_serve_load.py",
+               "tests/test_orphans.py", "tests/test_publish_mirror.py",
+               "tests/test_incremental_states.py"]
     counts = {}
     for module in modules:
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -95,10 +132,13 @@ def run_tests() -> dict:
 
 def main() -> None:
     figures = {"bad input": bad_input(), "hypothesis": properties(), "SIGKILL": kills(),
-               "atheris": fuzzing()}
+               "atheris": fuzzing(), "atheris, other readers": fuzzing_readers(),
+               "serve under load": serving(), "orphans": orphans(),
+               "stateful incremental builds": stateful()}
     if "--run" in sys.argv:
         figures["test runs"] = run_tests()
         figures["SIGKILL"] = kills()  # now with the outcome of each kill
+        figures["serve under load"] = serving()
     print(json.dumps(figures, indent=2, ensure_ascii=False))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, SH, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from pgraph.publish.description import (
@@ -168,7 +169,8 @@ def test_catalogue_publisher_themes_and_coverage(description, merged):
     themes = set(description.objects(INFO.dataset, DCAT.theme))
     assert URIRef("http://publications.europa.eu/resource/authority/data-theme/JUST") in themes
     domains = set(merged.objects(None, URIRef("https://w3id.org/pgraph/ontology#domain")))
-    assert domains <= themes
+    curated = {d for d in domains if d.startswith("https://w3id.org/pgraph/vocab/domain/")}
+    assert curated <= themes and curated != domains  # unmapped domains are no themes
     codes = {str(c) for c, in merged.query("""
         PREFIX pg: <https://w3id.org/pgraph/ontology#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -182,7 +184,7 @@ def test_catalogue_publisher_themes_and_coverage(description, merged):
         PREFIX pg: <https://w3id.org/pgraph/ontology#>
         PREFIX schema: <https://schema.org/>
         SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last)
-        WHERE { ?p a pg:Practice ; schema:startDate ?d }
+        WHERE { ?p a pg:Practice ; pg:startDate ?d }
     """)))
     period = description.value(INFO.dataset, DCTERMS.temporal)
     assert description.value(period, DCAT.startDate) == Literal(str(first), datatype=XSD.date)
@@ -280,3 +282,62 @@ def test_modified_defaults_to_the_day_of_the_last_build(store, merged):
         None, URIRef("http://www.w3.org/ns/prov#endedAtTime")))
     description = describe_dataset(store, [], info=DatasetInfo())
     assert str(description.value(DatasetInfo().dataset, DCTERMS.modified)) == ended[:10]
+
+
+# ---------------------------------------------------------------- DCAT-AP 3.0, the official shapes
+
+DCAT_AP = Path(__file__).parent / "fixtures" / "dcat-ap-3.0"
+GEOMETRY = {"http://www.w3.org/ns/dcat#bbox", "http://www.w3.org/ns/dcat#centroid"}
+
+
+def dcat_ap_results(graph: Graph, level: str) -> list[tuple[str, str, str]]:
+    """Return (focus node, path, message) of each result of one vendored DCAT-AP shapes file."""
+    shapes = Graph().parse(DCAT_AP / f"{level}.ttl")
+    _conforms, report, _text = pyshacl.validate(graph, shacl_graph=shapes, advanced=True)
+    return sorted((str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)),
+                   str(report.value(r, SH.resultMessage)))
+                  for r in report.subjects(RDF.type, SH.ValidationResult))
+
+
+@pytest.mark.parametrize("level", ["shapes", "range"])
+def test_the_description_meets_dcat_ap_mandatory_constraints(description, level):
+    assert dcat_ap_results(description, level) == []
+
+
+def test_the_description_has_every_dcat_ap_recommended_property(description):
+    """The only gap: the geometry (bbox, centroid) of the EU country IRIs, which pgraph lacks."""
+    results = dcat_ap_results(description, "shapes_recommended")
+    assert [r for r in results if r[1] not in GEOMETRY] == []
+    assert {r[0] for r in results} <= {str(o) for o in description.objects(None, DCTERMS.spatial)}
+
+
+def test_the_official_shapes_catch_what_pgraph_shapes_did_not(description):
+    """An untyped licence or theme, as pgraph wrote before, fails DCAT-AP's range shapes."""
+    broken = Graph()
+    for triple in description:
+        broken.add(triple)
+    broken.remove((URIRef(INFO.license), RDF.type, None))
+    broken.remove((URIRef("http://publications.europa.eu/resource/authority/data-theme/JUST"),
+                   RDF.type, None))
+    paths = {r[1] for r in dcat_ap_results(broken, "range")}
+    assert {str(DCTERMS.license), str(DCAT.theme)} <= paths
+
+
+def test_describe_twice_with_another_format_adds_no_dump(built_store_path, tmp_path):
+    from click.testing import CliRunner
+
+    from pgraph.cli import cli
+
+    runner = CliRunner()
+    dist = tmp_path / "dist"
+    assert runner.invoke(cli, ["dump", "--store", str(built_store_path), "--out", str(dist),
+                               "--format", "turtle"]).exit_code == 0
+    assert sorted(p.name for p in dist.iterdir()) == ["pgraph.ttl"]
+    args = ["describe", "--store", str(built_store_path), "--dumps", str(dist)]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert runner.invoke(cli, [*args, "--format", "jsonld"]).exit_code == 0
+    assert (dist / "dataset.jsonld").is_file()
+    result = runner.invoke(cli, [*args, "--endpoint", ENDPOINT])
+    assert "describing 1 dumps" in result.output
+    description = Graph().parse(dist / "dataset.ttl")
+    assert len(list(description.objects(INFO.dataset, DCAT.distribution))) == 2  # dump + SPARQL

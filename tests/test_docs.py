@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -41,7 +42,7 @@ def test_every_class_and_property_is_listed_with_english_and_french_labels(writt
     _, doc = written
     graph = Graph().parse(ontology_dir() / "pgraph.ttl")
     terms = [*_terms(OWL.Class), *_terms(OWL.ObjectProperty), *_terms(OWL.DatatypeProperty)]
-    assert len(terms) == 43
+    assert len(terms) == 46
     for term in terms:
         row = doc.find("tr", id=curie(str(term)).replace(":", "-"))
         cells = {c.attrs.get("lang"): c.text for c in row.iter("td") if c.attrs.get("lang")}
@@ -118,10 +119,78 @@ def test_no_remote_resources_in_the_docs(written):
                 assert not re.match(r"(https?:)?//", node.attrs.get(attr) or ""), node
 
 
-def test_cli_docs(tmp_path):
-    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "docs")])
+def test_cli_docs(tmp_path, built_store_path):
+    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "docs"), "--store",
+                                      str(built_store_path)])
     assert result.exit_code == 0, result.output
     index = tmp_path / "docs" / "index.html"
-    assert result.output == f"Wrote the ontology documentation: {index}\n"
+    assert result.output == (f"Wrote the ontology documentation: {index}\n"
+                             f"Wrote the querying guide: {tmp_path / 'docs' / 'querying.md'}\n")
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
+        "diagram.svg", "index.html", "pgraph.ttl", "querying.html", "querying.md"]
+
+
+def test_cli_docs_without_a_store_writes_the_ontology_pages(tmp_path):
+    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "docs"), "--store",
+                                      str(tmp_path / "none")])
+    assert result.exit_code == 0, result.output
+    assert "Skipped the querying guide: no store at" in result.output
     assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
         "diagram.svg", "index.html", "pgraph.ttl"]
+
+
+# ---------------------------------------------------------------- querying the graph
+
+
+@pytest.fixture(scope="module")
+def guide(built_store):
+    from pgraph.publish.docs_querying import querying_guide
+
+    return querying_guide(built_store)
+
+
+def test_the_querying_guide_covers_each_class_with_properties_in_practice(guide):
+    by_class = {g.curie: g for g in guide}
+    assert list(by_class)[:5] == ["pg:Practice", "pg:Assessment",
+                                  "org:OrganizationalCollaboration", "org:Membership",
+                                  "org:Organization"]
+    membership = {u.curie for u in by_class["org:Membership"].properties}
+    assert {"org:member", "org:organization", "org:role", "pg:partnerName",
+            "pg:statutoryBasis", "rdfs:label"} <= membership
+    practice = {u.curie: u for u in by_class["pg:Practice"].properties}
+    assert practice["pg:startDate"].value == "xsd:date"
+    assert practice["dcterms:title"].value == "text@lang"
+    assert practice["dcterms:title"].instances == by_class["pg:Practice"].instances == 40
+    organisation = {u.curie for u in by_class["org:Organization"].properties}
+    assert "skos:prefLabel" in organisation
+    assert "org:member" in {u.curie for u in by_class["org:Organization"].incoming}
+    assert "z-community-policing" in by_class["pg:Practice"].example or by_class[
+        "pg:Practice"].example.startswith("<https://w3id.org/pgraph/id/practice/")
+
+
+def test_every_query_of_the_guide_runs_and_answers(guide, built_store):
+    from pgraph.publish.docs_querying import FIRST_QUERY
+    from pgraph.query import run_query
+
+    for g in guide:
+        result = run_query(g.query, store=built_store)
+        assert len(result) > 0, g.curie
+        assert result.variables[:2] == [g.variable, "name"]
+    assert len(run_query(FIRST_QUERY, store=built_store)) == 12
+    rows = run_query(FIRST_QUERY.replace("LIMIT 12", ""), store=built_store).rows
+    assert {r["role"] for r in rows} == {"partner", "statutory partner"}
+    assert {r["act"] for r in rows if r["partner"] == "City of London Police"} == {
+        "Crime and Disorder Act 1998"}
+
+
+def test_the_committed_querying_guide_is_up_to_date(guide):
+    """docs/querying.md (linked from the README) is what `pgraph docs` writes for data/."""
+    from pgraph.publish.docs_querying import querying_markdown
+
+    committed = Path(__file__).parent.parent / "docs" / "querying.md"
+    # A build's IRI and times are those of the build that ran.
+    when = re.compile(r"\d{8}T\d{6,}Z|\d{4}-\d\d-\d\dT[\d:.]+(\+00:00|Z)?")
+    assert when.sub("…", committed.read_text(encoding="utf-8")) == when.sub(
+        "…", querying_markdown(guide)), (
+        "regenerate: pgraph build data && pgraph docs docs/ --store .pgraph/store "
+        "(then keep only docs/querying.md)")

@@ -251,7 +251,7 @@ def test_jsonld_keeps_language_tags_plain_strings_datatypes_and_lexical_forms():
         (s, title, ox.Literal("Title", language="en")),
         (s, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
          ox.Literal("no language")),
-        (s, ox.NamedNode("https://schema.org/startDate"),
+        (s, ox.NamedNode("https://w3id.org/pgraph/ontology#startDate"),
          ox.Literal("2014-01-01", datatype=ox.NamedNode(xsd + "date"))),
         (s, ox.NamedNode("https://w3id.org/pgraph/ontology#year"),
          ox.Literal("1998", datatype=ox.NamedNode(xsd + "gYear"))),
@@ -301,6 +301,24 @@ def test_dump_writes_every_format_into_a_folder(built_store_path, tmp_path):
     assert result.output.count("Wrote ") == len(DumpFormat)
 
 
+@pytest.mark.parametrize("formats", [[], ["turtle"]], ids=["every-format", "one-format"])
+def test_dump_output_is_always_a_folder(built_store_path, tmp_path, formats):
+    out = tmp_path / "dist"  # no trailing slash, not there yet
+    options = [a for f in formats for a in ("--format", f)]
+    result = run("dump", "--store", built_store_path, "--output", out, *options)
+    assert result.exit_code == 0, result.output
+    assert out.is_dir()
+    expected = formats or [f.value for f in DumpFormat]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"pgraph.{DumpFormat(f).extension}" for f in expected)
+
+
+def test_dump_output_is_a_file_only_when_named_with_an_rdf_extension(built_store_path, tmp_path):
+    result = run("dump", "--store", built_store_path, "-o", tmp_path / "all.ttl")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "all.ttl").is_file()
+
+
 def test_dump_to_stdout_equals_the_library_dump(store, built_store_path):
     result = run("dump", "--store", built_store_path, "--format", "ntriples")
     assert result.exit_code == 0
@@ -310,7 +328,7 @@ def test_dump_to_stdout_equals_the_library_dump(store, built_store_path):
 
 
 def test_dump_infers_the_format_from_the_file_name(built_store_path, tmp_path):
-    result = run("dump", "--store", built_store_path, "--out", tmp_path / "all.nq.gz", "--gzip")
+    result = run("dump", "--store", built_store_path, "--output", tmp_path / "all.nq.gz", "--gzip")
     assert result.exit_code == 0, result.output
     data = gzip.decompress((tmp_path / "all.nq.gz").read_bytes())
     assert len(ox.Dataset(ox.parse(data, format=ox.RdfFormat.N_QUADS))) > 0
@@ -318,7 +336,7 @@ def test_dump_infers_the_format_from_the_file_name(built_store_path, tmp_path):
 
 def test_dump_of_an_unknown_graph_exits_2_with_one_line(built_store_path, tmp_path):
     result = run("dump", "--store", built_store_path, "--graph", "https://example.org/nope",
-                 "--out", tmp_path / "x.ttl")
+                 "--output", tmp_path / "x.ttl")
     assert result.exit_code == 2
     assert result.output == (
         "Error: graph: no graph <https://example.org/nope> in the store; "

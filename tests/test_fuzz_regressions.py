@@ -29,3 +29,30 @@ def test_the_seed_corpus_reads_without_a_crash() -> None:
     assert CORPUS
     for path in CORPUS:
         fuzz_pages.check_page(path.read_bytes())
+
+
+# ---------------------------------------------------------------- the other readers
+
+_spec_readers = importlib.util.spec_from_file_location(
+    "fuzz_readers", FUZZ / "fuzz_readers.py")
+fuzz_readers = importlib.util.module_from_spec(_spec_readers)
+_spec_readers.loader.exec_module(fuzz_readers)
+
+READER_CRASHES = sorted(
+    (target, path) for target in fuzz_readers.CHECKS
+    for path in (FUZZ / "crashes" / target).glob("crash-*")
+)
+
+
+@pytest.mark.parametrize("target", sorted(fuzz_readers.CHECKS))
+def test_each_reader_s_seed_corpus_reads_without_a_crash(target: str) -> None:
+    corpus = sorted((FUZZ / "corpora" / target).iterdir())
+    assert corpus
+    for path in corpus:
+        fuzz_readers.CHECKS[target](path.read_bytes())
+
+
+@pytest.mark.parametrize(("target", "path"), READER_CRASHES,
+                         ids=[f"{t}/{p.name}" for t, p in READER_CRASHES])
+def test_a_crash_the_fuzzer_found_in_another_reader_is_fixed(target: str, path: Path) -> None:
+    fuzz_readers.CHECKS[target](path.read_bytes())

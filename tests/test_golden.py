@@ -26,7 +26,7 @@ GOLDEN = TESTS / "golden" / "fixtures"
 GRAPH = "https://w3id.org/pgraph/id/graph/source/golden"
 CASES = sorted(
     path.relative_to(FIXTURES)
-    for kind in ("pages", "records")
+    for kind in ("pages", "records", "html")
     for path in (FIXTURES / kind).iterdir()
     if path.is_file()
 )

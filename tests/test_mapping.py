@@ -18,8 +18,9 @@ from pgraph.mapping import (
     organisation_key,
 )
 from pgraph.records import Practice
+from pgraph.resources import ontology_dir
 from pgraph.sources import read_source
-from pgraph.vocab import ORG, PG, PG_NAMESPACE, PGV, SCHEMA
+from pgraph.vocab import DEFAULT_BASE, ORG, PG, PG_NAMESPACE, PGV, SCHEMA
 from tests.conftest import DATA, SEED_URL, TESTS
 
 GOLDEN = TESTS / "golden"
@@ -55,7 +56,7 @@ def test_title_country_and_start(seed):
         Literal("Z Community Policing in the UK", lang="en")
     }
     assert objects(seed, PRACTICE, PG.country) == {PGV["country/GB"]}
-    assert objects(seed, PRACTICE, SCHEMA.startDate) == {
+    assert objects(seed, PRACTICE, PG.startDate) == {
         Literal(dt.date(2014, 1, 1), datatype=XSD.date)
     }
     assert objects(seed, PRACTICE, DCTERMS.source) == {URIRef(SEED_URL)}
@@ -197,9 +198,9 @@ def test_the_same_organisation_named_two_ways_is_one_node():
     assert organisation_key("The City of London Police*") == organisation_key(
         "City of London Police"
     )
-    assert canonical_organisation_name("HM Court Service") == "HM Courts & Tribunals Service"
+    assert canonical_organisation_name("HMCTS") == "HM Courts & Tribunals Service"
     a = map_practice(Practice(slug="a", title="A", partnership={
-        "name": "A Partnership", "partners": [{"name": "HM Court Service"}]}))
+        "name": "A Partnership", "partners": [{"name": "HM Courts & Tribunals Service"}]}))
     b = map_practice(Practice(slug="b", title="B", partnership={
         "name": "B Partnership", "partners": [{"name": "HMCTS"}]}))
     assert a.organisations.keys() == b.organisations.keys()
@@ -221,7 +222,9 @@ def test_unmapped_values_and_unresolved_acts_are_kept_and_reported():
         graph.add(triple)
     (concept,) = objects(graph, mapped.iri, PG.domain)
     assert (concept, PG.unmapped, Literal(True)) in graph
-    assert (concept, SKOS.inScheme, PGV.domain) in graph
+    # A candidate for the curated scheme, not a member of it.
+    assert (concept, PG.candidateFor, PGV.domain) in graph
+    assert (concept, SKOS.inScheme, None) not in graph
     (act,) = set(graph.objects(None, PG.statutoryBasis))
     assert (act, PG.unresolved, Literal(True)) in graph
     assert graph.value(act, RDFS.label) == Literal("Safer Streets Act 2031")
@@ -242,3 +245,124 @@ def test_bundled_seed_source_url_comes_from_sources_yaml():
     from pgraph.sources import load_source_urls
 
     assert load_source_urls(DATA)["pages/000_370808593d96a53c.txt"] == SEED_URL
+
+
+# ---------------------------------------------------------------- modelling fixes (issue 15)
+
+
+def _graph(mapped) -> Graph:
+    graph = Graph()
+    for triple in mapped.triples_with_organisations():
+        graph.add(triple)
+    return graph
+
+
+def test_the_start_date_is_pg_start_date_not_schema_org_on_a_creative_work():
+    graph = _graph(map_practice(Practice(slug="s", title="S", start_date="2014-01-01")))
+    practice = URIRef(DEFAULT_BASE + "practice/s")
+    assert graph.value(practice, PG.startDate) == Literal("2014-01-01", datatype=XSD.date)
+    assert (None, SCHEMA.startDate, None) not in graph
+    ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
+    assert (PG.startDate, RDFS.subPropertyOf, DCTERMS.date) in ontology
+    assert (PG.Practice, RDFS.subClassOf, SCHEMA.CreativeWork) in ontology
+
+
+def test_criterion_is_no_sub_property_of_a_text_valued_schema_org_property():
+    ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
+    assert (PG.criterion, RDFS.subPropertyOf, None) not in ontology
+    assert ontology.value(PG.criterion, RDFS.range) == SKOS.Concept
+
+
+def test_every_ontology_term_has_an_english_and_a_french_label_and_comment():
+    ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
+    terms = {s for s in ontology.subjects() if str(s).startswith(str(PG._NS))}
+    assert len(terms) >= 47
+    for term in terms:
+        for prop in (RDFS.label, RDFS.comment):
+            languages = {o.language for o in ontology.objects(term, prop)}
+            assert {"en", "fr"} <= languages, (term, prop)
+
+
+def test_every_scheme_has_french_labels_and_its_top_concepts():
+    from pgraph.vocab import load_vocabulary_graph
+
+    vocabulary = load_vocabulary_graph()
+    for scheme in set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)):
+        languages = {o.language for o in vocabulary.objects(scheme, SKOS.prefLabel)}
+        assert {"en", "fr"} <= languages, scheme
+    scale = PGV["rating/effectiveness"]
+    assert (scale, SKOS.hasTopConcept, PGV["rating/effectiveness-effective"]) in vocabulary
+    assert (PGV["rating/effectiveness-effective"], SKOS.topConceptOf, scale) in vocabulary
+    for concept, scheme in vocabulary.subject_objects(SKOS.inScheme):
+        if not set(vocabulary.objects(concept, SKOS.broader)):
+            assert (scheme, SKOS.hasTopConcept, concept) in vocabulary
+
+
+def test_country_codes_are_typed_notations_and_countries_top_concepts():
+    from pgraph.mapping import country_triples
+
+    graph = Graph()
+    for triple in country_triples():
+        graph.add(triple)
+    gb = PGV["country/GB"]
+    assert graph.value(gb, SKOS.notation) == Literal("GB", datatype=PG.ISO3166Alpha2)
+    assert (PGV.country, SKOS.hasTopConcept, gb) in graph
+    assert (gb, SKOS.topConceptOf, PGV.country) in graph
+
+
+def test_guessed_organisation_types_are_marked_as_inferred():
+    from pgraph.mapping import describe_organisations
+
+    iri = Iris().organisation("Police Scotland")
+    graph = Graph()
+    for triple in describe_organisations({iri: ["Police Scotland"]}):
+        graph.add(triple)
+    police = PGV["organisation-type/police"]
+    assert (iri, PG.inferredClassification, police) in graph
+    assert (iri, ORG.classification, police) in graph  # queries need no reasoning
+    ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
+    assert (PG.inferredClassification, RDFS.subPropertyOf, ORG.classification) in ontology
+
+
+def test_hm_court_service_is_a_predecessor_not_another_name_of_hmcts():
+    mapped = map_practice(Practice(slug="a", title="A", partnership={
+        "name": "A Partnership", "partners": [{"name": "HM Court Service"}]}))
+    graph = _graph(mapped)
+    (court_service,) = mapped.organisations
+    hmcts = Iris().organisation("HM Courts & Tribunals Service")
+    assert court_service != hmcts
+    assert graph.value(court_service, SKOS.prefLabel) == Literal("HM Courts Service")
+    assert (court_service, DCTERMS.isReplacedBy, hmcts) in graph
+    assert (hmcts, SKOS.altLabel, Literal("HM Court Service")) not in graph
+    assert graph.value(hmcts, SKOS.prefLabel) == Literal("HM Courts & Tribunals Service")
+
+
+def test_every_minted_resource_has_an_rdfs_label():
+    """The naming rule: rdfs:label names everything, beside the kind's own name property."""
+    mapped = map_practice(Practice(
+        slug="x", title="X", domains=["Shoplifting"], source_file="x.txt",
+        references=[{"text": "A report. 2014."}],
+        assessments={"effectiveness": {"rating": "Effective", "text": "Works."}},
+        partnership={"name": "X Partnership",
+                     "partners": [{"name": "Town Council", "statutory": True}],
+                     "statutory_basis": {"name": "Safer Streets Act", "year": 2031}},
+    ))
+    graph = _graph(mapped)
+    minted = {s for s in graph.subjects() if str(s).startswith(DEFAULT_BASE)}
+    assert len(minted) >= 7  # practice, assessment, reference, partnership, membership, …
+    for subject in minted:
+        assert graph.value(subject, RDFS.label) is not None, subject
+    practice = URIRef(DEFAULT_BASE + "practice/x")
+    assert graph.value(practice, RDFS.label) == graph.value(practice, DCTERMS.title)
+    act = next(graph.subjects(PG.unresolved, Literal(True)))
+    assert graph.value(act, RDFS.label) == graph.value(act, DCTERMS.title)
+
+
+def test_every_resource_of_the_built_store_has_an_rdfs_label(built_store):
+    """The naming rule over a whole build: data, vocabularies, ontology, builds, graphs."""
+    unnamed = [row["s"].value for row in built_store.query("""
+        SELECT DISTINCT ?s WHERE {
+          ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/pgraph/"))
+          FILTER NOT EXISTS { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?name }
+        }""", use_default_graph_as_union=True)]
+    assert unnamed == []

@@ -34,7 +34,7 @@ SEED_PARTNERS = {
     "London Fire Brigade",
     "London Probation Trust",
     "City and Hackney Clinical Commissioning Group",
-    "HM Courts & Tribunals Service",
+    "HM Courts Service",
     "British Transport Police",
     "Transport for London",
     "City of London Crime Prevention Association",

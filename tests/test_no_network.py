@@ -6,7 +6,9 @@ recorded (and refused), and the test fails on any attempt it did not allow —
 even one the code under test caught and shrugged off. Local commands (build,
 validate, stats, every library query, network stats / export / draw, dump,
 describe, export, site, docs) are allowed no connection at all, not even to
-127.0.0.1. Remote commands are allowed only the loopback port the test names.
+127.0.0.1. Remote commands are allowed only the loopback port the test names;
+``pgraph fetch`` (the one command that downloads) only the host it is given,
+even when a sitemap points elsewhere.
 
 A second check runs the same local commands in a subprocess under ``strace``
 (when installed), so that a connection attempted outside Python (by Rust or C
@@ -180,7 +182,7 @@ def test_local_commands_open_no_connection_at_all(guard: SocketGuard, catalogue:
     run("describe", "--store", store, "--dumps", tmp_path / "dumps")
     run("export", "--store", store, "--format", "jsonld", "--out", tmp_path / "all.jsonld")
     run("site", tmp_path / "site", "--store", store)
-    run("docs", tmp_path / "docs")
+    run("docs", tmp_path / "docs", "--store", store)
     assert guard.attempts == [], guard.attempts
 
 
@@ -221,6 +223,32 @@ def test_an_endpoint_is_the_only_place_a_command_connects_to(
     assert output.startswith("Error: ") or "\nError: " in output, output
     assert "Traceback" not in output
     assert guard.attempts, "the command never tried its endpoint"
+    assert all(a.endswith(f"127.0.0.1:{port}") or a == "getaddrinfo 127.0.0.1:None"
+               for a in guard.attempts), guard.attempts
+
+
+def test_fetch_connects_only_to_the_host_it_is_given(guard: SocketGuard, tmp_path: Path) -> None:
+    from pgraph.synth.html_site import generate_html_site
+    from tests.site_server import start_site
+
+    root = tmp_path / "site"
+    root.mkdir()
+    site = start_site(root)
+    port = site.server.server_address[1]
+    guard.allow("127.0.0.1", port)
+    try:
+        generate_html_site(root, practices=3, seed=1, base_url=site.url)
+        index = root / "sitemap.xml"  # a sitemap index that also points to another host
+        index.write_text(index.read_text().replace(
+            "</sitemapindex>", f"<sitemap><loc>http://127.0.0.2:{port}/x.xml</loc></sitemap>"
+            "</sitemapindex>"))
+        output = run("fetch", "--sitemap", f"{site.url}/sitemap.xml", "--out", tmp_path / "pages",
+                     "--delay", "0")
+    finally:
+        site.server.shutdown()
+    assert "fetched 8" in output
+    assert f"not followed (another host): http://127.0.0.2:{port}" in output
+    assert guard.attempts, "fetch never connected"
     assert all(a.endswith(f"127.0.0.1:{port}") or a == "getaddrinfo 127.0.0.1:None"
                for a in guard.attempts), guard.attempts
 

@@ -21,7 +21,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 import pgraph
-from pgraph.errors import StoreError
+from pgraph.errors import QueryError, StoreError
 from pgraph.mapping import (
     Iris,
     add_mentions,
@@ -35,7 +35,7 @@ from pgraph.records import ActMention as Act
 from pgraph.records import Assessment, Partner, Partnership, Practice
 from pgraph.resources import queries_dir
 from pgraph.store import from_oxigraph, replace_graphs
-from pgraph.vocab import ORG, PG, PGV, SCHEMA, load_vocabulary_graph
+from pgraph.vocab import ORG, PG, PGV, load_vocabulary_graph
 
 ID = "https://w3id.org/pgraph/id/"
 SEED = URIRef(ID + "practice/z-community-policing-in-the-uk")
@@ -350,7 +350,9 @@ def test_practices_rated_at_least(data, small):
     ]
     assert titles == ["Street Watch", "École sûre"]
     assert rows("practices-rated-at-least", small, rating="Effective", country="GB") == []
-    assert rows("practices-rated-at-least", small, country="Nowhere") == []
+    # A value that names nothing is an error, not an empty answer.
+    with pytest.raises(QueryError, match='"Nowhere" is not a country in the graph'):
+        rows("practices-rated-at-least", small, country="Nowhere")
 
 
 # ---------------------------------------------------------------- partners
@@ -531,7 +533,7 @@ def test_search_practices(data, small):
 def test_practices_started_between(data, small):
     store, graph = data
     started = {
-        p: d.toPython() for p in practices_of(graph) for d in graph.objects(p, SCHEMA.startDate)
+        p: d.toPython() for p in practices_of(graph) for d in graph.objects(p, PG.startDate)
     }
     found = rows("practices-started-between", store, **{"from": "2010-01-01", "to": "2015-12-31"})
     assert {URIRef(r["practice"]): r["started"] for r in found} == {
@@ -665,7 +667,7 @@ def test_practice_record(data, small):
     assert Literal("Extrémisme violent", lang="fr") in set(
         graph.objects(PGV["domain/violent-extremism"], SKOS.prefLabel)
     )
-    assert graph.value(PGV["country/GB"], SKOS.notation) == Literal("GB")
+    assert graph.value(PGV["country/GB"], SKOS.notation) == Literal("GB", datatype=PG.ISO3166Alpha2)
     ranks = {
         int(r)
         for a in graph.objects(SEED, PG.assessment)
@@ -743,7 +745,10 @@ def test_cli_writes_every_format(built_store_path, tmp_path):
 
     args = ["practice-partners"]
     table = run(*args)
-    assert table.splitlines()[0].split() == ["organisation", "name", "role", "act", "actLabel"]
+    # Tables put labels before IRIs (csv, tsv, json, xml keep the query's order).
+    assert table.splitlines()[0].split() == ["name", "role", "actLabel", "organisation", "act"]
+    assert run(*args, "--full-iris").splitlines()[0].split() == [
+        "organisation", "name", "role", "act", "actLabel"]
     assert table.rstrip().endswith("(12 rows)")
     assert run(*args, "-f", "csv").splitlines()[0] == "organisation,name,role,act,actLabel"
     assert run(*args, "-f", "tsv").splitlines()[0] == "?organisation\t?name\t?role\t?act\t?actLabel"
@@ -752,7 +757,7 @@ def test_cli_writes_every_format(built_store_path, tmp_path):
     assert len(document["results"]["bindings"]) == 12
     root = ET.fromstring(run(*args, "-f", "xml"))
     assert len(root.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 12
-    assert run(*args, "-f", "markdown").startswith("| organisation")
+    assert run(*args, "-f", "markdown").startswith("| name")
     assert run("is-statutory-partner") == "true\n"
     turtle = run("practice-record")  # graph results default to Turtle
     assert Graph().parse(data=turtle, format="turtle").value(SEED, DCTERMS.identifier) == Literal(

@@ -74,9 +74,9 @@ def test_title_without_language_tag(graph):
 
 
 def test_start_date_must_be_a_date(graph):
-    graph.add((PRACTICE, SCHEMA.startDate, Literal("1st January 2014")))
+    graph.add((PRACTICE, PG.startDate, Literal("1st January 2014")))
     message = _violation(graph)
-    assert "schema:startDate: the start date must be one xsd:date" in message
+    assert "pg:startDate: the start date must be one xsd:date" in message
     assert '(value: "1st January 2014")' in message
 
 

@@ -64,6 +64,10 @@ class PublishError(PgraphError):
     """Publication (dumps, triple stores, the site) failed."""
 
 
+class FetchError(PgraphError):
+    """Harvesting catalogue pages from the web (``pgraph fetch``) cannot start or go on."""
+
+
 @dataclass(frozen=True)
 class Warning_:
     """Something odd in the input that did not stop the build.

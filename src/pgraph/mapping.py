@@ -10,7 +10,7 @@ Example:
     >>> mapped = map_practice(Practice(slug="street-watch", title="Street Watch",
     ...                                country="France", domains=["Cybercrime"]))
     >>> len(mapped.triples), mapped.warnings
-    (5, [])
+    (6, [])
 """
 
 from __future__ import annotations
@@ -198,10 +198,11 @@ class _PracticeMapper:
         self.add(s, RDF.type, PG.Practice)
         self.add(s, DCTERMS.identifier, Literal(p.slug))
         self.add(s, DCTERMS.title, self.text(p.title))
+        self.add(s, RDFS.label, self.text(p.title))
         if p.language:
             self.add(s, DCTERMS.language, URIRef(LEXVO_ISO639_1 + p.language.split("-")[0]))
         if p.start_date:
-            self.add(s, SCHEMA.startDate, Literal(p.start_date, datatype=XSD.date))
+            self.add(s, PG.startDate, Literal(p.start_date, datatype=XSD.date))
         for key, prop in PROSE_PROPERTIES.items():
             value = getattr(p, key)
             if value:
@@ -221,6 +222,7 @@ class _PracticeMapper:
             self.add(s, PG.unrecognisedSection, node)
             self.add(node, RDF.type, PG.UnrecognisedSection)
             self.add(node, PG.heading, Literal(section.heading))
+            self.add(node, RDFS.label, Literal(section.heading))
             self.add(node, RDF.value, self.text(section.text))
         if p.source_url:
             self.add(s, DCTERMS.source, URIRef(p.source_url))
@@ -267,9 +269,11 @@ class _PracticeMapper:
             self.warn(f'"{key}" is not a field that can be not reported; ignored', "not_reported")
 
     def unmapped_concept(self, concept: URIRef, scheme: URIRef, label: str) -> None:
+        # Not skos:inScheme the curated scheme: only a curator puts a value there.
         self.add(concept, RDF.type, SKOS.Concept)
-        self.add(concept, SKOS.inScheme, scheme)
+        self.add(concept, PG.candidateFor, scheme)
         self.add(concept, SKOS.prefLabel, Literal(label))
+        self.add(concept, RDFS.label, Literal(label))
         self.add(concept, PG.unmapped, Literal(True))
 
     def map_partnership(self) -> None:
@@ -281,6 +285,7 @@ class _PracticeMapper:
         self.add(node, RDF.type, ORG.OrganizationalCollaboration)
         name = partnership.name or f"Partnership of {self.p.title}"
         self.add(node, SKOS.prefLabel, Literal(name))
+        self.add(node, RDFS.label, Literal(name))
         act = self.map_act() if any(pt.statutory for pt in partnership.partners) else None
         for partner in partnership.partners:
             written = partner_name_as_written(partner.name)
@@ -291,6 +296,7 @@ class _PracticeMapper:
             self.add(membership, RDF.type, ORG.Membership)
             self.add(membership, ORG.member, organisation)
             self.add(membership, PG.partnerName, Literal(written))
+            self.add(membership, RDFS.label, Literal(f"{written} in {name}"))
             self.add(membership, ORG.organization, node)
             role = "statutory-partner" if partner.statutory else "partner"
             self.add(membership, ORG.role, self.vocab.role(role))
@@ -310,6 +316,7 @@ class _PracticeMapper:
         self.add(act, RDF.type, ELI.LegalResource)
         label = f"{mention.name} {mention.year}" if mention.year else mention.name
         self.add(act, RDFS.label, Literal(label))
+        self.add(act, DCTERMS.title, Literal(label))
         if mention.year:
             self.add(act, PG.year, Literal(str(mention.year), datatype=XSD.gYear))
         self.add(act, PG.unresolved, Literal(True))
@@ -327,6 +334,8 @@ class _PracticeMapper:
             self.add(node, RDF.type, PG.Assessment)
             self.add(node, SCHEMA.itemReviewed, self.subject)
             self.add(node, PG.criterion, self.vocab.criterion(criterion))
+            self.add(node, RDFS.label, Literal(
+                f"{criterion.capitalize()} of {self.p.title}", lang="en"))
             if assessment.rating:
                 rating = self.vocab.rating(criterion, assessment.rating)
                 if rating is None:
@@ -345,12 +354,19 @@ class _PracticeMapper:
             self.add(self.subject, PG.reference, node)
             self.add(node, RDF.type, PG.Reference)
             self.add(node, DCTERMS.bibliographicCitation, Literal(reference.text))
+            self.add(node, RDFS.label, Literal(_short(reference.text)))
             if reference.author:
                 self.add(node, DCTERMS.creator, Literal(reference.author))
             if reference.date:
                 self.add(node, DCTERMS.date, Literal(reference.date, datatype=XSD.date))
             if reference.url:
                 self.add(node, SCHEMA.url, URIRef(reference.url))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """Return the text on one line, cut at a word before ``limit`` characters with "…"."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 # ---------------------------------------------------------------- organisations
@@ -371,8 +387,10 @@ def describe_organisations(
         ...     print(p.split("#")[-1].split("/")[-1], o)
         type http://www.w3.org/ns/org#Organization
         prefLabel Police Scotland
+        label Police Scotland
         altLabel police scotland
         classification https://w3id.org/pgraph/vocab/organisation-type/police
+        inferredClassification https://w3id.org/pgraph/vocab/organisation-type/police
     """
     vocab = vocab or vocabularies()
     triples: list[Triple] = []
@@ -381,12 +399,18 @@ def describe_organisations(
         canonical = {canonical_organisation_name(name) for name in written}
         label = min(canonical)
         triples += [(organisation, RDF.type, ORG.Organization),
-                    (organisation, SKOS.prefLabel, Literal(label))]
+                    (organisation, SKOS.prefLabel, Literal(label)),
+                    (organisation, RDFS.label, Literal(label))]
         triples += [(organisation, SKOS.altLabel, Literal(other))
                     for other in sorted((written | canonical) - {label})]
         kind = vocab.organisation_type(label)
         if kind is not None:
-            triples.append((organisation, ORG.classification, kind))
+            # A guess from a keyword of the name: marked as inferred, and stated plainly too.
+            triples += [(organisation, ORG.classification, kind),
+                        (organisation, PG.inferredClassification, kind)]
+        successor = predecessors().get(label)
+        if successor is not None:
+            triples += _successor_triples(organisation, successor)
         aligned = alignments()["organisations"]
         wikidata = next((aligned[name] for name in sorted(canonical) if name in aligned), None)
         if wikidata:
@@ -443,7 +467,7 @@ def canonical_organisation_name(name: str) -> str:
     """Return the canonical form of a partner name, through the alias table in data.
 
     Example:
-        >>> canonical_organisation_name("HM Court Service")
+        >>> canonical_organisation_name("HMCTS")
         'HM Courts & Tribunals Service'
         >>> canonical_organisation_name("The City of London Police*")
         'City of London Police'
@@ -465,6 +489,23 @@ def _alias_index() -> dict[str, str]:
         for alias in [canonical, *(aliases or [])]:
             index[fold(_strip_article(alias))] = canonical
     return index
+
+
+@cached_on_files(lambda: [data_dir() / "predecessors.yaml"])
+def predecessors() -> dict[str, str]:
+    """Return {organisation name: the name of the body that replaced it} from ``data/``."""
+    path = data_dir() / "predecessors.yaml"
+    table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(name): str(successor) for name, successor in table.items()}
+
+
+def _successor_triples(organisation: URIRef, successor: str) -> list[Triple]:
+    """Return the replacement link to a successor body, and the successor's name."""
+    base = str(organisation).rsplit("/", 1)[0] + "/"
+    other = URIRef(base + _segment(organisation_key(successor)))
+    return [(organisation, DCTERMS.isReplacedBy, other), (other, DCTERMS.replaces, organisation),
+            (other, RDF.type, ORG.Organization), (other, SKOS.prefLabel, Literal(successor)),
+            (other, RDFS.label, Literal(successor))]
 
 
 @cached_on_files(lambda: [data_dir() / "alignments.yaml"])
@@ -500,15 +541,21 @@ def country_triples() -> list[Triple]:
         (scheme, RDF.type, SKOS.ConceptScheme),
         (scheme, SKOS.prefLabel, Literal("Countries (ISO 3166-1)", lang="en")),
         (scheme, SKOS.prefLabel, Literal("Pays (ISO 3166-1)", lang="fr")),
+        (scheme, RDFS.label, Literal("Countries (ISO 3166-1)", lang="en")),
+        (scheme, RDFS.label, Literal("Pays (ISO 3166-1)", lang="fr")),
     ]
     for code in sorted(english):
         concept = PGV[f"country/{code}"]
         triples += [
             (concept, RDF.type, SKOS.Concept),
             (concept, SKOS.inScheme, scheme),
-            (concept, SKOS.notation, Literal(code)),
+            (concept, SKOS.topConceptOf, scheme),
+            (scheme, SKOS.hasTopConcept, concept),
+            (concept, SKOS.notation, Literal(code, datatype=PG.ISO3166Alpha2)),
             (concept, SKOS.prefLabel, Literal(english[code], lang="en")),
             (concept, SKOS.prefLabel, Literal(french[code], lang="fr")),
+            (concept, RDFS.label, Literal(english[code], lang="en")),
+            (concept, RDFS.label, Literal(french[code], lang="fr")),
         ]
         if code in wikidata:
             triples.append((concept, SKOS.exactMatch, WD[wikidata[code]]))
@@ -529,9 +576,11 @@ def build_activity_triples(
         (build, PROV.wasAssociatedWith, agent),
         (agent, RDF.type, PROV.SoftwareAgent),
         (agent, RDFS.label, Literal(f"pgraph {version}")),
+        (build, RDFS.label, Literal(f"pgraph build of {ended.isoformat()}")),
     ]
     for graph, source_name, content_hash in generated:
         triples += [
+            (graph, RDFS.label, Literal(f"graph of {source_name}")),
             (build, PROV.generated, graph),
             (graph, PROV.wasGeneratedBy, build),
             (graph, PG.sourceFile, Literal(source_name)),

@@ -60,7 +60,7 @@ def mapping_files() -> list[Path]:
     data = data_dir()
     return [
         *vocabulary_files(), ontology_dir() / "pgraph.ttl",
-        data / "aliases.yaml", data / "alignments.yaml",
+        data / "aliases.yaml", data / "alignments.yaml", data / "predecessors.yaml",
     ]
 
 

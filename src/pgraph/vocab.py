@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pycountry
-from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from pgraph.resources import cached_on_files, vocabularies_dir, vocabulary_files
@@ -126,6 +126,10 @@ class PG(DefinedNamespace):
     sourceFile: URIRef
     sourceLine: URIRef
     contentHash: URIRef
+    startDate: URIRef
+    candidateFor: URIRef
+    inferredClassification: URIRef
+    ISO3166Alpha2: URIRef
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.
@@ -417,11 +421,43 @@ def country_names(language: str) -> dict[str, str]:
 
 
 def load_vocabulary_graph() -> Graph:
-    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph."""
+    """Return all of ``ontology/vocabularies/*.ttl`` as one rdflib graph, with the derived names.
+
+    See :func:`derived_vocabulary_triples` for what is added to the files' statements.
+    """
     graph = Graph()
     for path in sorted(vocabularies_dir().glob("*.ttl")):
         graph.parse(path, format="turtle")
+    for triple in derived_vocabulary_triples(graph):
+        graph.add(triple)
     return graph
+
+
+def derived_vocabulary_triples(graph: Graph) -> list[tuple[URIRef, URIRef, Literal | URIRef]]:
+    """Return what the naming rule and SKOS ask for that the vocabulary files leave implicit.
+
+    - ``skos:topConceptOf`` / ``skos:hasTopConcept`` for each concept with no
+      broader concept in its scheme (every scheme has its top concepts stated);
+    - an ``rdfs:label`` per ``skos:prefLabel`` on anything without one (the
+      naming rule: ``rdfs:label`` names every resource).
+
+    Example:
+        >>> g = Graph()
+        >>> _ = g.add((PGV["level/local"], SKOS.inScheme, PGV.level))
+        >>> _ = g.add((PGV["level/local"], SKOS.prefLabel, Literal("Local", lang="en")))
+        >>> sorted(p.split("#")[-1] for _, p, _ in derived_vocabulary_triples(g))
+        ['hasTopConcept', 'label', 'topConceptOf']
+    """
+    triples: list[tuple[URIRef, URIRef, Literal | URIRef]] = []
+    for concept, scheme in sorted(graph.subject_objects(SKOS.inScheme)):
+        broader = set(graph.objects(concept, SKOS.broader))
+        if not any((b, SKOS.inScheme, scheme) in graph for b in broader):
+            triples += [(concept, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, concept)]
+    named = set(graph.subjects(RDFS.label))
+    for subject, label in sorted(graph.subject_objects(SKOS.prefLabel)):
+        if subject not in named:
+            triples.append((subject, RDFS.label, label))
+    return triples
 
 
 @cached_on_files(vocabulary_files)

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from pgraph import __version__
 from pgraph.build.organisations import organisation_change
@@ -214,13 +214,13 @@ def _commit_for(
         store, str(iris.graph("organisations")), mentions, leaving={*replaced, *dropped}
     )
     build = URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}")
-    activity = build_activity_triples(
+    activity = [*build_activity_triples(
         build,
         started=started,
         ended=dt.datetime.now(dt.UTC),
         version=__version__,
         generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
-    )
+    ), (iris.graph("builds"), RDFS.label, Literal("graph of the builds"))]
     return Commit(
         replaced,
         dropped,
@@ -293,9 +293,11 @@ def _own_graphs(iris: Iris, fingerprint: str) -> Iterator[bytes]:
         *country_triples(),
         (vocabularies, PG.sourceFile, Literal(VOCABULARIES_SOURCE)),
         (vocabularies, PG.contentHash, Literal(fingerprint)),
+        (vocabularies, RDFS.label, Literal("graph of the vocabularies")),
     ]
     yield nquads(triples, str(vocabularies)).encode()
     ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
+    ontology.add((iris.graph("ontology"), RDFS.label, Literal("graph of the ontology")))
     yield nquads(ontology, str(iris.graph("ontology"))).encode()
 
 

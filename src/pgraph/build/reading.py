@@ -32,6 +32,7 @@ from rdflib import Literal, URIRef
 from pgraph import __version__
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import map_practices
+from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
 from pgraph.sources import discover_sources, read_source
 from pgraph.store.terms import nquads
@@ -153,7 +154,11 @@ def read_files(
             yield read_file(job, base=base)
         return
     batches = [list(jobs[i : i + BATCH_FILES]) for i in range(0, len(jobs), BATCH_FILES)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Workers end with the build, however it ends (a SIGKILL included): none is left
+    # asleep holding the store's files open.
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         pending: deque[Future] = deque()
         upcoming = iter(batches)
         for batch in upcoming:

@@ -3,12 +3,13 @@
 Each module of this package adds its commands to the ``cli`` group and is
 named after them (``build``, ``validate``, ``stats``, ``demo``, ``query``,
 ``network``, ``publish``: dump/export, describe, publish, link; ``site``:
-site, docs; ``synth``); ``options`` holds the options they share.
+site, docs; ``synth``; ``fetch``); ``options`` holds the options they share.
 """
 
 from pgraph.cli import (  # noqa: F401  (register commands)
     build,
     demo,
+    fetch,
     network,
     publish,
     query,

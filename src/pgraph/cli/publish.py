@@ -27,21 +27,23 @@ graph_option = click.option(
               help="RDF syntax (repeatable; default: every one when --output is a folder, "
                    "else from the file name, else turtle).")
 @click.option("--output", "-o", "--out", "output", type=click.Path(), default=None,
-              help="A folder (one pgraph.<ext> per format; end it with / or give several "
-                   "formats), a file, or - for standard output (the default).")
+              help="A folder (one pgraph.<ext> per format), or a file named with an RDF "
+                   "extension (x.ttl, x.nq.gz), or - for standard output (the default).")
 @click.option("--gzip", is_flag=True, help="Compress with gzip (reproducibly: no time stamp).")
 @graph_option
 @click.option("--list-graphs", is_flag=True, help="List the store's named graphs and stop.")
 def dump(store, formats, output, gzip, graphs, list_graphs):
     """Write the graph in RDF: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML.
 
-    Turtle and N-Triples hold the merge of the graphs, sorted: the same graph
-    gives the same bytes. N-Quads, TriG and JSON-LD keep the named graphs;
+    --output is a folder (made if missing) unless its name ends in an RDF
+    extension (all.nt.gz, graph.ttl): then it is that one file. Turtle and
+    N-Triples hold the merge of the graphs, sorted: the same graph gives the
+    same bytes. N-Quads, TriG and JSON-LD keep the named graphs;
     JSON-LD is compacted with ontology/context.jsonld. A file is replaced only
     once it is completely written. `pgraph export` is another name for this
     command.
 
-    Example: pgraph dump --output dist/ --gzip
+    Example: pgraph dump --output dist --gzip
     """
     from pgraph.publish.export import export_graph, is_folder_target
 
@@ -68,7 +70,7 @@ cli.add_command(dump, name="export")  # the name it had in the build stage's com
 @store_option
 @click.option("--dumps", "dumps_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The folder of dumps to describe as distributions (from `pgraph dump`).")
-@output("Write the description here (default: DUMPS/dataset.ttl, or - for stdout).",
+@output("Write the description here (default: DUMPS/dataset.<ext>, or - for stdout).",
         file=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True)
@@ -107,7 +109,10 @@ def describe(store, dumps_dir, output, fmt, service_url, download_base, site_bas
         if value:
             setattr(info, name, value)
     if output is None and dumps_dir is not None:
-        output = dumps_dir / "dataset.ttl"
+        from pgraph.publish.description import DESCRIPTION_NAME
+        from pgraph.publish.dumps import DumpFormat
+
+        output = dumps_dir / f"{DESCRIPTION_NAME}.{DumpFormat.parse(fmt).extension}"
     own = [output] if output is not None and str(output) != "-" else []
     dumps = describe_dump_files(dumps_dir, exclude=own) if dumps_dir else []
     description = describe_dataset(source, dumps, info=info)
@@ -140,12 +145,20 @@ def describe(store, dumps_dir, output, fmt, service_url, download_base, site_bas
               help="Afterwards, count each graph's triples through --target and compare.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path),
               help="Also write the report as JSON (only after a complete publication).")
+@click.option("--keep-removed", is_flag=True,
+              help="Keep on the store the graphs of sources deleted since the last publication.")
+@click.option("--base", default=None,
+              help="The IRI base the store was built with (default: read from the store).")
 def publish(store, target, graph_store, update_endpoint, graphs, method, chunk_size, timeout,
-            verify, report_file):
+            verify, report_file, keep_removed, base):
     """Push each named graph to a SPARQL 1.1 triple store, replacing it there.
 
     With --graph-store, each graph is PUT with the Graph Store Protocol;
     otherwise (or with --method update) it is sent with SPARQL Update.
+    With --target (the store's query endpoint) publishing mirrors: only new
+    and changed graphs are sent, and the graphs pgraph published before whose
+    source is gone are removed (never another graph; --keep-removed keeps
+    them); the report lists added, replaced, removed and unchanged graphs.
     Publishing twice gives the same store. Credentials: PGRAPH_PUBLISH_USER and
     PGRAPH_PUBLISH_PASSWORD, or ~/.netrc; Basic and Digest; never printed.
 
@@ -158,7 +171,8 @@ def publish(store, target, graph_store, update_endpoint, graphs, method, chunk_s
     source = open_store(store, read_only=True)
     report = publish_store(source, endpoint=target, graph_store=graph_store,
                            update_endpoint=update_endpoint, graphs=list(graphs) or None,
-                           method=method, chunk_size=chunk_size, timeout=timeout)
+                           method=method, chunk_size=chunk_size, timeout=timeout,
+                           keep_removed=keep_removed, base=base)
     click.echo(report.summary())
     if verify:
         verify_publication(report, target, credentials=find_credentials(target), timeout=timeout)

@@ -60,7 +60,10 @@ def queries(verbose: bool) -> None:
               help="Seconds to wait for an endpoint.")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
               help="Retries of an endpoint after a transient failure.")
-def query(query_ref, params, endpoint, store, fmt, output, timeout, retries):
+@click.option("--full-iris", is_flag=True,
+              help="In table and markdown output, write IRIs whole and keep the query's column "
+                   "order (default: prefixed names, labels before IRIs).")
+def query(query_ref, params, endpoint, store, fmt, output, timeout, retries, full_iris):
     """Run a library query (by NAME), a .rq FILE, or SPARQL read from standard input (-).
 
     The same query gives the same result on the local store and on an endpoint.
@@ -80,11 +83,11 @@ def query(query_ref, params, endpoint, store, fmt, output, timeout, retries):
         params=_parse_params(params), timeout=timeout, retries=retries,
     )
     chosen = fmt or ("turtle" if result.kind == "graph" else "table")
-    text = result.serialize(chosen)
+    text = result.serialize(chosen, full_iris=full_iris)
     if output is None:
         click.echo(text, nl=False)
     else:
-        result.write(chosen, output)
+        result.write(chosen, output, full_iris=full_iris)
         click.echo(f"Wrote {output} ({_summary(result)})", err=True)
 
 
@@ -101,17 +104,22 @@ def _summary(result) -> str:
               help="Port on 127.0.0.1.")
 @click.option("--writable", is_flag=True,
               help="Also accept SPARQL updates and Graph Store writes (default: read-only).")
-def serve(store, port, writable):
+@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.1), default=60.0,
+              show_default=True, metavar="SECONDS",
+              help="Stop a query running longer (a 503); read-only endpoints only.")
+def serve(store, port, writable, query_timeout):
     """Serve the built graph as a SPARQL 1.1 endpoint on 127.0.0.1 (Oxigraph server).
 
     Read-only unless --writable; the default graph is the union of the named
-    graphs, as for local queries. Stops on Ctrl-C.
+    graphs, as for local queries. Read-only, it follows the builds: a build
+    committed while it runs is served a second or two later, every answer
+    from one build. Stops on Ctrl-C.
 
     Example: pgraph serve --port 7878
     """
     from pgraph.serve import serve_forever, start_server
 
-    handle = start_server(store, port, writable=writable)
+    handle = start_server(store, port, writable=writable, query_timeout=query_timeout)
     click.echo(f"SPARQL endpoint: {handle.url}" + (" (read-write)" if writable else " (read-only)"))
     click.echo(f"Try: pgraph query practices-per-domain --endpoint {handle.url}")
     click.echo("Press Ctrl-C to stop.")

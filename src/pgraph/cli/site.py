@@ -30,35 +30,56 @@ from pgraph.vocab import DEFAULT_BASE
 @click.option("--gzip", is_flag=True, help="Gzip the dumps.")
 @click.option("--server-root", default="/srv/pgraph-site", show_default=True,
               help="The folder the example nginx configuration serves the site from.")
-def site(out, store, base, data_base, dumps, formats, gzip, server_root):
+@click.option("--server-url", default=None, metavar="URL",
+              help="Where the site is served (the target of the w3id.org redirect written "
+                   "as w3id.htaccess when --base is under https://w3id.org/).")
+def site(out, store, base, data_base, dumps, formats, gzip, server_root, server_url):
     """Write the static linked-data site of the store into the folder OUT.
 
     One HTML page per practice, organisation, partnership, Act and concept in
-    use, each with its description beside it as Turtle and JSON-LD; an index
-    with the facets; the DCAT/VoID description; the dumps; the ontology
-    documentation; and nginx.conf, an example configuration that serves each
-    IRI by content negotiation. OUT must be new, empty, or a site pgraph wrote.
+    use (and a plain page for every other IRI minted under the base), each
+    with its description beside it as Turtle, JSON-LD, N-Triples and RDF/XML;
+    an index with the facets; the DCAT/VoID description; the dumps; the
+    ontology documentation; nginx.conf, an example configuration that serves
+    each IRI by content negotiation; and, for a w3id.org base, w3id.htaccess.
+    OUT must be new, empty, or a site pgraph wrote.
 
-    Example: pgraph site out/site --base https://w3id.org/pgraph/
+    Example: pgraph site out/site --base https://w3id.org/pgraph/ --server-url https://data.example.org/pgraph/
     """
     graph = open_store(store, read_only=True)
     report = write_site(
         graph, out, base=base, data_base=data_base, dumps=dumps,
         formats=formats or tuple(DumpFormat), gzip=gzip, server_root=server_root,
+        server_url=server_url,
     )
     click.echo(f"Wrote the site: {report.summary()}")
 
 
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
-def docs(out):
-    """Write the ontology's documentation (classes, properties, schemes, diagram) into OUT.
+@store_option
+@click.option("--no-querying", is_flag=True,
+              help="Skip the page \"Querying the graph\" (it needs a built store).")
+def docs(out, store, no_querying):
+    """Write the ontology's documentation and the page "Querying the graph" into OUT.
 
     OUT gets index.html (English and French labels, an SVG diagram inline),
     diagram.svg and a copy of the ontology as pgraph.ttl. `pgraph site`
-    includes the same page as ontology.html.
+    includes the same page as ontology.html. From the store, querying.md and
+    querying.html: for each class, the properties its instances have, an
+    example from the data and a query that runs.
 
-    Example: pgraph docs out/docs
+    Example: pgraph docs out/docs --store .pgraph/store
     """
     page = write_docs(out)
     click.echo(f"Wrote the ontology documentation: {page}")
+    if no_querying:
+        return
+    if not (Path(store) / "CURRENT").exists():
+        click.echo(f"Skipped the querying guide: no store at {store} (run `pgraph build`, "
+                   "or pass --store)", err=True)
+        return
+    from pgraph.publish.docs_querying import write_querying_page
+
+    guide = write_querying_page(open_store(store, read_only=True), out)
+    click.echo(f"Wrote the querying guide: {guide}")

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli
-from pgraph.synth import LANGUAGES, generate_catalogue
+from pgraph.synth import LANGUAGES, URL_BASE, generate_catalogue
+from pgraph.synth.html_site import generate_html_site
 
 
 @cli.command()
@@ -35,15 +36,47 @@ from pgraph.synth import LANGUAGES, generate_catalogue
     show_default=True,
     help="Share of pages with a planted fault (listed in OUT_DIR/README.md).",
 )
-def synth(out_dir: Path, practices: int, seed: int, lang: str, malformed_share: float) -> None:
+@click.option(
+    "--html",
+    "as_html",
+    is_flag=True,
+    help="Write the catalogue as a web site instead (both interfaces, listings, robots.txt,"
+    " sitemaps), for testing pgraph fetch; --lang is then ignored.",
+)
+@click.option(
+    "--base-url",
+    default=URL_BASE,
+    show_default=True,
+    help="With --html: where the site will be served (sitemaps hold absolute URLs).",
+)
+def synth(
+    out_dir: Path,
+    practices: int,
+    seed: int,
+    lang: str,
+    malformed_share: float,
+    as_html: bool,
+    base_url: str,
+) -> None:
     """Write a SYNTHETIC catalogue of practice pages to OUT_DIR (pages/, sources.yaml, README.md).
 
     Made-up practices in the real catalogue's page format, with partners shared
     across practices (Zipf), statutory partners under Acts, and a share of
     malformed pages: for demos, tests and benchmarks, never for analysis.
+    With --html, the same practices as an HTML site (French under /fr/, English
+    unprefixed) to serve on 127.0.0.1 and harvest with pgraph fetch.
 
     Example: pgraph synth out/synthetic --practices 10000 --seed 1 --malformed-share 0.05
+
+    Example: pgraph synth out/site --html --practices 40 --base-url http://127.0.0.1:8000
     """
+    if as_html:
+        site = generate_html_site(
+            out_dir, practices=practices, seed=seed, malformed_share=malformed_share,
+            base_url=base_url,
+        )
+        click.echo(site.summary())
+        return
     report = generate_catalogue(
         out_dir, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share
     )

@@ -45,11 +45,11 @@ from pathlib import Path
 
 import pycountry
 import pyoxigraph as ox
-from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, VOID
 
 from pgraph.publish.dumps import PREFIXES, Dump, DumpFormat, write_triples
-from pgraph.vocab import DEFAULT_BASE, PG, PGV, SCHEMA
+from pgraph.vocab import DEFAULT_BASE, PG, PGV
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = Namespace("http://www.iana.org/assignments/media-types/")
@@ -57,7 +57,32 @@ EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_AVAILABILITY = Namespace(
+    "http://publications.europa.eu/resource/authority/planned-availability/")
+ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+DESCRIPTION_NAME = "dataset"
+"""The file stem of the description beside the dumps (``dataset.ttl``): never a dump itself."""
+
+_LABELS = {
+    str(EU_THEME.JUST): "Justice, legal system and public safety",
+    str(EU_THEME)[:-1]: "Data theme",
+    str(EU_AVAILABILITY.STABLE): "Stable",
+    str(EU_AVAILABILITY)[:-1]: "Planned availability",
+    str(ADMS_PUBLISHER_TYPE.NonProfitOrganisation): "Non-Profit Organisation",
+    str(ADMS_PUBLISHER_TYPE["1.0"]): "Publisher type",
+    str(PGV.domain): "Domains of crime and harm",
+}
+"""English names of the authority concepts and schemes the description uses (DCAT-AP asks
+for a ``skos:prefLabel`` on each concept and a ``dct:title`` on each scheme)."""
+
+_LICENCE_TYPES = {
+    "https://creativecommons.org/licenses/by/4.0/": "http://purl.org/adms/licencetype/Attribution",
+}
+"""Known licences → their ADMS licence type (``dct:type``, recommended by DCAT-AP)."""
 
 _FILE_TYPES = {
     DumpFormat.TURTLE: ("RDF_TURTLE", "Turtle"),
@@ -103,6 +128,14 @@ class DatasetInfo:
     )
     publisher: str = "https://w3id.org/pgraph/publisher"
     publisher_name: str = "pgraph"
+    publisher_type: str = str(ADMS_PUBLISHER_TYPE.NonProfitOrganisation)
+    """A concept of the ADMS publisher types (DCAT-AP recommends one)."""
+    contact_email: str | None = None
+    """The contact point's e-mail address (``vcard:hasEmail``), if there is one."""
+    homepage: str | None = None
+    """The catalogue's home page (default: ``base``, where the site is served)."""
+    language: str = "ENG"
+    """The catalogue's language, as an EU Publications Office language code."""
     license: str = "https://creativecommons.org/licenses/by/4.0/"
     download_base: str | None = None
     """URL under which the dump files are served (default: ``{base}dumps/``)."""
@@ -138,6 +171,8 @@ class Statistics:
     countries: set[str] = field(default_factory=set)
     """ISO 3166-1 alpha-2 codes of the practices' countries."""
     domains: set[str] = field(default_factory=set)
+    domain_labels: dict[str, str] = field(default_factory=dict)
+    """Domain concept IRI → its preferred label (English if it has one)."""
     start_dates: tuple[dt.date, dt.date] | None = None
     vocabularies: set[str] = field(default_factory=set)
     example: str | None = None
@@ -205,11 +240,19 @@ def _practice_facts(triples: set[ox.Triple], stats: Statistics) -> None:
                 stats.countries.add(notations[value])
         elif t.predicate.value == str(PG.domain):
             stats.domains.add(value.value)
-        elif t.predicate.value == str(SCHEMA.startDate):
+        elif t.predicate.value == str(PG.startDate):
             try:
                 dates.append(dt.date.fromisoformat(value.value))
             except ValueError:
                 continue
+    labels: dict[str, list[ox.Literal]] = {}
+    for t in triples:
+        if (t.predicate.value == str(SKOS.prefLabel) and isinstance(t.subject, ox.NamedNode)
+                and t.subject.value in stats.domains and isinstance(t.object, ox.Literal)):
+            labels.setdefault(t.subject.value, []).append(t.object)
+    stats.domain_labels = {
+        iri: min(found, key=lambda lit: (lit.language != "en", lit.value)).value
+        for iri, found in labels.items()}
     if dates:
         stats.start_dates = (min(dates), max(dates))
     if practices:
@@ -259,7 +302,63 @@ def _agent(g: Graph, info: DatasetInfo) -> URIRef:
     publisher = URIRef(info.publisher)
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal(info.publisher_name)))
+    kind = URIRef(info.publisher_type)
+    g.add((publisher, DCTERMS.type, kind))
+    _concept(g, kind, ADMS_PUBLISHER_TYPE["1.0"])
     return publisher
+
+
+def _concept(g: Graph, concept: URIRef, scheme: URIRef | None = None,
+             label: str | None = None) -> URIRef:
+    """Type an object as the ``skos:Concept`` DCAT-AP's range shapes ask for, with its label."""
+    g.add((concept, RDF.type, SKOS.Concept))
+    label = label or _LABELS.get(str(concept))
+    if label:
+        g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
+    if scheme is not None:
+        g.add((concept, SKOS.inScheme, scheme))
+        _scheme(g, scheme)
+    return concept
+
+
+def _scheme(g: Graph, scheme: URIRef) -> URIRef:
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    if str(scheme) in _LABELS:
+        g.add((scheme, DCTERMS.title, Literal(_LABELS[str(scheme)], lang="en")))
+    return scheme
+
+
+def _typed(g: Graph, node: URIRef, *classes: URIRef) -> URIRef:
+    for kind in classes:
+        g.add((node, RDF.type, kind))
+    return node
+
+
+def _license(g: Graph, info: DatasetInfo) -> URIRef:
+    licence = _typed(g, URIRef(info.license), DCTERMS.LicenseDocument)
+    kind = _LICENCE_TYPES.get(info.license)
+    if kind:
+        g.add((licence, DCTERMS.type, _concept(g, URIRef(kind), label="Attribution")))
+    return licence
+
+
+def _contact(g: Graph, info: DatasetInfo) -> URIRef:
+    """Return the contact point (a ``vcard:Kind``): the publisher, reached at its home page."""
+    contact = URIRef(f"{info.publisher}#contact")
+    _typed(g, contact, VCARD.Kind, VCARD.Organization)
+    g.add((contact, VCARD.fn, Literal(info.publisher_name)))
+    g.add((contact, VCARD.hasURL, URIRef(_homepage(info))))
+    if info.contact_email:
+        g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{info.contact_email}")))
+    return contact
+
+
+def _homepage(info: DatasetInfo) -> str:
+    return info.homepage or info.base
+
+
+def _location(g: Graph, code: str) -> URIRef:
+    return _typed(g, _country(code), DCTERMS.Location)
 
 
 def _describe_catalog(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
@@ -269,12 +368,18 @@ def _describe_catalog(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
     g.add((catalog, DCTERMS.description,
            Literal(f"The catalogue of the dataset {info.title}.", lang="en")))
     g.add((catalog, DCTERMS.publisher, _agent(g, info)))
-    g.add((catalog, DCTERMS.license, URIRef(info.license)))
+    g.add((catalog, DCTERMS.license, _license(g, info)))
     g.add((catalog, DCAT.dataset, info.dataset))
     g.add((catalog, DCTERMS.modified, _modified(info)))
-    g.add((catalog, DCAT.themeTaxonomy, URIRef(str(EU_THEME)[:-1])))
+    g.add((catalog, DCTERMS.issued, _modified(info)))
+    g.add((catalog, FOAF.homepage, _typed(g, URIRef(_homepage(info)), FOAF.Document)))
+    language = _typed(g, EU_LANGUAGE[info.language], DCTERMS.LinguisticSystem)
+    g.add((catalog, DCTERMS.language, language))
+    for code in sorted(stats.countries):
+        g.add((catalog, DCTERMS.spatial, _location(g, code)))
+    g.add((catalog, DCAT.themeTaxonomy, _scheme(g, URIRef(str(EU_THEME)[:-1]))))
     if stats.domains:
-        g.add((catalog, DCAT.themeTaxonomy, PGV.domain))
+        g.add((catalog, DCAT.themeTaxonomy, _scheme(g, PGV.domain)))
     if info.sparql_endpoint:
         g.add((catalog, DCAT.service, _service_iri(info)))
 
@@ -296,17 +401,17 @@ def _describe_dataset(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
     g.add((d, DCTERMS.title, Literal(info.title, lang="en")))
     g.add((d, DCTERMS.description, Literal(info.description, lang="en")))
     g.add((d, DCTERMS.publisher, _agent(g, info)))
-    g.add((d, DCTERMS.license, URIRef(info.license)))
+    g.add((d, DCTERMS.license, _license(g, info)))
     g.add((d, DCTERMS.modified, _modified(info)))
-    g.add((d, DCTERMS.conformsTo, URIRef("https://w3id.org/pgraph/ontology")))
-    for theme in info.themes:
-        g.add((d, DCAT.theme, URIRef(theme)))
-    for domain in sorted(stats.domains):
-        g.add((d, DCAT.theme, URIRef(domain)))
+    g.add((d, DCAT.contactPoint, _contact(g, info)))
+    g.add((d, DCTERMS.conformsTo, _typed(g, URIRef("https://w3id.org/pgraph/ontology"),
+                                         DCTERMS.Standard)))
+    for theme in _themes(g, info, stats):
+        g.add((d, DCAT.theme, theme))
     for keyword in info.keywords:
         g.add((d, DCAT.keyword, Literal(keyword, lang="en")))
     for code in sorted(stats.countries):
-        g.add((d, DCTERMS.spatial, _country(code)))
+        g.add((d, DCTERMS.spatial, _location(g, code)))
     if stats.start_dates:
         period = URIRef(f"{d}/temporal")
         g.add((d, DCTERMS.temporal, period))
@@ -330,6 +435,14 @@ def _describe_dataset(g: Graph, info: DatasetInfo, stats: Statistics) -> None:
         g.add((d, VOID.sparqlEndpoint, URIRef(info.sparql_endpoint)))
 
 
+def _themes(g: Graph, info: DatasetInfo, stats: Statistics) -> list[URIRef]:
+    """Return the dataset's themes (EU data themes, then the domains), typed as concepts."""
+    themes = [_concept(g, URIRef(theme), URIRef(str(EU_THEME)[:-1])) for theme in info.themes]
+    # Only the curated domains: an unmapped value is no concept of the domain scheme.
+    return themes + [_concept(g, URIRef(domain), PGV.domain, stats.domain_labels.get(domain))
+                     for domain in sorted(stats.domains) if domain.startswith(str(PGV))]
+
+
 def _country(code: str) -> URIRef:
     """Return the EU Publications Office country IRI for an alpha-2 code (our concept if none)."""
     country = pycountry.countries.get(alpha_2=code)
@@ -351,22 +464,34 @@ def _describe_dump(g: Graph, info: DatasetInfo, dump: Dump) -> None:
     g.add((d, VOID.feature, W3C_FORMATS[format_name]))
     g.add((distribution, RDF.type, DCAT.Distribution))
     packed = " (gzip)" if dump.gzip else ""
-    g.add((distribution, DCTERMS.title, Literal(f"{format_name.replace('_', '/')} dump{packed}",
-                                                lang="en")))
-    g.add((distribution, DCAT.accessURL, url))
+    syntax = format_name.replace("_", "/")
+    g.add((distribution, DCTERMS.title, Literal(f"{syntax} dump{packed}", lang="en")))
+    graphs = ("keeps the named graphs (one per source file)" if dump.format.keeps_graphs
+              else "holds the merge of the named graphs")
+    g.add((distribution, DCTERMS.description, Literal(
+        f"The whole graph in {syntax}{packed}; it {graphs}.", lang="en")))
+    g.add((distribution, DCAT.accessURL, _typed(g, url, RDFS.Resource)))
     g.add((distribution, DCAT.downloadURL, url))
-    g.add((distribution, DCAT.mediaType, IANA[dump.media_type]))
-    g.add((distribution, DCTERMS["format"], EU_FILE_TYPE[file_type]))
+    g.add((distribution, DCAT.mediaType, _typed(g, IANA[dump.media_type], DCTERMS.MediaType)))
+    g.add((distribution, DCTERMS["format"], _typed(g, EU_FILE_TYPE[file_type],
+                                                   DCTERMS.MediaTypeOrExtent)))
     if dump.gzip:
-        g.add((distribution, DCAT.compressFormat, IANA["application/gzip"]))
+        g.add((distribution, DCAT.compressFormat, _typed(g, IANA["application/gzip"],
+                                                         DCTERMS.MediaType)))
     g.add((distribution, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
-    g.add((distribution, DCTERMS.license, URIRef(info.license)))
+    g.add((distribution, DCTERMS.license, _license(g, info)))
+    g.add((distribution, DCATAP.availability, _availability(g)))
     g.add((distribution, DCTERMS.modified, _modified(info)))
     checksum = URIRef(f"{distribution}/checksum")
     g.add((distribution, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
-    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.algorithm, _typed(g, SPDX.checksumAlgorithm_sha256,
+                                            SPDX.ChecksumAlgorithm)))
     g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+
+
+def _availability(g: Graph) -> URIRef:
+    return _concept(g, EU_AVAILABILITY.STABLE, URIRef(str(EU_AVAILABILITY)[:-1]))
 
 
 def _service_iri(info: DatasetInfo) -> URIRef:
@@ -379,16 +504,30 @@ def _describe_service(g: Graph, info: DatasetInfo) -> None:
     g.add((service, DCTERMS.title, Literal(f"SPARQL endpoint of {info.title}", lang="en")))
     g.add((service, DCAT.endpointURL, endpoint))
     g.add((service, DCAT.servesDataset, info.dataset))
-    g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    g.add((service, DCTERMS.license, URIRef(info.license)))
+    g.add((service, DCTERMS.description, Literal(
+        f"Answers SPARQL 1.1 queries over {info.title}.", lang="en")))
+    g.add((service, DCTERMS.conformsTo, _typed(g, SPARQL_PROTOCOL, DCTERMS.Standard)))
+    # A SPARQL 1.1 endpoint describes itself (Service Description) at its own URL.
+    g.add((service, DCAT.endpointDescription, _typed(g, endpoint, RDFS.Resource)))
+    g.add((service, DCTERMS.license, _license(g, info)))
     g.add((service, DCTERMS.publisher, _agent(g, info)))
+    g.add((service, DCAT.contactPoint, _contact(g, info)))
+    for theme in _themes(g, info, Statistics()):
+        g.add((service, DCAT.theme, theme))
+    for keyword in info.keywords:
+        g.add((service, DCAT.keyword, Literal(keyword, lang="en")))
     distribution = URIRef(f"{info.dataset}/distribution/sparql")
     g.add((info.dataset, DCAT.distribution, distribution))
     g.add((distribution, RDF.type, DCAT.Distribution))
     g.add((distribution, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
+    g.add((distribution, DCTERMS.description, Literal(
+        "The graph behind a SPARQL 1.1 endpoint (the union of its named graphs).", lang="en")))
     g.add((distribution, DCAT.accessURL, endpoint))
     g.add((distribution, DCAT.accessService, service))
-    g.add((distribution, DCTERMS.license, URIRef(info.license)))
+    g.add((distribution, DCTERMS["format"], _typed(g, EU_FILE_TYPE.SPARQLQ,
+                                                   DCTERMS.MediaTypeOrExtent)))
+    g.add((distribution, DCTERMS.license, _license(g, info)))
+    g.add((distribution, DCATAP.availability, _availability(g)))
 
 
 def _local_key(iri: str) -> str:
@@ -442,14 +581,16 @@ def describe_dump_files(
 ) -> list[Dump]:
     """Return a :class:`Dump` for each dump file in ``directory`` (size and checksum).
 
-    ``exclude`` names files that are not dumps, such as the description itself.
+    ``exclude`` names other files that are not dumps; the description itself
+    (``dataset.ttl``, ``dataset.jsonld``, … written by ``pgraph describe``) is
+    never one, so describing a folder twice gives the same description.
     """
     from pgraph.publish.dumps import file_digest, iter_dump_files
 
     skipped = {Path(p).resolve() for p in exclude}
     dumps = []
     for path, fmt, zipped in iter_dump_files(directory):
-        if path.resolve() in skipped:
+        if path.resolve() in skipped or path.name.split(".", 1)[0] == DESCRIPTION_NAME:
             continue
         size, digest = file_digest(path)
         dumps.append(Dump(format=fmt, path=Path(path), gzip=zipped, triples=0, graphs=(),
@@ -458,6 +599,7 @@ def describe_dump_files(
 
 
 __all__ = [
+    "DESCRIPTION_NAME",
     "LINK_TARGETS",
     "DatasetInfo",
     "Statistics",

@@ -23,9 +23,20 @@ from pgraph.store import Store
 
 
 def is_folder_target(target: str | os.PathLike[str], formats: Sequence[str] = ()) -> bool:
-    """Return whether dumps go into a folder: a name ending in /, a folder, or several formats."""
+    """Return whether dumps go into a folder: always, but for a file named with an RDF extension.
+
+    A name ending in /, a folder, several formats, or a new name without an
+    RDF extension (``dist``) is a folder; ``all.nt.gz`` is a file.
+
+    Example:
+        >>> is_folder_target("dist"), is_folder_target("dist/all.nq.gz")
+        (True, False)
+    """
     text = os.fspath(target)
-    return text.endswith(("/", os.sep)) or Path(text).is_dir() or len(formats) > 1
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.is_dir() or len(formats) > 1:
+        return True
+    return format_of_file(path) is None and not path.exists()
 
 
 def format_of_file(path: str | os.PathLike[str]) -> DumpFormat | None:

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -62,7 +62,7 @@ from pgraph.publish.docs import documentation, ontology_graph, vocabulary_graph
 from pgraph.publish.dumps import Dump, DumpFormat, write_dumps, write_triples
 from pgraph.publish.site_graph import GraphView, describe_resource, site_resources
 from pgraph.publish.site_index import dataset_page, index_page
-from pgraph.publish.site_nginx import nginx_config
+from pgraph.publish.site_nginx import nginx_config, w3id_htaccess
 from pgraph.publish.site_pages import PageBuilder
 from pgraph.publish.site_paths import SitePaths, prepare_site_file, write_site_file
 from pgraph.publish.site_render import render
@@ -78,8 +78,11 @@ DUMPS = "dumps"
 KIND_LABELS = {
     "practice": "Practice", "organisation": "Organisation", "partnership": "Partnership",
     "act": "Act", "concept": "Concept", "scheme": "Concept scheme", "dataset": "Dataset",
-    "ontology": "Ontology", "index": "",
+    "ontology": "Ontology", "index": "", "resource": "",
 }
+RESOURCE_FORMATS = ((".ttl", DumpFormat.TURTLE), (".jsonld", DumpFormat.JSONLD),
+                    (".nt", DumpFormat.NTRIPLES), (".rdf", DumpFormat.RDFXML))
+"""The RDF documents written beside each page (the nginx example negotiates between them)."""
 
 
 @dataclass
@@ -111,17 +114,25 @@ def write_site(
     info: DatasetInfo | None = None,
     docs: bool = True,
     server_root: str = "/srv/pgraph-site",
+    server_url: str | None = None,
 ) -> SiteReport:
     """Return what was written after writing the static site of the store into ``out``.
 
     ``base`` is the IRI the site is served at; ``data_base`` the namespace of
     the data's IRIs (for the VoID description and the nginx rules).
     ``server_root`` is the folder the example nginx configuration serves.
+    With a base under ``https://w3id.org/``, a ``.htaccess`` for the w3id.org
+    service is written too, redirecting to ``server_url`` (the URL the site
+    is served at; default ``https://pgraph.example.org`` plus the base's path).
     """
     target = Path(out)
     base = base if base.endswith("/") else base + "/"
     _check_target(target)
     nginx = nginx_config(base, root=server_root, data_base=data_base)
+    htaccess = None
+    if urlsplit(base).hostname == "w3id.org":
+        htaccess = w3id_htaccess(base, server_url or
+                                 "https://pgraph.example.org" + urlsplit(base).path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial",
                                     dir=target.parent))
@@ -130,7 +141,8 @@ def write_site(
         info = info or DatasetInfo(base=base, data_base=data_base,
                                    download_base=f"{base}{DUMPS}/")
         writer = _SiteWriter(store, staging, base=base, info=info)
-        report = writer.run(dumps=dumps, formats=formats, gzip=gzip, docs=docs, nginx=nginx)
+        report = writer.run(dumps=dumps, formats=formats, gzip=gzip, docs=docs, nginx=nginx,
+                            htaccess=htaccess)
         _move_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -149,12 +161,12 @@ class _SiteWriter:
         self.dataset_page = self.paths.page(str(info.dataset))
         self.docs_page = self.paths.page(ONTOLOGY_IRI)
         self.nginx_page = self.paths.page(base + "nginx")
-        self.resources = site_resources(self.view)
+        self.resources = site_resources(self.view, base)
         self.builder = PageBuilder(self.view, self.paths, self.resources)
         self.report = SiteReport(out=out, base=base)
 
     def run(self, *, dumps: bool, formats: Sequence[DumpFormat | str], gzip: bool, docs: bool,
-            nginx: str) -> SiteReport:
+            nginx: str, htaccess: str | None) -> SiteReport:
         written = write_dumps(self.store, self.out / DUMPS, formats, gzip=gzip) if dumps else []
         self.report.dumps = written
         self.report.files += len(written)
@@ -170,6 +182,8 @@ class _SiteWriter:
         if docs:
             self.write_docs()
         self.write(self.nginx_page, ".conf", nginx)
+        if htaccess is not None:
+            self.write("w3id", ".htaccess", htaccess)
         self.write(SITE_MARKER, "", f"pgraph {__version__} site for {self.base}\n")
         return self.report
 
@@ -179,7 +193,7 @@ class _SiteWriter:
         self.report.files += 1
 
     def write_rdf(self, page: str, triples: list[ox.Triple]) -> None:
-        for ext, fmt in ((".ttl", DumpFormat.TURTLE), (".jsonld", DumpFormat.JSONLD)):
+        for ext, fmt in RESOURCE_FORMATS:
             write_triples(triples, prepare_site_file(self.out, page, ext), fmt)
             self.report.files += 1
 
@@ -196,7 +210,11 @@ class _SiteWriter:
             "dataset_href": SitePaths.href_to_path(page, self.dataset_page + ".html"),
             "alternates": [{"type": "text/turtle", "label": "Turtle", "href": name + ".ttl"},
                            {"type": "application/ld+json", "label": "JSON-LD",
-                            "href": name + ".jsonld"}] if rdf else [],
+                            "href": name + ".jsonld"},
+                           {"type": "application/n-triples", "label": "N-Triples",
+                            "href": name + ".nt"},
+                           {"type": "application/rdf+xml", "label": "RDF/XML",
+                            "href": name + ".rdf"}] if rdf else [],
             "jsonld": script_json(jsonld) if jsonld else None,
         }
 
@@ -230,7 +248,7 @@ class _SiteWriter:
 
     def write_dataset(self, description: Graph, jsonld: dict[str, Any]) -> None:
         page = self.dataset_page
-        for ext, fmt in ((".ttl", DumpFormat.TURTLE), (".jsonld", DumpFormat.JSONLD)):
+        for ext, fmt in RESOURCE_FORMATS:
             write_description(description, prepare_site_file(self.out, page, ext), fmt)
             self.report.files += 1
         data = dataset_page(description, URIRef(str(self.info.dataset)))

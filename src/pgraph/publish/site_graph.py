@@ -171,12 +171,15 @@ class SiteResources:
     acts: list[str] = field(default_factory=list)
     concepts: list[str] = field(default_factory=list)
     schemes: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    """Every other IRI minted under the base (builds, named graphs, vocabulary terms not in
+    use, …), so that each dereferences: a plain page of its statements."""
 
     def kinds(self) -> dict[str, list[str]]:
         return {
             "practice": self.practices, "organisation": self.organisations,
             "partnership": self.partnerships, "act": self.acts, "concept": self.concepts,
-            "scheme": self.schemes,
+            "scheme": self.schemes, "resource": self.others,
         }
 
     def kind_of(self) -> dict[str, str]:
@@ -184,12 +187,15 @@ class SiteResources:
         return {iri: kind for kind, iris in self.kinds().items() for iri in iris}
 
 
-def site_resources(view: GraphView) -> SiteResources:
+def site_resources(view: GraphView, base: str | None = None) -> SiteResources:
     """Return the practices, organisations, partnerships, Acts, concepts in use and their schemes.
 
     A concept is in use when a resource outside the vocabularies points at it
     (a practice's facet, an assessment's rating, a membership's role, an
-    organisation's type, an Act's jurisdiction).
+    organisation's type, an Act's jurisdiction). With a ``base``, every other
+    IRI under it that the store mentions gets a page too (``others``), but for
+    parts shown on their owner's page (assessments, references, kept sections,
+    memberships: the web server redirects them there) and hash IRIs.
     """
     found = SiteResources(
         practices=view.instances(PG.Practice),
@@ -206,7 +212,24 @@ def site_resources(view: GraphView) -> SiteResources:
             concepts.add(concept)
     found.concepts = sorted(concepts)
     found.schemes = sorted({s for c in concepts for s in view.iris(c, SKOS.inScheme)})
+    if base:
+        found.others = _other_iris(view, base, set(found.kind_of()))
     return found
+
+
+_SHOWN_BY_OWNER = {str(ORG.Membership), str(PG.Assessment), str(PG.Reference),
+                   str(PG.UnrecognisedSection)}
+
+
+def _other_iris(view: GraphView, base: str, paged: set[str]) -> list[str]:
+    mentioned: set[str] = set()
+    for quad in view.store.quads_for_pattern(None, None, None, None):
+        for term in (quad.subject, quad.object, quad.graph_name):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+                mentioned.add(term.value)
+    return sorted(iri for iri in mentioned
+                  if "#" not in iri and iri not in paged and iri != base
+                  and not view.types(iri) & _SHOWN_BY_OWNER)
 
 
 # ---------------------------------------------------------------- descriptions

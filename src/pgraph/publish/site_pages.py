@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS
 from rdflib.namespace import DCTERMS, PROV
 
@@ -78,8 +79,9 @@ class PageBuilder:
         literal = self.view.label_literal(iri)
         text = label or (literal.value if literal is not None else local_name(iri))
         lang = literal.language if literal is not None and label is None else None
-        note = "unmapped" if self.view.flag(iri, PG.unmapped) else (
-            "unresolved" if self.view.flag(iri, PG.unresolved) else "")
+        # An unmapped value is shown as the page wrote it, with no badge: that it is
+        # missing from a vocabulary is news for a curator (pgraph validate), not a visitor.
+        note = "unresolved" if self.view.flag(iri, PG.unresolved) else ""
         target = iri if iri in self.kind_of else self.owner(iri)
         if target is not None:
             return Link(text, self.paths.href(page, target), lang or None, note)
@@ -153,7 +155,7 @@ class PageBuilder:
             "title": title.value if title else local_name(iri),
             "title_lang": title.language if title else None,
             "identifier": v.value(iri, DCTERMS.identifier),
-            "start_date": v.value(iri, SCHEMA.startDate),
+            "start_date": v.value(iri, PG.startDate),
             "language": [local_name(x) for x in v.iris(iri, DCTERMS.language)],
             "sections": sections, "kept_sections": kept,
             "facets": self.facets(page, iri),
@@ -276,7 +278,7 @@ class PageBuilder:
 
     def concept(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)
-        scheme = v.iri(iri, SKOS.inScheme)
+        scheme = v.iri(iri, SKOS.inScheme) or v.iri(iri, PG.candidateFor)
         rank, best = self.scale_position(iri)
         ladder: list[dict[str, Any]] = []
         if scheme and best is not None:
@@ -307,6 +309,25 @@ class PageBuilder:
             "used_by": [(label, self.links(page, sorted(owners)))
                         for label, owners in sorted(used.items())],
         }
+
+    def resource(self, iri: str) -> dict[str, Any]:
+        """Return a plain page's data: what the resource says, and what points at it."""
+        v, page = self.view, self.paths.page(iri)
+
+        def shown(term) -> Link:
+            if isinstance(term, ox.NamedNode):
+                return self.link(page, term.value)
+            if isinstance(term, ox.Literal):
+                return Link(term.value, lang=term.language or None)
+            return Link(str(term))
+
+        statements = [(self.property_label(prop), [shown(o) for o in objects])
+                      for prop, objects in v.outgoing(iri).items()]
+        incoming: dict[str, list[Link]] = {}
+        for subject, prop in v.incoming(iri):
+            incoming.setdefault(self.property_label(prop), []).append(self.link(page, subject))
+        return {"title": v.label(iri), "statements": statements,
+                "incoming": sorted(incoming.items())}
 
     def scheme(self, iri: str) -> dict[str, Any]:
         v, page = self.view, self.paths.page(iri)

@@ -54,7 +54,7 @@ def practice_jsonld(view: GraphView, iri: str, url: str) -> dict[str, Any]:
     title = view.text(iri, DCTERMS.title)
     description = view.text(iri, DCTERMS.description)
     country = view.iri(iri, PG.country)
-    start = view.value(iri, SCHEMA.startDate)
+    start = view.value(iri, PG.startDate)
     reviews = []
     for assessment in view.iris(iri, PG.assessment):
         criterion, rating = view.iri(assessment, PG.criterion), view.iri(assessment, PG.rating)
@@ -177,6 +177,12 @@ def dataset_jsonld(
     })
 
 
+def resource_jsonld(view: GraphView, iri: str, url: str) -> dict[str, Any]:
+    """Return any other resource as a schema.org ``Thing`` with its name."""
+    return _compact({"@context": CONTEXT, "@type": "Thing", "@id": iri, "url": url,
+                     "name": view.label(iri)})
+
+
 JSONLD_BUILDERS = {
     "practice": practice_jsonld,
     "organisation": organisation_jsonld,
@@ -184,4 +190,5 @@ JSONLD_BUILDERS = {
     "act": act_jsonld,
     "concept": concept_jsonld,
     "scheme": scheme_jsonld,
+    "resource": resource_jsonld,
 }

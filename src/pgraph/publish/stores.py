@@ -11,6 +11,13 @@ store:
   graph which one ``MOVE`` then puts in place, so a failure half-way leaves
   the published graph as it was.
 
+Publishing mirrors (``pgraph.publish.mirror``): given a query ``endpoint``,
+pgraph lists the graphs it published there before, sends only the graphs
+that are new or changed, and removes the graphs of sources deleted since
+(never a graph outside its own ``{base}graph/`` IRIs), unless
+``keep_removed``. Without a query endpoint every graph is sent and nothing
+is removed.
+
 Bodies are canonical N-Triples (sent as ``text/turtle``, of which N-Triples is
 a subset, because every store reads Turtle). Credentials come from the
 environment (``PGRAPH_PUBLISH_USER`` and ``PGRAPH_PUBLISH_PASSWORD``), from a
@@ -30,6 +37,7 @@ from hashlib import sha1
 import pyoxigraph as ox
 
 from pgraph.errors import PublishError
+from pgraph.publish import mirror
 from pgraph.publish.http import (
     Credentials,
     HttpClient,
@@ -67,6 +75,8 @@ class PublishReport:
     graphs: list[GraphSent] = field(default_factory=list)
     seconds: float = 0.0
     user: str | None = None
+    plan: mirror.Plan | None = None
+    """Added, replaced, unchanged and removed graphs (None: not compared, no query endpoint)."""
 
     @property
     def triples(self) -> int:
@@ -82,8 +92,21 @@ class PublishReport:
         lines = [f"published {len(self.graphs)} graphs, {self.triples} triples, "
                  f"{self.bytes} bytes to {self.target} ({self.method}){who} "
                  f"in {self.seconds:.2f} s"]
-        lines += [f"  {g.graph}  {g.triples} triples  {g.bytes} bytes  {g.requests} requests  "
-                  f"{g.seconds:.2f} s" for g in self.graphs]
+        if self.plan is None:
+            lines.append("not compared with the store (no --target): every graph was sent,"
+                         " none removed")
+        else:
+            plan = self.plan
+            lines.append(f"{len(plan.added)} added, {len(plan.replaced)} replaced, "
+                         f"{len(plan.removed)} removed, {len(plan.unchanged)} unchanged")
+        sent = {g.graph: g for g in self.graphs}
+        for g in self.graphs:
+            what = ("sent" if self.plan is None
+                    else "added" if g.graph in self.plan.added else "replaced")
+            lines.append(f"  {what} {g.graph}  {g.triples} triples  {g.bytes} bytes  "
+                         f"{g.requests} requests  {g.seconds:.2f} s")
+        if self.plan is not None:
+            lines += [f"  removed {graph}" for graph in self.plan.removed if graph not in sent]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -92,6 +115,9 @@ class PublishReport:
             "target": self.target, "method": self.method, "user": self.user,
             "seconds": round(self.seconds, 3), "triples": self.triples, "bytes": self.bytes,
             "graphs": [g.__dict__ | {"seconds": round(g.seconds, 3)} for g in self.graphs],
+            **({"added": self.plan.added, "replaced": self.plan.replaced,
+                "removed": self.plan.removed, "unchanged": self.plan.unchanged}
+               if self.plan is not None else {}),
         }
 
 
@@ -109,13 +135,26 @@ def publish_store(
     credentials: Credentials | None = None,
     timeout: float = 120.0,
     chunk_size: int = DEFAULT_CHUNK,
+    keep_removed: bool = False,
+    base: str | None = None,
 ) -> PublishReport:
     """Return the report of pushing the store's named graphs (or ``graphs``) to a triple store.
 
     ``method`` is ``"gsp"`` (needs ``graph_store``) or ``"update"`` (posts to
     ``update_endpoint``, else ``endpoint``); by default ``gsp`` when a graph
-    store URL is given. Credentials default to :func:`find_credentials`.
-    Raises :class:`PublishError` naming the graph and the store's answer.
+    store URL is given. With a query ``endpoint`` the publication mirrors
+    (see the module's text): unchanged graphs are not sent, and, when the
+    whole store is published, pgraph's graphs under ``{base}graph/`` (``base``:
+    the one the store was built with) that the store no longer has are
+    removed unless ``keep_removed``. Credentials default to
+    :func:`find_credentials`. Raises :class:`PublishError` naming the graph
+    and the store's answer.
+
+    Example:
+        >>> report = publish_store(store, graph_store="http://127.0.0.1:7878/store",
+        ...                        endpoint="http://127.0.0.1:7878/query")  # doctest: +SKIP
+        >>> report.plan.removed  # doctest: +SKIP
+        ['https://w3id.org/pgraph/id/graph/source/pages-deleted-page-txt']
     """
     method = method or ("gsp" if graph_store else "update")
     if method not in METHODS:
@@ -136,6 +175,12 @@ def publish_store(
     report = PublishReport(target=masked_url(target), method=method,
                            user=credentials.user if credentials else None)
     started = time.monotonic()
+    if endpoint:
+        report.plan = _plan(store, selected, endpoint, base=base,
+                            remove=graphs is None and not keep_removed,
+                            credentials=credentials if credentials is not None
+                            else find_credentials(endpoint), timeout=timeout)
+        selected = [ox.NamedNode(g) for g in report.plan.to_send]
     for graph in selected:
         triples = list(store.quads_for_pattern(None, None, None, graph))
         begun = time.monotonic()
@@ -154,8 +199,47 @@ def publish_store(
             raise
         report.graphs.append(GraphSent(graph.value, len(triples), sent[0], sent[1],
                                        time.monotonic() - begun))
+    for removed in report.plan.removed if report.plan else []:
+        _remove_graph(client, method, target, removed)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _plan(store: ox.Store, selected: list[ox.NamedNode], endpoint: str, *, base: str | None,
+          remove: bool, credentials: Credentials | None, timeout: float) -> mirror.Plan:
+    """Return what to send and remove, from what the remote store holds of pgraph's graphs."""
+    base = base or mirror.base_of(store)
+    if base is None:
+        if remove:
+            raise PublishError(
+                "cannot tell which graphs of the remote store pgraph published"
+                " (the store has no vocabularies graph to read its base from)",
+                hint="pass --base (the one the store was built with), or --keep-removed")
+        base = "urn:pgraph:no-base:"
+    _check_url(endpoint)
+    remote = mirror.remote_graphs(endpoint, mirror.own_prefix(base), credentials=credentials,
+                                  timeout=timeout)
+    local = mirror.local_graphs(store, selected)
+    return mirror.plan_publication(
+        local, remote, remove=remove,
+        same_triples=lambda graph: mirror.same_remote_triples(
+            store, graph, endpoint, credentials=credentials, timeout=timeout))
+
+
+def _remove_graph(client: HttpClient, method: str, target: str, graph: str) -> None:
+    """Remove one graph from the remote store (Graph Store DELETE, or SPARQL DROP)."""
+    if method == "gsp":
+        separator = "&" if urllib.parse.urlsplit(target).query else "?"
+        url = f"{target}{separator}{urllib.parse.urlencode({'graph': graph})}"
+        try:
+            client.send("DELETE", url, None, {}, graph=graph)
+        except PublishError as error:
+            if "HTTP 404" not in error.message:  # gone already: what was wanted
+                raise
+        return
+    body = urllib.parse.urlencode({"update": f"DROP SILENT GRAPH <{graph}>"}).encode("ascii")
+    client.send("POST", target, body, {"Content-Type": "application/x-www-form-urlencoded"},
+                graph=graph)
 
 
 def _check_url(url: str) -> None:

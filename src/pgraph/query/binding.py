@@ -262,6 +262,20 @@ def query_variables(text: str) -> set[str]:
             for m in [_VARIABLE.match(value)] if m}
 
 
+def variables_in_order(text: str) -> list[str]:
+    """Return the variables a query mentions, each once, in the order they first appear.
+
+    Example:
+        >>> variables_in_order("SELECT * WHERE { ?s ?p ?o . ?o ?q ?s }")
+        ['s', 'p', 'o', 'q']
+    """
+    seen: dict[str, None] = {}
+    for kind, value, _ in _tokens(text):
+        if kind == "var":
+            seen.setdefault(value[1:], None)
+    return list(seen)
+
+
 def _where_brace(tokens: list[tuple[str, str, int]]) -> int:
     """Return the offset of the ``{`` opening the WHERE clause's group."""
     form: str | None = None

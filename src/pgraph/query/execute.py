@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -57,12 +58,30 @@ def run_query(
     info = query if isinstance(query, QueryInfo) else load_query(query)
     path = str(info.path) if info.path else None
     kind = query_kind(info.text, path)
+    if endpoint is None and not is_store(store):
+        store = open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
+    if params and info.declares_params:
+        from pgraph.query.resolve import local_lookup, resolve_params
+
+        lookup = (_remote_lookup(endpoint, timeout=timeout, retries=retries)
+                  if endpoint is not None else local_lookup(store))  # type: ignore[arg-type]
+        params = resolve_params(info, params, lookup=lookup)
     text = bind_query(info.text, bind_params(info, params))
     if endpoint is not None:
         from pgraph.query.remote import run_remote
 
         return run_remote(text, kind, endpoint, timeout=timeout, retries=retries)
     return _run_local(text, kind, store, path)
+
+
+def _remote_lookup(endpoint: str, *, timeout: float, retries: int):
+    from pgraph.query.remote import run_remote
+
+    def lookup(text: str) -> list[dict[str, str]]:
+        result = run_remote(text, "select", endpoint, timeout=timeout, retries=retries)
+        return [{k: str(v) for k, v in row.items() if v is not None} for row in result.terms]
+
+    return lookup
 
 
 def _run_local(
@@ -95,12 +114,32 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
         )
         return graph_result(triples, query=text)  # type: ignore[arg-type]
     assert isinstance(raw, ox.QuerySolutions)
-    variables = [v.value for v in raw.variables]
+    variables = projection_order(text, [v.value for v in raw.variables])
     rows = [
         {name: convert(term) for name, term in zip(variables, solution, strict=True)}
         for solution in raw
     ]
     return QueryResult("select", variables, rows, query=text)
+
+
+_SELECT_STAR = re.compile(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*")
+
+
+def projection_order(text: str, variables: list[str]) -> list[str]:
+    """Return the variables of ``SELECT *`` in the order the query first mentions them.
+
+    pyoxigraph lists them alphabetically; a reader expects the query's order.
+
+    Example:
+        >>> projection_order("SELECT * WHERE { ?s ?p ?o }", ["o", "p", "s"])
+        ['s', 'p', 'o']
+    """
+    if not _SELECT_STAR.search(text):
+        return variables
+    from pgraph.query.binding import variables_in_order
+
+    order = {name: i for i, name in enumerate(variables_in_order(text))}
+    return sorted(variables, key=lambda v: order.get(v, len(order)))
 
 
 class Rows(list):
@@ -131,8 +170,7 @@ def query(
     Example:
         >>> import pgraph
         >>> from pgraph.store import open_store
-        >>> pgraph.query("practices-rated-at-least", store=open_store(None),
-        ...              criterion="Effectiveness", rating="Effective")
+        >>> pgraph.query("practices-per-domain", store=open_store(None), lang="fr")
         []
     """
     result = run_query(name_or_text, store=store, endpoint=endpoint, params=params)

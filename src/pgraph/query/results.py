@@ -6,7 +6,7 @@ Example:
     ...                      [{"org": URIRef("https://example.org/a"), "n": Literal(3)}])
     >>> result.rows
     [{'org': 'https://example.org/a', 'n': 3}]
-    >>> print(result.serialize("markdown"), end="")
+    >>> print(result.serialize("markdown", full_iris=True), end="")
     | org                   | n |
     | --------------------- | - |
     | https://example.org/a | 3 |
@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -29,7 +30,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from pgraph.errors import QueryError
-from pgraph.vocab import prefixes
+from pgraph.vocab import PREFIXES, prefixes
 
 TABLE_CELL_WIDTH = 80
 """Longer values are cut in the ``table`` format (only there: other formats keep everything)."""
@@ -113,9 +114,18 @@ class QueryResult:
             return pd.DataFrame({"boolean": [self.boolean]})
         return pd.DataFrame(self.rows, columns=self.variables)
 
-    def serialize(self, fmt: str | ResultFormat = ResultFormat.TABLE) -> str:
-        """Return the result written in a format (see :class:`ResultFormat`)."""
+    def serialize(self, fmt: str | ResultFormat = ResultFormat.TABLE, *,
+                  full_iris: bool = False) -> str:
+        """Return the result written in a format (see :class:`ResultFormat`).
+
+        The ``table`` and ``markdown`` formats are for reading: IRIs are
+        written as prefixed names (``pgid:organisation/city-of-london-police``)
+        and columns of IRIs come after the others (labels first). With
+        ``full_iris``, they show every IRI whole, in projection order.
+        """
         fmt = _format(fmt)
+        if fmt in (ResultFormat.TABLE, ResultFormat.MARKDOWN) and not full_iris:
+            return _WRITERS[fmt](readable(self))
         if self.kind == "graph":
             return _write_graph(self, fmt)
         if fmt in (ResultFormat.TURTLE, ResultFormat.NTRIPLES):
@@ -126,9 +136,10 @@ class QueryResult:
         writer = _WRITERS[fmt]
         return writer(self)
 
-    def write(self, fmt: str | ResultFormat, file: str | Path | IO[str] | None = None) -> None:
+    def write(self, fmt: str | ResultFormat, file: str | Path | IO[str] | None = None, *,
+              full_iris: bool = False) -> None:
         """Write the result in a format to a file path or text stream (standard output: None)."""
-        text = self.serialize(fmt)
+        text = self.serialize(fmt, full_iris=full_iris)
         if file is None:
             import sys
 
@@ -151,6 +162,65 @@ def _format(fmt: str | ResultFormat) -> ResultFormat:
         raise QueryError(
             f"unknown format {fmt!r}", hint=f"use one of {', '.join(RESULT_FORMATS)}"
         ) from None
+
+
+# ---------------------------------------------------------------- reading tables
+
+
+def readable(result: QueryResult) -> QueryResult:
+    """Return the result as a person reads it: prefixed names, IRI columns after the others.
+
+    Example:
+        >>> r = QueryResult("select", ["org", "name"],
+        ...     [{"org": URIRef("https://w3id.org/pgraph/id/organisation/x"),
+        ...       "name": Literal("X")}])
+        >>> readable(r).variables, readable(r).terms[0]["org"]
+        (['name', 'org'], rdflib.term.Literal('pgid:organisation/x'))
+    """
+    if result.kind == "ask":
+        return result
+    prefixes = {**TABLE_PREFIXES, **_declared_prefixes(result.query)}
+    by_length = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def short(term: Node | None) -> Node | None:
+        if not isinstance(term, URIRef):
+            return term
+        for prefix, namespace in by_length:
+            if term.startswith(namespace) and len(term) > len(namespace):
+                return Literal(f"{prefix}:{term[len(namespace):]}")
+        return term
+
+    def all_iris(var: str) -> bool:
+        values = [row.get(var) for row in result.terms if row.get(var) is not None]
+        return bool(values) and all(isinstance(v, URIRef) for v in values)
+
+    iri_columns = {v for v in result.variables if all_iris(v)}
+    order = ([v for v in result.variables if v not in iri_columns]
+             + [v for v in result.variables if v in iri_columns])
+    terms = [{v: short(row.get(v)) for v in order} for row in result.terms]
+    return QueryResult(result.kind, order, terms, query=result.query)
+
+
+def expand_prefixed_name(value: str, query: str = "") -> str:
+    """Return a prefixed name of the table prefixes as its IRI (anything else unchanged).
+
+    Example:
+        >>> expand_prefixed_name("pgid:organisation/x")
+        'https://w3id.org/pgraph/id/organisation/x'
+    """
+    prefix, colon, local = value.partition(":")
+    prefixes = {**TABLE_PREFIXES, **_declared_prefixes(query)}
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return value
+
+
+_PREFIX_DECLARATION = re.compile(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>")
+
+
+def _declared_prefixes(query: str) -> dict[str, str]:
+    return {prefix: namespace for prefix, namespace in _PREFIX_DECLARATION.findall(query or "")
+            if prefix}
 
 
 # ---------------------------------------------------------------- SELECT and ASK writers
@@ -346,5 +416,9 @@ def graph_result(triples: Iterable[tuple[Node, Node, Node]], *, query: str = "")
     ]
     return QueryResult("graph", ["subject", "predicate", "object"], rows, graph=graph, query=query)
 
+
+TABLE_PREFIXES = {**PREFIXES, "leg": "http://www.legislation.gov.uk/id/"}
+"""The prefixes of table output: pgraph's prefix table, and legislation.gov.uk's identifiers
+(the query's own PREFIXes win)."""
 
 _PREFIXES = prefixes("pg", "pgv", "pgid", "skos", "dcterms", "org", "prov", "schema", "eli")

@@ -3,6 +3,8 @@
 Inputs, chosen by suffix:
 
 - ``.txt`` / ``.text``: a catalogue practice page as scraped (``pages.read_page``);
+- ``.html`` / ``.htm``: a catalogue practice page as the site serves it or a
+  browser saves it (``html_pages.read_html_page``);
 - ``.yaml`` / ``.yml`` / ``.json``: structured records, one or a list;
 - ``.csv``: one record per row, header = field names, lists split on ";";
 - ``.ttl`` / ``.nt`` / ``.nq`` / ``.trig`` / ``.rdf`` / ``.owl`` / ``.jsonld``:
@@ -37,6 +39,7 @@ from rdflib.term import Node
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.records import Practice
 from pgraph.sources.decoding import decode_text
+from pgraph.sources.html_pages import read_html_page
 from pgraph.sources.pages import NotAPracticePage, read_page
 from pgraph.sources.rdf_files import RDF_FORMATS, read_rdf
 from pgraph.sources.records_files import (
@@ -59,8 +62,10 @@ __all__ = [
 
 SOURCES_FILE = "sources.yaml"
 PAGE_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
 RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".csv"})
 RDF_SUFFIXES = frozenset(RDF_FORMATS)
+SOURCE_SUFFIXES = PAGE_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | RDF_SUFFIXES
 MAX_PAGE_BYTES = 5_000_000
 """Largest catalogue page read (real ones are a few kilobytes): a bigger file is refused."""
 _ROOT_SEARCH_DEPTH = 4
@@ -118,7 +123,7 @@ def discover_sources(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     return sorted(found, key=lambda pair: (str(pair[1]), pair[0].relative_to(pair[1]).as_posix()))
 
 
-TABLE_FILES = {SOURCES_FILE, "aliases.yaml", "alignments.yaml", "link-review.csv"}
+TABLE_FILES = {SOURCES_FILE, "aliases.yaml", "alignments.yaml", "predecessors.yaml", "link-review.csv"}
 """Files in data folders that are label or link tables, not catalogue records."""
 
 
@@ -126,7 +131,7 @@ def _is_source(relative: Path) -> bool:
     name = relative.name
     return (
         not any(part.startswith(".") for part in relative.parts)
-        and relative.suffix.lower() in PAGE_SUFFIXES | RECORD_SUFFIXES | RDF_SUFFIXES
+        and relative.suffix.lower() in SOURCE_SUFFIXES
         and name not in TABLE_FILES
         and not name.endswith(".schema.json")
         and ".template." not in name
@@ -208,6 +213,14 @@ def _cached_source_urls(folder: Path, _mtime_ns: int, _size: int) -> dict[str, s
     return load_source_urls(folder)
 
 
+def _page_url(
+    path: Path, root: Path, relative: str, source_urls: Mapping[str, str] | None
+) -> str | None:
+    if source_urls is not None:
+        return source_urls.get(relative)
+    return _nearest_source_url(path, root)
+
+
 def read_source(
     path: Path,
     *,
@@ -243,6 +256,11 @@ def read_source(
         if suffix in RDF_SUFFIXES:
             records.triples, records.warnings = read_rdf(data, name=name, suffix=suffix)
             return records
+        if suffix in HTML_SUFFIXES:
+            url = _page_url(path, root, relative, source_urls)
+            practice, records.warnings = read_html_page(data, name=name, source_url=url)
+            records.practices = [practice] if practice is not None else []
+            return records
         if suffix in PAGE_SUFFIXES and len(data) > MAX_PAGE_BYTES:
             raise SourceError(
                 f"the page is {len(data) / 1e6:.1f} MB, more than the"
@@ -252,10 +270,7 @@ def read_source(
             )
         text, records.warnings = decode_text(data, name=name)
         if suffix in PAGE_SUFFIXES:
-            if source_urls is not None:
-                url = source_urls.get(relative)
-            else:
-                url = _nearest_source_url(path, root)
+            url = _page_url(path, root, relative, source_urls)
             practice, warnings = read_page(text, name=name, source_url=url)
             records.practices = [practice] if practice is not None else []
         elif suffix in _RECORD_READERS:
@@ -268,7 +283,7 @@ def read_source(
             raise SourceError(
                 f'unknown kind of source "{path.suffix}"',
                 path=name,
-                hint="use .txt for catalogue pages, .yaml/.json/.csv for records,"
+                hint="use .txt or .html for catalogue pages, .yaml/.json/.csv for records,"
                 " .ttl/.nt/.nq/.trig/.rdf/.jsonld for RDF",
             )
         records.warnings += warnings

@@ -85,6 +85,24 @@ def split_page(text: str) -> list[PageLine]:
     return lines
 
 
+def page_line(number: int, text: str) -> PageLine:
+    """Return a page line from text already cut at line ends with its spaces normalised.
+
+    Example:
+        >>> page_line(7, "• Local")
+        PageLine(number=7, text='• Local', bullet=True, value='Local')
+    """
+    match = _BULLET.match(text)
+    if match:
+        return PageLine(number, text, bullet=True, value=match["value"].strip())
+    return PageLine(number, text, value=text)
+
+
+def drop_invisible(text: str) -> str:
+    """Return ``text`` without the invisible and control characters pages never need."""
+    return _DROPPED.sub("", text)
+
+
 def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
     """Return (field, matched label, inline value) when a line is a heading of the label table.
 

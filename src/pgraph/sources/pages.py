@@ -90,7 +90,22 @@ def read_page(
         >>> str(w[0])[:60]
         'p.txt: missing sections: no Start date, no Description, no S'
     """
-    lines = split_page(text)
+    return read_page_lines(split_page(text), name=name, source_url=source_url)
+
+
+def read_page_lines(
+    lines: list[PageLine], *, name: str, source_url: str | None = None
+) -> tuple[Practice | None, list[Warning_]]:
+    """Return the practice that a page's lines describe, as ``read_page`` does for its text.
+
+    The lines may come from another rendering of the page (an HTML page's
+    blocks, ``html_pages``): their numbers are whatever the messages should cite.
+
+    Example:
+        >>> lines = split_page("Street Watch\\n • France\\nObjectives\\n\\nSafer streets.\\n")
+        >>> read_page_lines(lines, name="p.html")[0].objectives
+        'Safer streets.'
+    """
     start = next((i for i, x in enumerate(lines) if not x.blank and not is_chrome(x)), None)
     if start is None:
         raise SourceError("the page has no text", path=name, field="title", hint=TITLE_HINT)
