@@ -21,7 +21,7 @@ from pgraph.fetch import (
 
 @cli.command()
 @click.argument("urls", nargs=-1)
-@click.option("--output", "-o", "--out", "out_dir", required=True,
+@click.option("-o", "--output", "--out", "output", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the pages (DIR/{slug}.html) and DIR/sources.yaml (--out works too).")
 @click.option("--sitemap", metavar="URL", help="A sitemap or sitemap index listing the pages.")
@@ -45,7 +45,7 @@ from pgraph.fetch import (
 @click.option("--contact", metavar="EMAIL-OR-URL",
               help="Added to the User-Agent so that the site's administrators can reach you.")
 @click.option("--limit", type=click.IntRange(min=1), help="Fetch at most this many pages.")
-def fetch(urls: tuple[str, ...], out_dir: Path, sitemap: str | None, urls_file: Path | None,
+def fetch(urls: tuple[str, ...], output: Path, sitemap: str | None, urls_file: Path | None,
           follow: str | None, lang: str | None, delay: float, timeout: float, retries: int,
           max_mb: float, contact: str | None, limit: int | None) -> None:
     """Download catalogue pages to a folder that pgraph build reads, politely.
@@ -71,7 +71,7 @@ def fetch(urls: tuple[str, ...], out_dir: Path, sitemap: str | None, urls_file: 
 
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        report = fetch_pages(urls, out_dir=out_dir, sitemap=sitemap, urls_file=urls_file,
+        report = fetch_pages(urls, out_dir=output, sitemap=sitemap, urls_file=urls_file,
                              follow=follow, lang=lang, delay=delay, timeout=timeout,
                              retries=retries, max_bytes=int(max_mb * 1e6), contact=contact,
                              limit=limit, progress=progress)

@@ -23,6 +23,7 @@ from pgraph.store import (
     DEFAULT_STORE,
     Store,
     TermConverter,
+    is_store,
     open_store,
     require_store,
 )
