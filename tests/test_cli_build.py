@@ -34,14 +34,8 @@ def test_build_prints_a_summary_and_stats_count_it(catalogue, tmp_path):
     store = tmp_path / "store"
     result = run("build", catalogue, "--store", store)
     assert result.exit_code == 0, result.output
-<<<<<<< HEAD
     # 9 organisations named, 3 generic partners; and the successor of "HM Courts Service".
     assert "1 practices, 10 organisations, 3 generic partners, 12 memberships" in result.output
-=======
-    # 12 partners, and HM Courts & Tribunals Service, which replaced one of them
-    # (data/predecessors.yaml).
-    assert "1 practices, 13 organisations, 12 memberships" in result.output
->>>>>>> issue16
     stats = json.loads(run("stats", "--store", store, "--json").output)
     assert stats["practices"] == 1
     assert stats["statutory_memberships"] == 5
