@@ -332,6 +332,7 @@ def _own_graphs(iris: Iris, fingerprint: str) -> Iterator[bytes]:
         (vocabularies, PG.sourceFile, Literal(VOCABULARIES_SOURCE)),
         (vocabularies, PG.contentHash, Literal(fingerprint)),
         (vocabularies, RDFS.label, Literal("graph of the vocabularies")),
+        (iris.graph("organisations"), RDFS.label, Literal("graph of the organisations")),
     ]
     yield nquads(triples, str(vocabularies)).encode()
     ontology = Graph().parse(ontology_dir() / "pgraph.ttl")
