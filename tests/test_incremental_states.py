@@ -168,6 +168,14 @@ class IncrementalBuilds(RuleBasedStateMachine):
             kept = self.good.get(name) if content == BROKEN else content
             if kept is not None:
                 (folder / "pages" / name).write_bytes(kept)
+        if not any((folder / "pages").iterdir()):
+            # A first build of an empty folder is refused (nothing found, nothing to
+            # remove); a folder emptied of its pages is what a build that removes them leaves.
+            store = self.work / "full" / "store"
+            (folder / "pages" / "page.txt").write_bytes(pool()[0])
+            build_catalogue([folder], store_path=store)
+            (folder / "pages" / "page.txt").unlink()
+            return quads(build_catalogue([folder], store_path=store).store)
         return quads(build_catalogue([folder], store_path=None).store)
 
     def check_validation(self) -> None:
