@@ -214,11 +214,12 @@ def test_bundled_known_weights(bundled):
     seed_only = G.edges[
         ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"
     ]
-    # Both are the seed's only practice and statutory partners there; the seed has 12 partners.
+    # Both are the seed's only practice and statutory partners there; the seed has 12 partners,
+    # 9 organisations once its 3 generic partners are left out: Newman's 1/(n-1) is 1/8.
     assert seed_only == {
         "weight": 1,
         "shared": 1,
-        "newman": 1 / 11,
+        "newman": 1 / 8,
         "jaccard": 1.0,
         "practices": [SEED],
         "practice_titles": ["Z Community Policing in the UK"],
