@@ -214,8 +214,8 @@ def test_bundled_known_weights(bundled):
     seed_only = G.edges[
         ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"
     ]
-    # Both are the seed's only practice and statutory partners there; the seed has 12 partners,
-    # 9 organisations once its 3 generic partners are left out: Newman's 1/(n-1) is 1/8.
+    # Both are the seed's only practice and statutory partners there; the seed names 12
+    # partners, 3 of them generic (left out), so n_p = 9 organisations in the network.
     assert seed_only == {
         "weight": 1,
         "shared": 1,

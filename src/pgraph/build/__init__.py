@@ -33,7 +33,7 @@ from pathlib import Path
 
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from pgraph import __version__
+from pgraph import __version__, progress
 from pgraph.build.organisations import organisation_change
 from pgraph.build.provenance import superseded_provenance
 from pgraph.build.reading import (
@@ -212,7 +212,8 @@ def _write(
     try:
         transaction.write(
             _chunks(
-                read_files(jobs_to_read, base=base, workers=jobs),
+                progress.track(read_files(jobs_to_read, base=base, workers=jobs),
+                               "build: reading files", total=len(jobs_to_read), unit="file"),
                 report,
                 written,
                 mentions,

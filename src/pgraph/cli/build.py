@@ -9,7 +9,7 @@ import click
 
 from pgraph.build import build_catalogue
 from pgraph.cli.main import EXIT_ERROR, EXIT_OK, cli
-from pgraph.cli.options import base_option, store_option
+from pgraph.cli.options import base_option, quiet_option, store_option
 from pgraph.resources import data_dir
 
 
@@ -20,7 +20,7 @@ from pgraph.resources import data_dir
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
 @click.option("--wait", is_flag=True, help="Wait for another build holding the store's lock.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors.")
+@quiet_option(expose=True, help="Print only the summary and errors; no progress bars.")
 def build(sources, store, base, strict, wait, jobs, quiet):
     """Build catalogue pages and records (default: the bundled data/) into the store.
 

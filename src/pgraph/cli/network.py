@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import networkx as nx
 
 from pgraph.cli.main import cli
 from pgraph.cli.options import format_option, output, output_option, store_option
@@ -31,6 +31,9 @@ from pgraph.network.draw import (
 from pgraph.network.export import EXPORT_FORMATS, export_format, write_network
 from pgraph.network.rows import Filters
 from pgraph.network.timeline import by_year as by_year_series
+
+if TYPE_CHECKING:  # networkx is imported at first use (pgraph.lazy): most commands never need it
+    import networkx as nx
 
 SUFFIX_FORMATS = {
     ".graphml": "graphml",

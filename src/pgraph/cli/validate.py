@@ -7,7 +7,7 @@ import sys
 import click
 
 from pgraph.cli.main import EXIT_OK, EXIT_VIOLATIONS, cli
-from pgraph.cli.options import store_option
+from pgraph.cli.options import quiet_option, store_option
 from pgraph.shacl.state import state_path
 from pgraph.store import open_store
 from pgraph.validate import validate_store
@@ -20,6 +20,7 @@ from pgraph.validate import validate_store
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on violations.")
 @click.option("--whole", is_flag=True,
               help="Run pySHACL on the whole graph (the reference; slow on large graphs).")
+@quiet_option()
 def validate(store, warnings, strict, whole):
     """Validate the built graph against ontology/shapes.ttl (SHACL): the data-quality report.
 

@@ -36,11 +36,13 @@ Example:
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
 from pgraph.network.measures import indexed
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 DEFAULT_ALPHA = 0.05
 """Significance level of the disparity filter."""

@@ -41,11 +41,11 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pyoxigraph as ox
 
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
 from pgraph.network.rows import (
     CatalogueRows,
     Filters,
@@ -53,6 +53,8 @@ from pgraph.network.rows import (
     open_source,
     plural,
 )
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 
 class NetworkKind(StrEnum):

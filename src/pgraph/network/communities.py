@@ -21,9 +21,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-import networkx as nx
-
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 
 class CommunityMethod(StrEnum):

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
 from pgraph.network import measures
 from pgraph.network.communities import detect_communities
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 DEFAULT_MAX_NODES = 400
 """The most nodes a picture shows (networkx lays out up to 499 without scipy)."""

@@ -46,9 +46,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 LIST_SEPARATOR = ";"
 """Joins list values in GraphML, GEXF and CSV."""

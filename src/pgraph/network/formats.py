@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import networkx as nx
-
+from pgraph.lazy import lazy_module
 from pgraph.network.export import LIST_SEPARATOR, _defaults, flat_graph
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 DESCRIBED = ("kind", "filters", "practices", "threshold", "backbone", "backbone_alpha")
 """Graph attributes a file's description lists, besides the weight."""

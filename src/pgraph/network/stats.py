@@ -32,12 +32,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
 from pgraph.network import measures
 from pgraph.network.communities import detect_communities
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 EXACT_LIMIT = 1000
 """Up to this many nodes, betweenness and closeness are exact by default."""

@@ -35,11 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
 from pgraph.network import measures
 from pgraph.network.stats import DEFAULT_SAMPLE, EXACT_LIMIT
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 COLUMNS = (
     "year",

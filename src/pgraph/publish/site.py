@@ -50,7 +50,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from pgraph import __version__
+from pgraph import __version__, progress
 from pgraph.errors import PublishError
 from pgraph.publish.description import (
     DatasetInfo,
@@ -176,7 +176,7 @@ class _SiteWriter:
         jsonld = self.dataset_jsonld(written, statistics.countries)
         self.write_dataset(description, jsonld)
         for kind, iris in self.resources.kinds().items():
-            for iri in iris:
+            for iri in progress.track(iris, f"site: {kind} pages", unit="page"):
                 self.write_resource(kind, iri)
             self.report.pages[kind] = len(iris)
         self.write_index(written, jsonld)
