@@ -7,6 +7,8 @@ way pgraph takes them and raises only for a crash:
   read (``read_yaml_records`` …), mapped (``map_practices``) and every term
   converted for the store (``to_oxigraph``, which refuses an invalid IRI or
   language tag). A ``PgraphError`` is a correct answer.
+- ``html``: a catalogue page as HTML — ``read_html_page`` (lxml, then the
+  page reader), mapped (``map_practice``) and every term converted.
 - ``rdf``: an RDF file of one of the seven syntaxes (the first byte picks
   it) — ``read_rdf``, then every term converted for the store.
 - ``params``: ``--param`` pairs for a query of the library (bytes picked by
@@ -78,6 +80,20 @@ def check_json(data: bytes) -> None:
 def check_csv(data: bytes) -> None:
     """Read, map and convert one CSV record file; raise only for a crash."""
     _check_records(data, ".csv")
+
+
+def check_html(data: bytes) -> None:
+    """Read, map and convert one HTML catalogue page; raise only for a crash."""
+    from pgraph.errors import PgraphError
+    from pgraph.mapping import map_practice
+    from pgraph.sources.html_pages import read_html_page
+
+    try:
+        practice, _ = read_html_page(data, name="fuzz.html")
+    except PgraphError:
+        return
+    if practice is not None:
+        _store_terms(map_practice(practice).triples)
 
 
 def check_rdf(data: bytes) -> None:
@@ -163,8 +179,8 @@ def _empty_store():
     return _EMPTY[0]
 
 
-CHECKS = {"yaml": check_yaml, "json": check_json, "csv": check_csv, "rdf": check_rdf,
-          "params": check_params}
+CHECKS = {"yaml": check_yaml, "json": check_json, "csv": check_csv, "html": check_html,
+          "rdf": check_rdf, "params": check_params}
 """Target name → the function that checks one input."""
 
 _MODULES = {
@@ -174,6 +190,8 @@ _MODULES = {
              "pgraph.sources.decoding"],
     "csv": ["pgraph.sources.records_files", "pgraph.records", "pgraph.mapping",
             "pgraph.sources.decoding"],
+    "html": ["pgraph.sources.html_pages", "pgraph.sources.pages", "pgraph.sources.page_lines",
+             "pgraph.sources.page_fields", "pgraph.sources.decoding", "pgraph.mapping"],
     "rdf": ["pgraph.sources.rdf_files", "pgraph.store"],
     "params": ["pgraph.query.binding", "pgraph.query.library", "pgraph.cli.query"],
 }

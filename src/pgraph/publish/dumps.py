@@ -45,27 +45,14 @@ import pyoxigraph as ox
 from pgraph import progress
 from pgraph.errors import PublishError
 from pgraph.publish.sorting import ExternalSort
+from pgraph.vocab import prefixes
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "pg": "https://w3id.org/pgraph/ontology#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+PREFIXES: dict[str, str] = prefixes(
+    "rdf", "rdfs", "owl", "xsd", "dcterms", "skos", "org", "prov", "schema", "eli", "dcat",
+    "void", "foaf", "spdx", "pg", "wd",
+)
 """The fixed prefix table of Turtle, TriG and RDF/XML dumps.
 
 Only namespaces whose local names are plain words: ``pgv:country/GB`` would
