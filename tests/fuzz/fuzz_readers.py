@@ -61,7 +61,7 @@ def _check_records(data: bytes, suffix: str) -> None:
         practices, _ = reader(text, name=name)
     except PgraphError:
         return
-    triples, _, _ = map_practices(practices)
+    triples = map_practices(practices).triples
     _store_terms(triples)
 
 
