@@ -195,7 +195,7 @@ def test_a_failed_dump_leaves_no_file_behind(store, tmp_path, monkeypatch):
     target = tmp_path / "pgraph.ttl"
     target.write_bytes(b"previous release\n")
 
-    def broken(quads, fmt, out):
+    def broken(quads, fmt, out, **_options):
         out.write(b"@prefix half: <written> .\n")
         raise OSError(28, "No space left on device")
 

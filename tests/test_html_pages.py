@@ -216,3 +216,13 @@ def test_any_bytes_in_an_html_file_read_map_and_store(tmp_path_factory, data, su
     assert records.error is None or BUG not in str(records.error), str(records.error)
     assert records.error is None or str(records.error).startswith(f"f{suffix}")
     assert_storable(records.practices)
+
+
+def test_a_page_without_main_or_article_leaves_out_the_sites_header_and_footer():
+    html = b"""<body><header><p>Street Safety Network</p><ul><li>Home</li></ul></header>
+    <h1>Street Watch</h1><ul><li>France</li></ul>
+    <h2>Objectives</h2><p>Safer streets.</p>
+    <footer><p>\xc2\xa9 2024 Street Safety Network, all rights reserved</p></footer></body>"""
+    practice, _ = read_html_page(html, name="p.html")
+    assert practice.title == "Street Watch" and practice.objectives == "Safer streets."
+    assert "rights" not in str(practice.model_dump())

@@ -1,9 +1,12 @@
 """The five networks built from SPARQL: counts, weights and attributes known by hand.
 
 The seed page alone (``data/pages``) names 12 partners, five of them
-statutory under the Crime and Disorder Act 1998: its co-partnership network
-is the complete graph K12 (66 ties of weight 1), its practice-organisation
-network a star of 13 nodes, its organisation-legislation network the five
+statutory under the Crime and Disorder Act 1998, and three of them generic
+("Residents' representatives", "Business representatives", "Voluntary sector
+representative": kinds of participant, left out of organisation networks by
+default): its co-partnership network is the complete graph K9 (36 ties of
+weight 1; K12 with the generic partners kept), its practice-organisation
+network a star of 10 nodes, its organisation-legislation network the five
 statutory partners tied to the Act. The bundled data (``data/``: the seed
 page and the synthetic pages) gives the other counts, which change only when
 the bundled data does.
@@ -38,6 +41,8 @@ SEED_PARTNERS = {
     "British Transport Police",
     "Transport for London",
     "City of London Crime Prevention Association",
+}
+SEED_GENERIC = {
     "Residents' representatives",
     "Business representatives",
     "Voluntary sector representative",
@@ -70,19 +75,32 @@ def labels(G, nodes=None) -> set[str]:
 # ---------------------------------------------------------------- the seed page alone
 
 
-def test_seed_co_partnership_is_k12_with_unit_weights(seed_store):
+def test_seed_co_partnership_is_k9_with_unit_weights(seed_store):
     G = build("co-partnership", store=seed_store)
-    assert (G.number_of_nodes(), G.number_of_edges()) == (12, 66)
-    assert nx.is_isomorphic(G, nx.complete_graph(12))
+    assert (G.number_of_nodes(), G.number_of_edges()) == (9, 36)
+    assert nx.is_isomorphic(G, nx.complete_graph(9))
     assert {d["weight"] for *_, d in G.edges(data=True)} == {1}
     assert all(d["practices"] == [SEED] for *_, d in G.edges(data=True))
     assert labels(G) == SEED_PARTNERS
+    assert G.graph["generic_partners_left_out"] == 3
+
+
+def test_seed_co_partnership_keeps_generic_partners_when_asked(seed_store):
+    G = build("co-partnership", store=seed_store, keep_generic=True)
+    assert nx.is_isomorphic(G, nx.complete_graph(12))
+    assert labels(G) == SEED_PARTNERS | SEED_GENERIC
+    generic = {n for n, d in G.nodes(data=True) if d["generic"]}
+    assert labels(G, generic) == SEED_GENERIC
+    # Scoped to the practice: the node is the partnership's, not a catalogue-wide one.
+    assert all(n.startswith(SEED + "/partnership/generic/") for n in generic)
+    assert {G.nodes[n]["type"] for n in generic} == {"Residents", "Businesses", "Voluntary sector"}
+    assert G.graph["generic_partners_left_out"] == 0
 
 
 def test_seed_bipartite_network_is_a_star(seed_store):
     G = build("practice-organisation", store=seed_store)
-    assert (G.number_of_nodes(), G.number_of_edges()) == (13, 12)
-    assert G.degree(SEED) == 12
+    assert (G.number_of_nodes(), G.number_of_edges()) == (10, 9)
+    assert G.degree(SEED) == 9
     assert G.nodes[SEED]["kind"] == "practice" and G.nodes[SEED]["bipartite"] == 0
     assert nx.is_bipartite(G)
     statutory = {G.nodes[o]["label"] for o in G[SEED] if G.edges[SEED, o]["statutory"]}
@@ -101,6 +119,7 @@ def test_seed_legislation_network_ties_five_statutory_partners_to_the_act(seed_s
         "kind": "legislation",
         "year": "1998",
         "unresolved": False,
+        "start_date": "2014-01-01",
     }
     assert labels(G, G[CDA]) == SEED_STATUTORY
     assert all(
@@ -146,8 +165,8 @@ def test_single_practice_similarity_is_one_isolated_node(seed_store):
 @pytest.mark.parametrize(
     ("kind", "nodes", "edges"),
     [
-        ("practice-organisation", 183, 318),
-        ("co-partnership", 143, 884),
+        ("practice-organisation", 173, 223),
+        ("co-partnership", 133, 402),
         ("organisation-legislation", 72, 57),
         ("practice-similarity", 40, 24),
         ("practice-concept", 97, 493),
@@ -177,18 +196,36 @@ def pages_listing(*partners: str) -> list[str]:
 
 def test_bundled_known_weights(bundled):
     G = build("co-partnership", store=bundled)
-    residents = ID + "organisation/residents-representatives"
-    business = ID + "organisation/business-representatives"
-    # The weight is the number of practices whose own page lists both partners,
-    # even where two practices' partnerships share a name (and so an IRI).
+    # Generic partners are no organisations: none is a node, each page's own is left out.
+    assert not any(d["generic"] for _, d in G.nodes(data=True))
+    assert ID + "organisation/residents-representatives" not in G
+    residents = pages_listing("Residents' representatives")
+    assert len(residents) == 26
+    assert G.graph["generic_partners_left_out"] == 95
+    kept = build("co-partnership", store=bundled, keep_generic=True)
+    kept_residents = [
+        n for n, d in kept.nodes(data=True) if d["label"] == "Residents' representatives"
+    ]
+    # One node per partnership that lists them, each in one practice only.
+    assert len(kept_residents) == 26
+    assert all(kept.nodes[n]["practices"] == 1 for n in kept_residents)
     both = pages_listing("Residents' representatives", "Business representatives")
-    assert G.edges[residents, business]["weight"] == len(both) == 17
-    assert len(G.edges[residents, business]["practices"]) == 17
-    assert G.nodes[residents]["practices"] == len(pages_listing("Residents' representatives")) == 26
+    assert len(both) == 17
     seed_only = G.edges[
         ID + "organisation/city-of-london-police", ID + "organisation/london-fire-brigade"
     ]
-    assert seed_only == {"weight": 1, "practices": [SEED]}
+    # Both are the seed's only practice and statutory partners there; the seed names 12
+    # partners, 3 of them generic (left out), so n_p = 9 organisations in the network.
+    assert seed_only == {
+        "weight": 1,
+        "shared": 1,
+        "newman": 1 / 8,
+        "jaccard": 1.0,
+        "practices": [SEED],
+        "practice_titles": ["Z Community Policing in the UK"],
+        "statutory": True,
+        "start_date": "2014-01-01",
+    }
     L = build("organisation-legislation", store=bundled)
     assert L.degree(CDA) == 9 and labels(L, L[CDA]) >= SEED_STATUTORY
     assert (

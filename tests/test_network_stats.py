@@ -142,16 +142,18 @@ def test_an_empty_graph_is_a_clear_error():
         stats(nx.Graph())
 
 
-def test_seed_k12():
+def test_seed_k9():
     store = build_catalogue([DATA / "pages"], store_path=None).store
     result = stats(build("co-partnership", store=store))
-    assert result.summary["nodes"] == 12 and result.summary["edges"] == 66
+    # 12 partners, 3 of them generic (left out): K9.
+    assert result.summary["nodes"] == 9 and result.summary["edges"] == 36
+    assert result.summary["generic_partners_left_out"] == 3
     assert result.summary["density"] == 1.0 and result.summary["communities"] == 1
     for row in result.nodes:
-        assert (row["degree"], row["weighted_degree"], row["betweenness"]) == (11, 11, 0.0)
+        assert (row["degree"], row["weighted_degree"], row["betweenness"]) == (8, 8, 0.0)
         assert row["clustering"] == 1.0 and row["closeness"] == 1.0
         # Burt: in a clique of n, c = (n-1) * (1/(n-1) + (n-2)/(n-1)^2)^2
-        assert row["constraint"] == pytest.approx(11 * (1 / 11 + 10 / 121) ** 2)
+        assert row["constraint"] == pytest.approx(8 * (1 / 8 + 7 / 64) ** 2)
         assert row["effective_size"] == pytest.approx(1.0)
 
 
@@ -160,13 +162,14 @@ def test_bundled_communities_are_stable_for_the_fixed_seed(built_store_path):
     G = build("co-partnership", store=store)
     first, second = stats(G, seed=42), stats(G, seed=42)
     assert [r["community"] for r in first.nodes] == [r["community"] for r in second.nodes]
-    assert first.summary["communities"] == 8
-    assert first.summary["modularity"] == pytest.approx(0.4426, abs=1e-4)
+    assert first.summary["communities"] == 18
+    assert first.summary["modularity"] == pytest.approx(0.8434, abs=1e-4)
     top = [r["label"] for r in first.top["betweenness"][:3]]
+    # Real organisations: the generic partners that used to top this list are left out.
     assert top == [
-        "Residents' representatives",
-        "Business representatives",
-        "Voluntary sector representative",
+        "Uppsala Public Health Service",
+        "Nikšić Fire and Rescue Service",
+        "Bern City Council",
     ]
     # The same graph built again (same query order) gives the same partition.
     again = stats(build("co-partnership", store=store), seed=42)

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from pgraph.store import replace_graphs, writing
-from pgraph.store_snapshot import (
+from pgraph.store.snapshot import (
     SnapshotRaced,
     new_build_since,
     snapshot_store,

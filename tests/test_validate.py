@@ -63,7 +63,7 @@ def _violation(graph: Graph) -> str:
 def test_missing_title_names_practice_field_and_source(graph):
     graph.remove((PRACTICE, DCTERMS.title, None))
     message = _violation(graph)
-    assert message.startswith("Violation: data/pages/street-watch.txt: ")
+    assert message.startswith("Violation: data/pages/street-watch.txt:1: ")
     assert "dcterms:title: a practice needs a title" in message
 
 
@@ -100,7 +100,7 @@ def test_membership_without_member(graph):
     message = _violation(graph)
     assert 'practice "Street Watch"' in message
     assert f"(at <{MEMBERSHIP}>)" in message
-    assert "exactly one member organisation" in message
+    assert "exactly one member: an organisation or a generic partner" in message
 
 
 def test_statutory_basis_needs_statutory_role(graph):

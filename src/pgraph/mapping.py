@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import quote
 
 import yaml
@@ -26,6 +28,14 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from pgraph.errors import MappingError, Warning_
+from pgraph.partners import (
+    acronyms_of,
+    canonical_organisation_name,
+    generic_rule_text,
+    partner_name_as_written,  # noqa: F401  (re-exported: part of the mapping's interface)
+    preferred_name,
+    read_partner_name,
+)
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
 from pgraph.resources import cached_on_files, data_dir
 from pgraph.vocab import (
@@ -103,6 +113,10 @@ class Iris:
     def membership(self, slug: str, organisation: URIRef) -> URIRef:
         return URIRef(f"{self.partnership(slug)}/{organisation.rsplit('/', 1)[-1]}")
 
+    def generic_partner(self, slug: str, name: str) -> URIRef:
+        """A generic partner ("Residents' representatives"): a node of one partnership only."""
+        return URIRef(f"{self.partnership(slug)}/generic/{_segment(stable_key(name, 'partner'))}")
+
     def concept(self, scheme: URIRef, label: str) -> URIRef:
         return self._mint("concept", scheme.rsplit("/", 1)[-1], stable_key(label, "blank"))
 
@@ -131,7 +145,10 @@ class MappedPractice:
     iri: URIRef
     triples: list[Triple] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
-    organisations: dict[URIRef, set[str]] = field(default_factory=dict)
+    organisations: dict[URIRef, Counter[str]] = field(default_factory=dict)
+    """Each partner organisation's IRI, and how many memberships give it each name."""
+    bare_acronyms: list[BareAcronym] = field(default_factory=list)
+    """Memberships naming a partner by an acronym alone, which the catalogue may define."""
 
     def triples_with_organisations(self) -> list[Triple]:
         """Return the triples and a description of each organisation named: a graph on its own."""
@@ -145,32 +162,47 @@ def map_practice(
     return _PracticeMapper(practice, Iris(base), vocab or vocabularies()).run()
 
 
-def map_practices(
-    practices: Iterable[Practice], *, base: str = DEFAULT_BASE
-) -> tuple[list[Triple], list[Warning_], dict[URIRef, set[str]]]:
+def map_practices(practices: Iterable[Practice], *, base: str = DEFAULT_BASE) -> MappedPractice:
     """Return the triples, warnings and partner names of several practices (one file's worth)."""
-    triples: list[Triple] = []
-    warnings: list[Warning_] = []
-    organisations: dict[URIRef, set[str]] = {}
+    together = MappedPractice(URIRef(base))
     for practice in practices:
         mapped = map_practice(practice, base=base)
-        triples += mapped.triples
-        warnings += mapped.warnings
-        add_mentions(organisations, mapped.organisations)
-    return triples, warnings, organisations
+        together.triples += mapped.triples
+        together.warnings += mapped.warnings
+        together.bare_acronyms += mapped.bare_acronyms
+        add_mentions(together.organisations, mapped.organisations)
+    return together
 
 
-def add_mentions(into: dict[URIRef, set[str]], mentions: Mapping[URIRef, Iterable[str]]) -> None:
-    """Add the names given to each organisation in ``mentions`` to those ``into`` holds.
+def add_mentions(
+    into: dict[URIRef, Counter[str]], mentions: Mapping[URIRef, Iterable[str] | Mapping[str, int]]
+) -> None:
+    """Add the names given to each organisation in ``mentions`` (and how often) to ``into``.
 
     Example:
-        >>> held = {URIRef("https://e.org/o"): {"Police"}}
-        >>> add_mentions(held, {URIRef("https://e.org/o"): ["police"]})
-        >>> sorted(held[URIRef("https://e.org/o")])
-        ['Police', 'police']
+        >>> held = {URIRef("https://e.org/o"): Counter({"Police": 1})}
+        >>> add_mentions(held, {URIRef("https://e.org/o"): ["police", "Police"]})
+        >>> sorted(held[URIRef("https://e.org/o")].items())
+        [('Police', 2), ('police', 1)]
     """
     for organisation, names in mentions.items():
-        into.setdefault(organisation, set()).update(names)
+        into.setdefault(organisation, Counter()).update(names)
+
+
+class BareAcronym(NamedTuple):
+    """A membership whose partner is named by an acronym alone ("CoLP").
+
+    Its organisation is the one another page names "City of London Police
+    (CoLP)", anywhere in the catalogue: the build resolves it
+    (``pgraph.build.organisations``); until then it points at ``organisation``,
+    the IRI of the acronym on its own.
+    """
+
+    membership: URIRef
+    partnership: URIRef
+    organisation: URIRef
+    name: str
+    acronym: str  # folded
 
 
 class _PracticeMapper:
@@ -203,6 +235,8 @@ class _PracticeMapper:
             self.add(s, DCTERMS.language, URIRef(LEXVO_ISO639_1 + p.language.split("-")[0]))
         if p.start_date:
             self.add(s, PG.startDate, Literal(p.start_date, datatype=XSD.date))
+        elif p.start_date_as_written:
+            self.add(s, PG.startDateAsWritten, Literal(p.start_date_as_written))
         for key, prop in PROSE_PROPERTIES.items():
             value = getattr(p, key)
             if value:
@@ -287,21 +321,60 @@ class _PracticeMapper:
         self.add(node, SKOS.prefLabel, Literal(name))
         self.add(node, RDFS.label, Literal(name))
         act = self.map_act() if any(pt.statutory for pt in partnership.partners) else None
+        seen: dict[URIRef, str] = {}
         for partner in partnership.partners:
-            written = partner_name_as_written(partner.name)
-            organisation = self.iris.organisation(written)
-            self.out.organisations.setdefault(organisation, set()).add(written)
-            membership = self.iris.membership(self.p.slug, organisation)
-            self.add(node, ORG.hasMember, organisation)
+            read = read_partner_name(partner.name)
+            if read.kind is not None:
+                member = self.iris.generic_partner(self.p.slug, read.key)
+                membership = self.iris.membership(self.p.slug, member)
+                if read.by_rule:
+                    self.warn(
+                        f'"{read.written}" reads as a kind of partner, not an organisation '
+                        f"({generic_rule_text()}): kept as a generic partner of kind "
+                        '"other"; add it to ontology/vocabularies/partner-kinds.ttl, or to '
+                        "the organisations of data/generic-partners.yaml if it is one",
+                        "partnership",
+                    )
+            else:
+                member = self.iris.organisation(partner.name)
+                membership = self.iris.membership(self.p.slug, member)
+            if member in seen:
+                self.warn(f'"{read.written}" names the partner "{seen[member]}" again; '
+                          "one membership kept", "partnership")
+                continue
+            seen[member] = read.written
+            if read.kind is not None:
+                self.add(member, RDF.type, PG.GenericPartner)
+                self.add(member, SKOS.prefLabel, Literal(read.written))
+                self.add(member, RDFS.label, Literal(read.written))
+                self.add(member, PG.partnerKind, read.kind)
+            else:
+                self.out.organisations.setdefault(member, Counter())[read.written] += 1
+                if read.bare_acronym:
+                    self.out.bare_acronyms.append(
+                        BareAcronym(membership, node, member, read.written, read.bare_acronym)
+                    )
+            self.add(node, ORG.hasMember, member)
             self.add(membership, RDF.type, ORG.Membership)
-            self.add(membership, ORG.member, organisation)
-            self.add(membership, PG.partnerName, Literal(written))
-            self.add(membership, RDFS.label, Literal(f"{written} in {name}"))
+            self.add(membership, ORG.member, member)
+            self.add(membership, PG.partnerName, Literal(read.written))
+            self.add(membership, RDFS.label, Literal(f"{read.written} in {name}"))
             self.add(membership, ORG.organization, node)
-            role = "statutory-partner" if partner.statutory else "partner"
+            statutory = partner.statutory or any(
+                other.statutory
+                for other in partnership.partners
+                if other is not partner and self._same_member(other.name, member)
+            )
+            role = "statutory-partner" if statutory else "partner"
             self.add(membership, ORG.role, self.vocab.role(role))
-            if partner.statutory and act is not None:
+            if statutory and act is not None:
                 self.add(membership, PG.statutoryBasis, act)
+
+    def _same_member(self, name: str, member: URIRef) -> bool:
+        read = read_partner_name(name)
+        if read.kind is not None:
+            return self.iris.generic_partner(self.p.slug, read.key) == member
+        return self.iris.organisation(name) == member
 
     def map_act(self) -> URIRef | None:
         mention = self.p.partnership.statutory_basis if self.p.partnership else None
@@ -373,17 +446,21 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def describe_organisations(
-    mentions: Mapping[URIRef, Iterable[str]], vocab: Vocabularies | None = None
+    mentions: Mapping[URIRef, Mapping[str, int] | Iterable[str]], vocab: Vocabularies | None = None
 ) -> list[Triple]:
     """Return one description per organisation from every name the sources give it.
 
-    The preferred label is the first canonical name (alias table applied) in
-    string order, so the description depends on the set of mentions only —
-    not on which file was read first; other spellings become alternative labels.
+    The preferred label is the form most mentions write, ties going to
+    well-written forms (``pgraph.partners.preferred_name``; the alias table's
+    name when it applies), so the description depends on the mentions only —
+    not on which file was read first; every other spelling is an alternative
+    label, and each acronym a name defines ("Transport for London (TfL)") is
+    one too, as ``pg:acronym``.
 
     Example:
         >>> iri = Iris().organisation("Police Scotland")
-        >>> for _, p, o in describe_organisations({iri: ["police scotland", "Police Scotland"]}):
+        >>> mentions = {iri: {"police scotland": 1, "Police Scotland": 2}}
+        >>> for _, p, o in describe_organisations(mentions):
         ...     print(p.split("#")[-1].split("/")[-1], o)
         type http://www.w3.org/ns/org#Organization
         prefLabel Police Scotland
@@ -395,14 +472,20 @@ def describe_organisations(
     vocab = vocab or vocabularies()
     triples: list[Triple] = []
     for organisation in sorted(mentions):
-        written = set(mentions[organisation])
-        canonical = {canonical_organisation_name(name) for name in written}
-        label = min(canonical)
+        counts = mentions[organisation]
+        counts = counts if isinstance(counts, Mapping) else Counter(counts)
+        counts = {name: n for name, n in counts.items() if n > 0}
+        if not counts:
+            continue
+        label = preferred_name(counts)
+        forms = set(counts) | {read_partner_name(name).name for name in counts}
+        acronyms = acronyms_of(counts)
         triples += [(organisation, RDF.type, ORG.Organization),
                     (organisation, SKOS.prefLabel, Literal(label)),
                     (organisation, RDFS.label, Literal(label))]
         triples += [(organisation, SKOS.altLabel, Literal(other))
-                    for other in sorted((written | canonical) - {label})]
+                    for other in sorted((forms | acronyms) - {label})]
+        triples += [(organisation, PG.acronym, Literal(a)) for a in sorted(acronyms)]
         kind = vocab.organisation_type(label)
         if kind is not None:
             # A guess from a keyword of the name: marked as inferred, and stated plainly too.
@@ -412,30 +495,28 @@ def describe_organisations(
         if successor is not None:
             triples += _successor_triples(organisation, successor)
         aligned = alignments()["organisations"]
-        wikidata = next((aligned[name] for name in sorted(canonical) if name in aligned), None)
+        names = sorted({canonical_organisation_name(name) for name in counts} | {label})
+        wikidata = next((aligned[name] for name in names if name in aligned), None)
         if wikidata:
             triples.append((organisation, OWL.sameAs, WD[wikidata]))
     return triples
 
 
-def partner_name_as_written(name: str) -> str:
-    """Return a partner's name as the page writes it, without the statutory asterisk.
-
-    Example:
-        >>> partner_name_as_written("  The City of\u00a0London Police* ")
-        'The City of London Police'
-    """
-    return " ".join(name.replace("\u00a0", " ").split()).rstrip("*").strip()
-
-
 def organisation_key(name: str) -> str:
     """Return the stable key of an organisation name (its IRI's last segment).
 
+    Names that are certainly the same (``pgraph.partners.name_key``: case,
+    articles, punctuation, apostrophes, "Name (ACRONYM)", the alias table)
+    share one key.
+
     Example:
-        >>> organisation_key("The City of London Police*") == organisation_key("City of London police")
+        >>> key = organisation_key("The City of London Police*")
+        >>> key == organisation_key("city of london police")
         True
+        >>> organisation_key("Transport for London (TfL)")
+        'transport-for-london'
     """
-    return stable_key(_strip_article(canonical_organisation_name(name)), "unnamed")
+    return stable_key(read_partner_name(name).key, "unnamed")
 
 
 def stable_key(text: str, fallback: str) -> str:
@@ -461,34 +542,6 @@ def stable_key(text: str, fallback: str) -> str:
 def _segment(part: str) -> str:
     quoted = quote(part, safe="-")
     return quoted.replace(".", "%2E") if quoted in ("", ".", "..") else quoted
-
-
-def canonical_organisation_name(name: str) -> str:
-    """Return the canonical form of a partner name, through the alias table in data.
-
-    Example:
-        >>> canonical_organisation_name("HMCTS")
-        'HM Courts & Tribunals Service'
-        >>> canonical_organisation_name("The City of London Police*")
-        'City of London Police'
-    """
-    written = partner_name_as_written(name)
-    return _alias_index().get(fold(_strip_article(written)), _strip_article(written))
-
-
-def _strip_article(name: str) -> str:
-    return name[4:] if name[:4].casefold() == "the " else name
-
-
-@cached_on_files(lambda: [data_dir() / "aliases.yaml"])
-def _alias_index() -> dict[str, str]:
-    path = data_dir() / "aliases.yaml"
-    table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    index = {}
-    for canonical, aliases in table.items():
-        for alias in [canonical, *(aliases or [])]:
-            index[fold(_strip_article(alias))] = canonical
-    return index
 
 
 @cached_on_files(lambda: [data_dir() / "predecessors.yaml"])

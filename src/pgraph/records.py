@@ -182,6 +182,9 @@ class Practice(_Model):
     )
     country: str | None = Field(None, description="Country name (any language) or ISO code")
     start_date: dt.date | None = None
+    start_date_as_written: str | None = Field(
+        None, description="A start date the source gives that is not a date, as written"
+    )
 
     description: str | None = None
     objectives: str | None = None

@@ -50,6 +50,18 @@ def data_dir() -> Path:
     return _find("data")
 
 
+def aliases_path() -> Path:
+    """Return the alias table in use: ``PGRAPH_ALIASES`` if set, else ``data/aliases.yaml``.
+
+    The alias table is the curator's: ``pgraph organisations review --accept``
+    writes to it, and every build reads it (its content is part of each
+    file's hash, so editing it rebuilds everything).
+    """
+    import os
+
+    return Path(os.environ.get("PGRAPH_ALIASES") or data_dir() / "aliases.yaml")
+
+
 def vocabulary_files() -> list[Path]:
     """Return the SKOS vocabulary files, in name order."""
     return sorted(vocabularies_dir().glob("*.ttl"))
@@ -60,7 +72,8 @@ def mapping_files() -> list[Path]:
     data = data_dir()
     return [
         *vocabulary_files(), ontology_dir() / "pgraph.ttl",
-        data / "aliases.yaml", data / "alignments.yaml", data / "predecessors.yaml",
+        aliases_path(), data / "alignments.yaml", data / "predecessors.yaml",
+        data / "generic-partners.yaml",
     ]
 
 

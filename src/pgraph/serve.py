@@ -5,7 +5,7 @@ of the named graphs (as local queries see it). SPARQL 1.1 Protocol at
 ``/query``; YASGUI, SPARQLWrapper or ``pgraph query --endpoint`` can use it.
 
 Read-only (the default), it follows the builds: it serves a snapshot of the
-store's committed state (``pgraph.store_snapshot``: hard links, taken while
+store's committed state (``pgraph.store.snapshot``: hard links, taken while
 no build writes), looks every ``poll`` seconds whether a build committed
 since, and if so takes a new snapshot, starts an Oxigraph server on it and
 switches its front (``pgraph.serve_front``) to that server between two
@@ -45,7 +45,7 @@ from pgraph.errors import StoreError
 from pgraph.processes import die_with_parent
 from pgraph.serve_front import Backend, Front
 from pgraph.store import require_store
-from pgraph.store_snapshot import (
+from pgraph.store.snapshot import (
     SnapshotRaced,
     new_build_since,
     snapshot_store,

@@ -18,6 +18,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?what (COUNT(DISTINCT ?node) AS ?count) WHERE {
   VALUES (?class ?what) {
     (pg:Practice "practices") (org:Organization "organisations")
+    (pg:GenericPartner "generic_partners")
     (org:OrganizationalCollaboration "partnerships") (org:Membership "memberships")
     (pg:Assessment "assessments") (schema:Legislation "acts") (pg:Reference "references")
   }
@@ -54,8 +55,8 @@ SELECT ?country (COUNT(DISTINCT ?practice) AS ?practices) WHERE {
 def resource_counts(store: ox.Store) -> dict[str, int]:
     """Return how many practices, organisations, partnerships, memberships, … the store holds."""
     counts = dict.fromkeys(
-        ("practices", "organisations", "partnerships", "memberships", "assessments", "acts",
-         "references"),
+        ("practices", "organisations", "generic_partners", "partnerships", "memberships",
+         "assessments", "acts", "references"),
         0,
     )
     for row in store.query(_CLASS_COUNTS, use_default_graph_as_union=True):

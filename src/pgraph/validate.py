@@ -49,9 +49,13 @@ class Finding:
     field: str | None
     message: str
     value: str | None = None
+    source_line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.source_file}: " if self.source_file else ""
+        where = ""
+        if self.source_file:
+            line = f":{self.source_line}" if self.source_line else ""
+            where = f"{self.source_file}{line}: "
         what = (
             f'practice "{self.practice_title}" <{self.practice}>'
             if self.practice
@@ -187,7 +191,7 @@ def results_from_report(results: Graph) -> set[ShaclResult]:
 
 
 def _finding(result: ShaclResult, practice, describe) -> Finding:
-    title, source = describe(practice) if practice is not None else (None, None)
+    title, source, line = describe(practice) if practice is not None else (None, None, None)
     return Finding(
         severity=result.severity,
         source_file=source,
@@ -197,11 +201,12 @@ def _finding(result: ShaclResult, practice, describe) -> Finding:
         field=curie(result.path) if result.path is not None else None,
         message=result.message,
         value=_show(result.value),
+        source_line=line,
     )
 
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: [v or "" for v in astuple(f)])
+    return sorted(findings, key=lambda f: ["" if v is None else str(v) for v in astuple(f)])
 
 
 _PREFIXES = prefixes(

@@ -130,6 +130,10 @@ class PG(DefinedNamespace):
     candidateFor: URIRef
     inferredClassification: URIRef
     ISO3166Alpha2: URIRef
+    GenericPartner: URIRef
+    partnerKind: URIRef
+    acronym: URIRef
+    startDateAsWritten: URIRef
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.

@@ -26,14 +26,16 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from pgraph import __version__
+from pgraph import __version__, progress
 from pgraph.build.organisations import organisation_change
+from pgraph.build.provenance import superseded_provenance
 from pgraph.build.reading import (
     ReadJob,
     ReadResult,
@@ -43,8 +45,16 @@ from pgraph.build.reading import (
     read_files,
     root_prefix,
 )
+from pgraph.build.report import update_kept_report
 from pgraph.errors import PgraphError, SourceError, Warning_
-from pgraph.mapping import Iris, Triple, add_mentions, build_activity_triples, country_triples
+from pgraph.mapping import (
+    BareAcronym,
+    Iris,
+    Triple,
+    add_mentions,
+    build_activity_triples,
+    country_triples,
+)
 from pgraph.resources import ontology_dir
 from pgraph.stats import resource_counts
 from pgraph.store import Commit, Store, Transaction, begin, nquads, open_store, writing
@@ -66,9 +76,12 @@ class BuildReport:
     errors: list[PgraphError] = field(default_factory=list)
     practices: int = 0
     organisations: int = 0
+    generic_partners: int = 0
     memberships: int = 0
     triples: int = 0
     changed_graphs: list[str] = field(default_factory=list)  # replaced, added or dropped
+    notes: list[str] = field(default_factory=list)
+    """What the build did to partner names: acronyms resolved, organisation IRIs retired."""
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -82,7 +95,8 @@ class BuildReport:
         """Return the one-paragraph summary ``pgraph build`` prints."""
         return (
             f"{self.practices} practices, {self.organisations} organisations, "
-            f"{self.memberships} memberships, {self.triples} triples; "
+            f"{self.generic_partners} generic partners, {self.memberships} memberships, "
+            f"{self.triples} triples; "
             f"{len(self.read)} files read, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed, {len(self.skipped)} skipped; "
             f"{len(self.warnings)} warnings, {len(self.errors)} errors"
@@ -128,13 +142,18 @@ def build_catalogue(
         transaction = begin(
             store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
-        written, mentions = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
-        change = _commit_for(store, plan, iris, written, mentions, report, started)
+        written, mentions, bare = _write(
+            transaction, plan, iris, base, report, strict=strict, jobs=jobs
+        )
+        change = _commit_for(store, plan, iris, written, mentions, bare, report, started)
         transaction.commit(change)
         report.changed_graphs = change.changed_graphs
         _count(store, report)
         if store_path is None:
             report._store = store
+        else:
+            stored = (set(plan.known) - set(report.removed)) | set(report.read)
+            update_kept_report(store_path, report, kept_names=stored)
     return report
 
 
@@ -146,6 +165,12 @@ def _plan(
     fingerprint = mapping_fingerprint(base)
     known = stored_source_graphs(store)
     files = discover(sources)
+    if not files:
+        raise SourceError(
+            "no catalogue pages or records found",
+            path=", ".join(str(s) for s in sources),
+            hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
+        )
     clashing = _clashing_names(files, iris, report, strict=strict)
     changed = []
     for path, root, name in files:
@@ -172,22 +197,26 @@ def _plan(
 def _write(
     transaction: Transaction, plan: _Plan, iris: Iris, base: str, report: BuildReport, *,
     strict: bool, jobs: int | None,
-) -> tuple[list[ReadResult], dict[URIRef, set[str]]]:
+) -> tuple[list[ReadResult], dict[URIRef, Counter[str]], list[tuple[str, BareAcronym]]]:
     """Read and map the changed files into the transaction; return what each gave."""
     jobs_to_read = [
         ReadJob(path, root, name, content_hash, str(iris.source_graph(name)))
         for path, root, name, content_hash in plan.changed
     ]
     written: list[ReadResult] = []
-    mentions: dict[URIRef, set[str]] = {}  # organisation -> names, in the files read
+    mentions: dict[URIRef, Counter[str]] = {}  # organisation -> names, in the files read
+    bare: list[tuple[str, BareAcronym]] = []  # memberships naming a partner by an acronym
     stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
     try:
         transaction.write(
             _chunks(
-                read_files(jobs_to_read, base=base, workers=jobs),
+                progress.track(read_files(jobs_to_read, base=base, workers=jobs),
+                               "build: reading files", total=len(jobs_to_read), unit="file"),
                 report,
                 written,
                 mentions,
+                bare,
+                iris,
                 stop_at=stopped if strict else None,
             )
         )
@@ -198,12 +227,13 @@ def _write(
     except BaseException:
         transaction.abort()
         raise
-    return written, mentions
+    return written, mentions, bare
 
 
 def _commit_for(
     store: Store, plan: _Plan, iris: Iris, written: list[ReadResult],
-    mentions: dict[URIRef, set[str]], report: BuildReport, started: dt.datetime,
+    mentions: dict[URIRef, Counter[str]], bare: list[tuple[str, BareAcronym]],
+    report: BuildReport, started: dt.datetime,
 ) -> Commit:
     """Return the commit: graphs replaced and dropped, the organisations' change, provenance."""
     replaced = [str(iris.source_graph(r.name)) for r in written]
@@ -211,21 +241,25 @@ def _commit_for(
         replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
     dropped = [plan.known[name][0] for name in report.removed]
     organisations = organisation_change(
-        store, str(iris.graph("organisations")), mentions, leaving={*replaced, *dropped}
+        store, iris, mentions, leaving={*replaced, *dropped}, bare_acronyms=bare
     )
+    report.notes = organisations.notes
     build = URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}")
+    # Provenance keeps the last build of each source: a build that reads nothing
+    # records nothing, so the store stays byte-for-byte the same.
     activity = [*build_activity_triples(
         build,
         started=started,
         ended=dt.datetime.now(dt.UTC),
         version=__version__,
         generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
-    ), (iris.graph("builds"), RDFS.label, Literal("graph of the builds"))]
+    ), (iris.graph("builds"), RDFS.label, Literal("graph of the builds"))] if written else []
+    superseded = superseded_provenance(store, str(iris.graph("builds")), [*replaced, *dropped])
     return Commit(
         replaced,
         dropped,
         provenance=(str(iris.graph("builds")), activity),
-        removed=organisations.removed,
+        removed=organisations.removed + superseded,
         added=organisations.added,
         build=str(build),
     )
@@ -261,7 +295,9 @@ def _chunks(
     results: Iterator[ReadResult],
     report: BuildReport,
     written: list[ReadResult],
-    mentions: dict[URIRef, set[str]],
+    mentions: dict[URIRef, Counter[str]],
+    bare: list[tuple[str, BareAcronym]],
+    iris: Iris,
     *,
     stop_at: list[PgraphError] | None,
 ) -> Iterator[bytes]:
@@ -282,6 +318,8 @@ def _chunks(
         report.read.append(result.name)
         written.append(ReadResult(result.name, result.content_hash, result.graph))
         add_mentions(mentions, result.organisations)  # the partners it names
+        graph = str(iris.source_graph(result.name))
+        bare += [(graph, mention) for mention in result.bare_acronyms]
         yield result.nquads.encode()
 
 
@@ -317,5 +355,6 @@ def _count(store: Store, report: BuildReport) -> None:
     counts = resource_counts(store)
     report.practices = counts["practices"]
     report.organisations = counts["organisations"]
+    report.generic_partners = counts["generic_partners"]
     report.memberships = counts["memberships"]
     report.triples = len(store)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,7 +31,7 @@ from rdflib import Literal, URIRef
 
 from pgraph import __version__
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
-from pgraph.mapping import map_practices
+from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
 from pgraph.sources import discover_sources, read_source
@@ -70,8 +70,10 @@ class ReadResult:
     warnings: list[Warning_] = field(default_factory=list)
     error: PgraphError | None = None
     skipped: str | None = None
-    organisations: dict[URIRef, set[str]] = field(default_factory=dict)
-    """The partners the file names: organisation IRI → names as written."""
+    organisations: dict[URIRef, Counter[str]] = field(default_factory=dict)
+    """The partners the file names: organisation IRI → names as written, with counts."""
+    bare_acronyms: list[BareAcronym] = field(default_factory=list)
+    """Its memberships naming a partner by an acronym alone."""
 
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
@@ -122,9 +124,11 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.error, result.skipped = records.error, records.skipped
     if records.error is not None:
         return result
-    triples, warnings, result.organisations = map_practices(records.practices, base=base)
-    triples += records.triples  # an RDF file's own statements
-    result.warnings += warnings
+    mapped = map_practices(records.practices, base=base)
+    triples = mapped.triples + records.triples  # an RDF file's own statements
+    result.warnings += mapped.warnings
+    result.organisations = mapped.organisations
+    result.bare_acronyms = mapped.bare_acronyms
     graph = URIRef(job.graph)
     triples += [
         (graph, PG.sourceFile, Literal(job.name)),

@@ -11,6 +11,7 @@ from pgraph.cli import (  # noqa: F401  (register commands)
     demo,
     fetch,
     network,
+    organisations,
     publish,
     query,
     site,

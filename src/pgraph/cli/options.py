@@ -119,3 +119,22 @@ class AliasingCommand(click.Command):
             if not given or ctx.params.get(name) is None:
                 ctx.params[name] = value
         return super().invoke(ctx)
+
+
+def _show_progress(ctx: click.Context, _param: click.Parameter, quiet: bool) -> bool:
+    from pgraph import progress
+
+    ctx.with_resource(progress.shown(not quiet))
+    return quiet
+
+
+def quiet_option(*, expose: bool = False, help: str = "No progress bars.") -> Callable:
+    """Return the ``--quiet`` / ``-q`` option; without it, long commands show progress.
+
+    Progress bars (stage, done/total, rate, time left) go to standard error and
+    only when it is a terminal; ``expose`` passes ``quiet`` on to the command.
+    """
+    return click.option(
+        "--quiet", "-q", is_flag=True, expose_value=expose, callback=_show_progress,
+        help=help + " (Bars are drawn on standard error, and only when it is a terminal.)",
+    )

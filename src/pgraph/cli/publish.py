@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli
-from pgraph.cli.options import alias_option, output, store_option
+from pgraph.cli.options import alias_option, output, quiet_option, store_option
 from pgraph.errors import PublishError
 from pgraph.store import open_store
 
@@ -32,6 +32,7 @@ graph_option = click.option(
 @click.option("--gzip", is_flag=True, help="Compress with gzip (reproducibly: no time stamp).")
 @graph_option
 @click.option("--list-graphs", is_flag=True, help="List the store's named graphs and stop.")
+@quiet_option()
 def dump(store, formats, output, gzip, graphs, list_graphs):
     """Write the graph in RDF: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML.
 
@@ -149,6 +150,7 @@ def describe(store, dumps_dir, output, fmt, service_url, download_base, site_bas
               help="Keep on the store the graphs of sources deleted since the last publication.")
 @click.option("--base", default=None,
               help="The IRI base the store was built with (default: read from the store).")
+@quiet_option()
 def publish(store, target, graph_store, update_endpoint, graphs, method, chunk_size, timeout,
             verify, report_file, keep_removed, base):
     """Push each named graph to a SPARQL 1.1 triple store, replacing it there.

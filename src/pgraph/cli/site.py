@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli, store_option
+from pgraph.cli.options import quiet_option
 from pgraph.publish.docs import write_docs
 from pgraph.publish.dumps import DumpFormat
 from pgraph.publish.site import DEFAULT_SITE_BASE, write_site
@@ -33,6 +34,7 @@ from pgraph.vocab import DEFAULT_BASE
 @click.option("--server-url", default=None, metavar="URL",
               help="Where the site is served (the target of the w3id.org redirect written "
                    "as w3id.htaccess when --base is under https://w3id.org/).")
+@quiet_option()
 def site(out, store, base, data_base, dumps, formats, gzip, server_root, server_url):
     """Write the static linked-data site of the store into the folder OUT.
 

@@ -49,6 +49,14 @@ from pgraph.synth.html_site import generate_html_site
     show_default=True,
     help="With --html: where the site will be served (sitemaps hold absolute URLs).",
 )
+@click.option(
+    "--name-variants",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of organisation mentions written as variants of the name (case, acronyms, "
+    "typos, Ltd, French), with the truth in OUT_DIR/name-variants.csv.",
+)
 def synth(
     out_dir: Path,
     practices: int,
@@ -57,6 +65,7 @@ def synth(
     malformed_share: float,
     as_html: bool,
     base_url: str,
+    name_variants: float,
 ) -> None:
     """Write a SYNTHETIC catalogue of practice pages to OUT_DIR (pages/, sources.yaml, README.md).
 
@@ -78,6 +87,7 @@ def synth(
         click.echo(site.summary())
         return
     report = generate_catalogue(
-        out_dir, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share
+        out_dir, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share,
+        name_variants=name_variants,
     )
     click.echo(report.summary())

@@ -187,7 +187,7 @@ class HarvestFolder:
             (self.state_dir / "journal.jsonl").unlink(missing_ok=True)
         else:  # the journal now holds only this run's pages, for the next run to resume
             done = [{"url": u, "page": asdict(self.pages[u]) if u in self.pages else None,
-                     "run_id": self.run["id"]} for u in sorted(self.done_in_run)]
+                     "run_id": self.run.get("id")} for u in sorted(self.done_in_run)]
             lines = [json.dumps({"run": self.run})] + [json.dumps(d) for d in done]
             atomic_write(self.state_dir / "journal.jsonl", ("\n".join(lines) + "\n").encode())
 

@@ -4,8 +4,9 @@
   local store or a SPARQL endpoint, optionally for some practices only;
 - :func:`stats` measures it (:class:`NetworkStats`: table, CSV, JSON), and
   :func:`annotate` copies the measures onto the nodes;
-- :func:`write_network` writes it for Gephi, igraph, d3 or a spreadsheet;
-- :func:`draw` pictures it: PNG, SVG, or an interactive HTML page that works offline.
+- :func:`disparity_filter` keeps its backbone; :func:`by_year` follows its growth;
+- :func:`write_network` writes it for Gephi, igraph, Pajek, statnet, d3 or a spreadsheet;
+- :func:`draw` pictures it: PNG, SVG or PDF for a paper, or an interactive HTML page.
 
 Example:
     >>> from pgraph.build import build_catalogue
@@ -13,13 +14,15 @@ Example:
     >>> store = build_catalogue([data_dir() / "pages"], store_path=None).store
     >>> G = build("co-partnership", store=store)
     >>> G.number_of_nodes(), G.number_of_edges(), stats(G).summary["communities"]
-    (12, 66, 1)
+    (9, 36, 1)
 """
 
+from pgraph.network.backbone import disparity_filter
 from pgraph.network.build import (
     DEFAULT_THRESHOLD,
     KIND_ALIASES,
     NetworkKind,
+    ProjectionWeight,
     build,
     network_kind,
 )
@@ -27,6 +30,7 @@ from pgraph.network.draw import draw
 from pgraph.network.export import ExportFormat, write_network
 from pgraph.network.rows import Filters
 from pgraph.network.stats import NetworkStats, annotate, stats
+from pgraph.network.timeline import by_year
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -35,8 +39,11 @@ __all__ = [
     "Filters",
     "NetworkKind",
     "NetworkStats",
+    "ProjectionWeight",
     "annotate",
     "build",
+    "by_year",
+    "disparity_filter",
     "draw",
     "network_kind",
     "stats",

@@ -1,4 +1,21 @@
-"""Network files: GraphML and GEXF (Gephi, igraph), node-link JSON, CSV tables, edge lists.
+"""Network files: GraphML (igraph, Gephi), GEXF 1.3 (Gephi), Pajek, CSV pairs, JSON, edge lists.
+
+- GraphML: networkx, igraph (``Graph.Read_GraphML``), Gephi, Cytoscape;
+- GEXF 1.3: Gephi; with ``dynamic=True`` every node and tie has a ``start``
+  (the start of the first practice behind it) and Gephi's timeline plays it;
+- Pajek ``.net``: networkx's ``read_pajek``, igraph's ``Graph.Read_Pajek``,
+  statnet's ``read.paj``; vertices are numbered from 1, labels made unique;
+  two-mode networks list the practices first (the file notes how many);
+- statnet/UCINET CSV pair: ``STEM-edges.csv`` (``from``, ``to``, ``weight``,
+  …) and ``STEM-vertices.csv`` (``name`` first, then the attributes, and
+  ``is_actor`` for two-mode networks), plus ``STEM-graph.csv`` (key, value):
+  ``network::network(edges, vertices = vertices, bipartite = n)`` in R;
+- Gephi CSV pair (``Id``, ``Label`` … and ``Source``, ``Target``, ``Type``,
+  ``Weight`` …), node-link JSON, tab-separated edge lists.
+
+The weight's name and definition travel with the file: graph attributes in
+GraphML and JSON, the ``<description>`` in GEXF, ``%`` comments in Pajek,
+``STEM-graph.csv`` with the CSV pairs, the header comment of edge lists.
 
 GraphML and GEXF keep one type per attribute: list attributes (facets,
 countries, shared practices) are written as ``;``-joined text, and a node
@@ -29,9 +46,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 LIST_SEPARATOR = ";"
 """Joins list values in GraphML, GEXF and CSV."""
@@ -45,6 +63,8 @@ class ExportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     EDGELIST = "edgelist"
+    PAJEK = "pajek"
+    STATNET = "statnet"
 
 
 EXPORT_FORMATS = tuple(f.value for f in ExportFormat)
@@ -55,7 +75,13 @@ def export_format(value: str | ExportFormat) -> ExportFormat:
     if isinstance(value, ExportFormat):
         return value
     name = str(value).strip().lower().lstrip(".")
-    name = {"edges": "edgelist", "tsv": "edgelist", "node-link": "json"}.get(name, name)
+    name = {
+        "edges": "edgelist",
+        "tsv": "edgelist",
+        "node-link": "json",
+        "net": "pajek",
+        "ucinet": "statnet",
+    }.get(name, name)
     try:
         return ExportFormat(name)
     except ValueError:
@@ -64,18 +90,37 @@ def export_format(value: str | ExportFormat) -> ExportFormat:
         ) from None
 
 
-def write_network(G: nx.Graph, fmt: str | ExportFormat, path: Path | str) -> list[Path]:
+def write_network(
+    G: nx.Graph, fmt: str | ExportFormat, path: Path | str, *, dynamic: bool = False
+) -> list[Path]:
     """Write the network to ``path`` in a format and return the files written.
 
-    CSV writes two files beside ``path``: ``STEM-nodes.csv`` and ``STEM-edges.csv``.
+    CSV writes two files beside ``path``: ``STEM-nodes.csv`` and
+    ``STEM-edges.csv``; statnet three: ``STEM-edges.csv``,
+    ``STEM-vertices.csv`` and ``STEM-graph.csv``. ``dynamic`` (GEXF only)
+    writes a dynamic graph whose nodes and ties start with their first practice.
     """
     fmt, path = export_format(fmt), Path(path)
+    if dynamic and fmt is not ExportFormat.GEXF:
+        raise NetworkError(
+            f"a dynamic network is written as GEXF, not {fmt.value}", hint="use --format gexf"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt is ExportFormat.GRAPHML:
             nx.write_graphml(flat_graph(G), path, infer_numeric_types=True)
         elif fmt is ExportFormat.GEXF:
-            nx.write_gexf(flat_graph(G), path)
+            from pgraph.network.formats import write_gexf
+
+            write_gexf(G, path, dynamic=dynamic)
+        elif fmt is ExportFormat.PAJEK:
+            from pgraph.network.formats import write_pajek
+
+            write_pajek(G, path)
+        elif fmt is ExportFormat.STATNET:
+            from pgraph.network.formats import write_statnet
+
+            return write_statnet(G, path)
         elif fmt is ExportFormat.JSON:
             data = nx.node_link_data(G, edges="links")
             path.write_text(
@@ -197,5 +242,7 @@ def _write_edgelist(G: nx.Graph, path: Path) -> None:
         out.write(
             f"# pgraph {G.graph.get('name', 'network')}: source, target, weight (tab-separated)\n"
         )
+        if G.graph.get("weight_definition"):
+            out.write(f"# weight: {G.graph.get('weight')}: {G.graph['weight_definition']}\n")
         for u, v, data in G.edges(data=True):
             out.write(f"{u}\t{v}\t{data.get('weight', 1)}\n")

@@ -3,9 +3,12 @@
 The page inlines the bundled vis-network library (``static/``), the layout
 computed in Python and the nodes' attributes; its Content-Security-Policy
 forbids loading anything, so opening it makes no network request. It pans,
-zooms, shows a node's details on hover or click, finds a node by name, and
-shows or hides communities (``page.html#community=2,5`` opens with only
-those shown). ``<span id="node-count">`` holds the number of nodes drawn
+zooms, shows a node's details on hover or click and, on a tie, the
+practices it stands for; finds a node by name; filters by country, domain
+and community (``page.html#community=2,5`` opens with only those shown).
+Labels keep a readable size on screen at every zoom; the most tied nodes
+are labelled first, and a label that would overlap one already shown waits
+until the user zooms in. ``<span id="node-count">`` holds the number of nodes drawn
 once the network is on screen (tests read it).
 
 Example:
@@ -18,7 +21,7 @@ Example:
     False
 """
 
-# ruff: noqa: N806  (networkx's convention: G and H are graphs)
+# ruff: noqa: N803, N806  (networkx's convention: G and H are graphs)
 
 from __future__ import annotations
 
@@ -77,7 +80,9 @@ def page_data(picture: Picture) -> dict[str, Any]:
                 "size": round(8 + 28 * math.sqrt(picture.strength[v] / top), 1),
                 "strength": _number(picture.strength[v]),
                 "community": picture.community[v],
-                "color": picture.colours[picture.community[v]],
+                "color": picture.colour(v),
+                "countries": _listed(data.get("country")),
+                "domains": _listed(data.get("domain")),
                 "labelled": v in labelled,
                 "attributes": {
                     k: _plain(value)
@@ -86,23 +91,68 @@ def page_data(picture: Picture) -> dict[str, Any]:
                 },
             }
         )
-    heaviest = max((float(w) for *_, w in H.edges(data="weight", default=1)), default=1.0) or 1.0
+    heaviest = max((_weight(d) for *_, d in H.edges(data=True)), default=1.0) or 1.0
     edges = [
         {
             "source": u,
             "target": v,
-            "width": round(0.5 + 3.5 * math.log1p(float(w)) / math.log1p(heaviest), 2),
-            "title": f"{H.nodes[u].get('label', u)} — {H.nodes[v].get('label', v)}: "
-            f"weight {_number(w)}",
+            "width": round(0.5 + 3.5 * math.log1p(_weight(d)) / math.log1p(heaviest), 2),
+            "statutory": bool(d.get("statutory")),
+            "title": tie_text(H, u, v, d, picture.graph.graph.get("weight")),
         }
-        for u, v, w in H.edges(data="weight", default=1)
+        for u, v, d in H.edges(data=True)
     ]
     return {
         "nodes": nodes,
         "edges": edges,
         "communities": _communities(picture),
         "kinds": sorted({n["kind"] for n in nodes}),
+        "countries": sorted({c for n in nodes for c in n["countries"]}),
+        "domains": sorted({d for n in nodes for d in n["domains"]}),
     }
+
+
+def tie_text(H: Any, u: Any, v: Any, data: dict[str, Any], weight: Any = None) -> str:
+    """Return a tie's tooltip: its ends, weight, and the practices it stands for.
+
+    Example:
+        >>> import networkx as nx
+        >>> G = nx.Graph()
+        >>> G.add_edge("a", "b", weight=2, practice_titles=["Safer streets", "Night watch"])
+        >>> print(tie_text(G, "a", "b", G.edges["a", "b"]))
+        a — b · weight 2
+        2 practices: Safer streets; Night watch
+    """
+    name = f"{H.nodes[u].get('label', u)} — {H.nodes[v].get('label', v)}"
+    named = f"{weight} " if weight and weight != "none" else ""
+    lines = [f"{name} · {named}weight {_number(_weight(data))}"]
+    titles = list(data.get("practice_titles") or [])
+    if titles:
+        shown = "; ".join(titles[:8]) + (f"; and {len(titles) - 8} more" if len(titles) > 8 else "")
+        lines.append(f"{len(titles)} practice{'s' if len(titles) != 1 else ''}: {shown}")
+    kinds = {H.nodes[u].get("kind"), H.nodes[v].get("kind")}
+    if not titles and "practice" in kinds and kinds != {"practice"}:
+        practice = u if H.nodes[u].get("kind") == "practice" else v
+        lines.append(f"practice: {H.nodes[practice].get('label', practice)}")
+    if data.get("shared") and not titles:
+        lines.append("shared: " + "; ".join(map(str, data["shared"])))
+    if data.get("statutory"):
+        act = data.get("act")
+        lines.append("statutory tie" + (f" ({act})" if act else ""))
+    return "\n".join(lines)
+
+
+def _weight(data: dict[str, Any]) -> float:
+    value = data.get("weight", 1)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 1.0
+
+
+def _listed(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    return [str(value)]
 
 
 def _communities(picture: Picture, shown: int = 4) -> list[dict[str, Any]]:

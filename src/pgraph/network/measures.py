@@ -29,10 +29,12 @@ import math
 import random
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 
 @dataclass

@@ -102,6 +102,10 @@ class CatalogueRows:
     store: Any
     endpoint: str | None
     cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    keep_generic: bool = False
+    """Keep generic partners in organisation networks (left out by default)."""
+    generic_left_out: int = 0
+    """Memberships of generic partners the last ``memberships`` call left out."""
 
     def rows(self, name: str, params: dict[str, object] | None = None) -> list[dict[str, Any]]:
         """Return a query's rows, sorted (queries leave order to the engine; networks must not)."""
@@ -156,7 +160,16 @@ class CatalogueRows:
         return practices
 
     def memberships(self, practices: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        """Return (practice, organisation, statutory, act) rows; flag statutory practices."""
+        """Return (practice, organisation, statutory, act) rows; flag statutory practices.
+
+        Generic partners (kinds of participant, one node per partnership) are
+        left out unless ``keep_generic``; ``generic_left_out`` counts them.
+        """
+        rows = [row for row in self.rows("network-memberships") if row["practice"] in practices]
+        generic = [row for row in rows if row.get("generic")]
+        self.generic_left_out = 0 if self.keep_generic else len(generic)
+        if not self.keep_generic:
+            rows = [row for row in rows if not row.get("generic")]
         statutory: dict[tuple[str, str], str | None] = {}
         for row in self.rows("network-statutory"):
             if row["practice"] in practices:
@@ -165,8 +178,7 @@ class CatalogueRows:
                 practices[row["practice"]]["statutory"] = True
         return [
             {**row, "statutory": key in statutory, "act": statutory.get(key)}
-            for row in self.rows("network-memberships")
-            if row["practice"] in practices
+            for row in rows
             for key in [(row["practice"], row["organisation"])]
         ]
 

@@ -32,11 +32,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from pgraph.errors import NetworkError
+from pgraph.lazy import lazy_module
 from pgraph.network import measures
+from pgraph.network.communities import detect_communities
+
+nx = lazy_module("networkx")  # imported at first use: most commands never need it
 
 EXACT_LIMIT = 1000
 """Up to this many nodes, betweenness and closeness are exact by default."""
@@ -129,6 +132,7 @@ def stats(
     top: int = 10,
     betweenness_sample: int | None = None,
     seed: int = 42,
+    communities: str = "louvain",
 ) -> NetworkStats:
     """Return the statistics of a network (weights from the edges' ``weight``).
 
@@ -136,6 +140,7 @@ def stats(
     start from: None for exact up to :data:`EXACT_LIMIT` nodes and
     :data:`DEFAULT_SAMPLE` above. ``seed`` fixes that sample and the Louvain
     communities, so the same graph always gives the same result.
+    ``communities`` is ``louvain`` (networkx) or ``leiden`` (leidenalg).
 
     Raises NetworkError for an empty network.
 
@@ -162,9 +167,9 @@ def stats(
     eigen = measures.eigenvector(g)
     strength = np.bincount(g.rows, weights=g.weights, minlength=g.n)
     components = sorted(nx.connected_components(G), key=lambda c: (-len(c), _first(c)))
-    communities = _communities(G, seed)
+    found = detect_communities(G, method=communities, seed=seed)
     component_of = {node: i for i, members in enumerate(components, start=1) for node in members}
-    community_of = {node: i for i, members in enumerate(communities, start=1) for node in members}
+    community_of = {node: i for i, members in enumerate(found, start=1) for node in members}
     modularity = measures.modularity(g, np.array([community_of[v] - 1 for v in g.nodes]))
     rows = []
     for i, node in enumerate(g.nodes):
@@ -190,26 +195,28 @@ def stats(
     summary = {
         "kind": G.graph.get("kind", ""),
         "filters": G.graph.get("filters", ""),
+        "generic_partners_left_out": G.graph.get("generic_partners_left_out", 0),
         "nodes": n,
         "edges": G.number_of_edges(),
         "density": nx.density(G),
         "components": len(components),
         "largest_component": len(components[0]),
-        "communities": len(communities),
+        "communities": len(found),
+        "community_method": str(communities).lower(),
         "modularity": modularity,
         "average_clustering": float(ego.clustering.mean()),
         "shortest_paths": "exact" if paths.exact else f"estimated from {paths.sources} sources",
         "seed": seed,
     }
-    return NetworkStats(summary, _top_lists(rows, top), _community_table(communities, rows), rows)
-
-
-def _communities(G: nx.Graph, seed: int) -> list[set]:
-    """Return Louvain communities, largest first (each node alone when there are no ties)."""
-    if G.number_of_edges() == 0:
-        return sorted(({node} for node in G), key=_first)
-    found = nx.community.louvain_communities(G, weight="weight", seed=seed)
-    return sorted(found, key=lambda c: (-len(c), _first(c)))
+    if G.graph.get("weight"):
+        summary["weight"] = str(G.graph["weight"])
+    if G.graph.get("backbone"):
+        summary["backbone"] = (
+            f"{G.graph['backbone']}, alpha={G.graph.get('backbone_alpha')}: "
+            f"{G.graph.get('backbone_ties')} ties kept, "
+            f"{G.graph.get('backbone_dropped_nodes')} nodes left without a tie dropped"
+        )
+    return NetworkStats(summary, _top_lists(rows, top), _community_table(found, rows), rows)
 
 
 def _first(members) -> str:

@@ -30,10 +30,11 @@ from __future__ import annotations
 import gzip as gzip_module
 import hashlib
 import io
-import json
+import itertools
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -41,28 +42,17 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from pgraph import progress
 from pgraph.errors import PublishError
+from pgraph.publish.sorting import ExternalSort
+from pgraph.vocab import prefixes
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "pg": "https://w3id.org/pgraph/ontology#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+PREFIXES: dict[str, str] = prefixes(
+    "rdf", "rdfs", "owl", "xsd", "dcterms", "skos", "org", "prov", "schema", "eli", "dcat",
+    "void", "foaf", "spdx", "pg", "wd",
+)
 """The fixed prefix table of Turtle, TriG and RDF/XML dumps.
 
 Only namespaces whose local names are plain words: ``pgv:country/GB`` would
@@ -178,11 +168,11 @@ def write_dump(
     """
     fmt = DumpFormat.parse(fmt)
     selected = _select_graphs(store, graphs)
-    quads = _canonical_quads(store, selected)
+    source = _store_graphs(store, selected)
     if isinstance(path_or_stream, str | os.PathLike):
         path = Path(path_or_stream)
-        return _write_file_atomically(path, quads, fmt, selected, gzip=gzip)
-    return _write_stream(path_or_stream, None, quads, fmt, selected, gzip=gzip)
+        return _write_file_atomically(path, source, fmt, selected, gzip=gzip)
+    return _write_stream(path_or_stream, None, source, fmt, selected, gzip=gzip)
 
 
 def write_triples(
@@ -192,10 +182,10 @@ def write_triples(
 ) -> Dump:
     """Return what was written after writing triples (sorted, as in a dump) in ``fmt``."""
     fmt = DumpFormat.parse(fmt)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    source = _triples_source(triples)
     if isinstance(path_or_stream, str | os.PathLike):
-        return _write_file_atomically(Path(path_or_stream), quads, fmt, [], gzip=False)
-    return _write_stream(path_or_stream, None, quads, fmt, [], gzip=False)
+        return _write_file_atomically(Path(path_or_stream), source, fmt, [], gzip=False)
+    return _write_stream(path_or_stream, None, source, fmt, [], gzip=False)
 
 
 def write_dumps(
@@ -248,17 +238,60 @@ def _select_graphs(store: ox.Store, graphs: Iterable[str] | None) -> list[ox.Nam
     return selected
 
 
-def _canonical_quads(store: ox.Store, graphs: list[ox.NamedNode] | None) -> list[ox.Quad]:
-    """Return the selected quads with blank nodes relabelled canonically (RDFC-1.0)."""
-    if graphs is None:
-        quads = list(store.quads_for_pattern(None, None, None, None))
-    else:
-        quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
+Graph = ox.NamedNode | ox.DefaultGraph
+GraphQuads = Callable[[], Iterator[tuple[Graph, list[ox.Quad]]]]
+"""A source of statements: called once per dump, yields each graph with its quads."""
+
+
+def _store_graphs(store: ox.Store, graphs: list[ox.NamedNode] | None) -> GraphQuads:
+    """Return the source of the selected graphs' quads, one graph at a time, blank nodes canonical.
+
+    Only one graph's quads are in memory at a time, plus the statements with
+    blank nodes: RDFC-1.0 labels a blank node from the quads that mention
+    blank nodes only, so canonicalising those alone gives the labels the
+    whole dataset would give them. Graphs with blank nodes come last.
+    """
+    def source() -> Iterator[tuple[Graph, list[ox.Quad]]]:
+        if graphs is None:
+            names: list[Graph] = [ox.DefaultGraph()]
+            names += sorted(store.named_graphs(), key=lambda g: g.value)
+        else:
+            names = list(dict.fromkeys(graphs))
+        deferred: dict[Graph, list[ox.Quad]] = {}
+        blank_quads: list[ox.Quad] = []
+        for name in progress.track(names, "dump: reading graphs", unit="graph"):
+            quads = list(store.quads_for_pattern(None, None, None, name))
+            blank = [q for q in quads if _has_blank_node(q)]
+            if blank:
+                deferred[name] = [q for q in quads if not _has_blank_node(q)]
+                blank_quads += blank
+            elif quads:
+                yield name, quads
+        if blank_quads:
+            dataset = ox.Dataset(blank_quads)
+            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+            for quad in dataset:
+                deferred[quad.graph_name].append(quad)
+        yield from deferred.items()
+
+    return source
+
+
+def _triples_source(triples: Iterable[ox.Triple]) -> GraphQuads:
+    """Return the source of a few triples (not through a Store: it would turn
+    ``xsd:nonNegativeInteger`` into ``xsd:integer``), blank nodes canonical."""
+    quads = list(dict.fromkeys(
+        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples))
     if any(_has_blank_node(q) for q in quads):
         dataset = ox.Dataset(quads)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         quads = list(dataset)
-    return quads
+
+    def source() -> Iterator[tuple[Graph, list[ox.Quad]]]:
+        if quads:
+            yield ox.DefaultGraph(), quads
+
+    return source
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:
@@ -271,15 +304,6 @@ def _sort_key(triple: ox.Triple | ox.Quad) -> tuple[str, bool, str, str]:
     subject_key = subject.value if isinstance(subject, ox.NamedNode) else f"~{subject}"
     return (subject_key, triple.predicate.value != RDF_TYPE, triple.predicate.value,
             str(triple.object))
-
-
-def _sorted_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    unique = {q.triple for q in quads}
-    return sorted(unique, key=_sort_key)
-
-
-def _sorted_quads(quads: list[ox.Quad]) -> list[ox.Quad]:
-    return sorted(set(quads), key=lambda q: (str(q.graph_name), *_sort_key(q)))
 
 
 # ---------------------------------------------------------------- writing
@@ -305,7 +329,7 @@ class _DigestWriter(io.RawIOBase):
 
 
 def _write_file_atomically(
-    path: Path, quads: list[ox.Quad], fmt: DumpFormat, graphs: list[ox.NamedNode] | None,
+    path: Path, source: GraphQuads, fmt: DumpFormat, graphs: list[ox.NamedNode] | None,
     *, gzip: bool,
 ) -> Dump:
     try:
@@ -316,7 +340,7 @@ def _write_file_atomically(
                            path=str(path)) from error
     try:
         with os.fdopen(handle, "wb") as stream:
-            dump = _write_stream(stream, path, quads, fmt, graphs, gzip=gzip)
+            dump = _write_stream(stream, path, source, fmt, graphs, gzip=gzip)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException as error:
@@ -329,69 +353,188 @@ def _write_file_atomically(
 
 
 def _write_stream(
-    stream: IO[bytes], path: Path | None, quads: list[ox.Quad], fmt: DumpFormat,
+    stream: IO[bytes], path: Path | None, source: GraphQuads, fmt: DumpFormat,
     graphs: list[ox.NamedNode] | None, *, gzip: bool,
 ) -> Dump:
     sink = _DigestWriter(stream)
+    # Buffered: the writers hand over a line at a time.
     if gzip:
         # mtime=0 and no file name in the header: the same graph gives the same bytes.
-        with gzip_module.GzipFile(fileobj=sink, mode="wb", mtime=0, filename="") as zipped:
-            count = _serialize(quads, fmt, zipped)  # type: ignore[arg-type]
+        with gzip_module.GzipFile(fileobj=sink, mode="wb", mtime=0, filename="") as zipped, \
+                io.BufferedWriter(_Unclosed(zipped), 1 << 20) as out:
+            count, names = _serialize(source, fmt, out, flush=zipped.flush)
     else:
-        count = _serialize(quads, fmt, sink)  # type: ignore[arg-type]
-    graph_names = (
-        tuple(g.value for g in graphs)
-        if graphs is not None
-        else tuple(sorted({q.graph_name.value for q in quads
-                           if isinstance(q.graph_name, ox.NamedNode)}))
-    )
+        with io.BufferedWriter(_Unclosed(sink), 1 << 20) as out:
+            count, names = _serialize(source, fmt, out, flush=out.flush)
+    graph_names = tuple(g.value for g in graphs) if graphs is not None else tuple(sorted(names))
     return Dump(format=fmt, path=path, gzip=gzip, triples=count, graphs=graph_names,
                 byte_size=sink.size, sha256=sink.digest.hexdigest())
 
 
-def _serialize(quads: list[ox.Quad], fmt: DumpFormat, out: IO[bytes]) -> int:
-    if fmt is DumpFormat.NTRIPLES:
-        triples = _sorted_triples(quads)
-        # Canonical N-Triples, one line per triple, lines in code-point order.
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        lines = sorted(text.splitlines(True))
-        out.writelines(lines)
-        return len(triples)
-    if fmt is DumpFormat.NQUADS:
-        ordered = _sorted_quads(quads)
-        text = ox.serialize(ordered, format=ox.RdfFormat.N_QUADS) or b""
-        out.writelines(sorted(text.splitlines(True)))
-        return len(ordered)
-    if fmt in (DumpFormat.TURTLE, DumpFormat.RDFXML):
-        triples = _sorted_triples(quads)
-        ox.serialize(triples, out, fmt.oxigraph_format, prefixes=_used_prefixes(triples))
-        return len(triples)
-    if fmt is DumpFormat.TRIG:
-        ordered = _sorted_quads(quads)
-        ox.serialize(ordered, out, ox.RdfFormat.TRIG, prefixes=_used_prefixes(ordered))
-        return len(ordered)
-    from pgraph.publish.jsonld import to_jsonld
+class _Unclosed(io.RawIOBase):
+    """Passes writes on; closing it leaves the target open (the caller closes that)."""
 
-    document = to_jsonld(quads)
-    out.write(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
-    out.write(b"\n")
-    return len(set(quads))
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        return self.target.write(data)
 
 
-def _used_prefixes(statements: Sequence[ox.Triple | ox.Quad]) -> dict[str, str]:
-    """Return the prefixes of PREFIXES that the statements use (all of them if any)."""
-    seen = set()
-    for statement in statements:
-        for term in (statement.subject, statement.predicate, statement.object):
-            if isinstance(term, ox.NamedNode):
-                seen.add(term.value)
-            elif isinstance(term, ox.Literal):
-                seen.add(term.datatype.value)
-    return {
-        prefix: namespace
-        for prefix, namespace in PREFIXES.items()
-        if any(iri.startswith(namespace) for iri in seen)
-    }
+def _serialize(
+    source: GraphQuads, fmt: DumpFormat, out: IO[bytes], *, flush: Callable[[], object]
+) -> tuple[int, set[str]]:
+    """Write every statement of ``source`` in ``fmt``; return the count and the graphs' IRIs.
+
+    ``flush`` flushes the stream under ``out``: Oxigraph's serialiser flushes
+    its output once at the end, which in a gzip stream is a sync point that
+    changes the compressed bytes, so it is done here too.
+    """
+    names: set[str] = set()
+
+    def graphs() -> Iterator[tuple[Graph, list[ox.Quad]]]:
+        for name, quads in source():
+            if isinstance(name, ox.NamedNode):
+                names.add(name.value)
+            yield name, quads
+
+    with ExternalSort(run_size=RUN_SIZE) as sorter:
+        if fmt in (DumpFormat.NTRIPLES, DumpFormat.NQUADS):
+            count = _write_lines(graphs(), fmt, sorter, out)
+        elif fmt is DumpFormat.JSONLD:
+            from pgraph.publish.jsonld import write_jsonld
+
+            count = write_jsonld(graphs(), out)
+        else:
+            count = _write_grouped(graphs(), fmt, sorter, out)
+            out.flush()
+            flush()
+    return count, names
+
+
+RUN_SIZE = 250_000
+"""Statements sorted in memory at a time (about 100 MB of Python objects); more spill to disk."""
+
+
+def _write_lines(graphs: Iterable[tuple[Graph, list[ox.Quad]]], fmt: DumpFormat,
+                 sorter: ExternalSort, out: IO[bytes]) -> int:
+    # Canonical N-Triples / N-Quads: one line per statement, lines in code-point order, once each.
+    for _name, quads in graphs:
+        statements = quads if fmt is DumpFormat.NQUADS else [q.triple for q in quads]
+        text = ox.serialize(statements, format=fmt.oxigraph_format) or b""
+        sorter.extend(text.splitlines(True))
+    count = 0
+    for chunk in _chunked(sorter.merged(unique=True), f"dump: writing {fmt.value}",
+                          total=sorter.count, unit="line"):
+        out.write(b"".join(chunk))
+        count += len(chunk)
+    return count
+
+
+def _chunked(items: Iterator, description: str, *, total: int, unit: str) -> Iterator[list]:
+    """Yield the items in lists of a few thousand, advancing a progress bar once per list."""
+    with progress.stage(description, total=total, unit=unit) as advance:
+        while chunk := list(itertools.islice(items, 8192)):
+            yield chunk
+            advance(len(chunk))
+
+
+def _write_grouped(graphs: Iterable[tuple[Graph, list[ox.Quad]]], fmt: DumpFormat,
+                   sorter: ExternalSort, out: IO[bytes]) -> int:
+    """Turtle, RDF/XML (the merge, by subject) and TriG (graph by graph), sorted as in a dump.
+
+    Each statement is sorted as its key and its N-Triples/N-Quads line; the
+    sorted lines are parsed back by Oxigraph and handed to its serialiser,
+    which groups a subject's statements, once the prefixes in use are known.
+    """
+    keep_graphs = fmt is DumpFormat.TRIG
+    line_format = ox.RdfFormat.N_QUADS if keep_graphs else ox.RdfFormat.N_TRIPLES
+    prefixes = _PrefixScan()
+    for name, quads in graphs:
+        statements = quads if keep_graphs else [q.triple for q in quads]
+        lines = (ox.serialize(statements, format=line_format) or b"").splitlines(True)
+        graph_key = str(name)
+        iris = set()
+        for quad, line in zip(quads, lines, strict=True):
+            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+            if isinstance(subject, ox.NamedNode):
+                subject_key = subject.value
+                iris.add(subject_key)
+            else:
+                subject_key = f"~{subject}"
+            iris.add(predicate)
+            if isinstance(obj, ox.NamedNode):
+                iris.add(obj.value)
+            elif isinstance(obj, ox.Literal):
+                iris.add(obj.datatype.value)
+            key = (subject_key, predicate != RDF_TYPE, predicate, str(obj), line)
+            sorter.add((graph_key, *key) if keep_graphs else key)
+        prefixes.add(iris)
+    count = 0
+
+    def ordered_lines() -> Iterator[bytes]:
+        nonlocal count
+        for chunk in _chunked(sorter.merged(unique=True), f"dump: writing {fmt.value}",
+                              total=sorter.count, unit="statement"):
+            count += len(chunk)
+            yield b"".join(item[-1] for item in chunk)
+
+    statements = ox.parse(_LineReader(ordered_lines()), format=line_format)
+    if not keep_graphs:
+        statements = (quad.triple for quad in statements)
+    ox.serialize(statements, out, fmt.oxigraph_format, prefixes=prefixes.used())
+    return count
+
+
+class _LineReader(io.RawIOBase):
+    """A readable stream over an iterator of byte lines (what Oxigraph's parser reads)."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self.lines = lines
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while len(self.pending) < len(buffer):
+            chunk = b"".join(itertools.islice(self.lines, 1024))
+            if not chunk:
+                break
+            self.pending += chunk
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+class _PrefixScan:
+    """The prefixes of PREFIXES whose namespace starts an IRI seen (all of them if any)."""
+
+    def __init__(self) -> None:
+        self.remaining = dict(PREFIXES)
+        self.found: set[str] = set()
+        self._compile()
+
+    def _compile(self) -> None:
+        self.pattern = re.compile("|".join(re.escape(ns) for ns in self.remaining.values()))
+
+    def add(self, iris: Iterable[str]) -> None:
+        for iri in iris:
+            if not self.remaining:
+                return
+            if self.pattern.match(iri):
+                for prefix, namespace in list(self.remaining.items()):
+                    if iri.startswith(namespace):
+                        self.found.add(prefix)
+                        del self.remaining[prefix]
+                self._compile()
+
+    def used(self) -> dict[str, str]:
+        return {prefix: ns for prefix, ns in PREFIXES.items() if prefix in self.found}
 
 
 def iter_dump_files(directory: str | os.PathLike[str]) -> Iterator[tuple[Path, DumpFormat, bool]]:

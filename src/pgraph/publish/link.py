@@ -50,7 +50,7 @@ from pgraph.publish.alignments import (
     write_review_list,
 )
 from pgraph.query.binding import sparql_term
-from pgraph.vocab import fold
+from pgraph.vocab import fold, prefixes
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 ACCEPT_ABOVE, REVIEW_ABOVE = 0.85, 0.5
@@ -159,12 +159,10 @@ class LinkReport:
 # ---------------------------------------------------------------- the local side
 
 
-_PREFIXES = """
-PREFIX org:  <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl:  <http://www.w3.org/2002/07/owl#>
-PREFIX pg:   <https://w3id.org/pgraph/ontology#>
-"""
+_PREFIXES = "".join(
+    f"PREFIX {name}: <{namespace}>\n"
+    for name, namespace in prefixes("org", "skos", "owl", "pg").items()
+)
 # Five small queries: one query joining all of them through UNION is 100 times slower.
 _LOCAL_QUERIES = {
     "name": "SELECT DISTINCT ?org ?value WHERE { ?org a org:Organization ; skos:prefLabel ?value }",

@@ -50,7 +50,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from pgraph import __version__
+from pgraph import __version__, progress
 from pgraph.errors import PublishError
 from pgraph.publish.description import (
     DatasetInfo,
@@ -66,6 +66,7 @@ from pgraph.publish.site_nginx import nginx_config, w3id_htaccess
 from pgraph.publish.site_pages import PageBuilder
 from pgraph.publish.site_paths import SitePaths, prepare_site_file, write_site_file
 from pgraph.publish.site_render import render
+from pgraph.publish.site_retired import redirect_page, retired_organisations, retired_triples
 from pgraph.publish.site_schema import JSONLD_BUILDERS, dataset_jsonld, script_json
 from pgraph.store import to_oxigraph
 from pgraph.vocab import DEFAULT_BASE, PGV
@@ -175,10 +176,11 @@ class _SiteWriter:
         jsonld = self.dataset_jsonld(written, statistics.countries)
         self.write_dataset(description, jsonld)
         for kind, iris in self.resources.kinds().items():
-            for iri in iris:
+            for iri in progress.track(iris, f"site: {kind} pages", unit="page"):
                 self.write_resource(kind, iri)
             self.report.pages[kind] = len(iris)
         self.write_index(written, jsonld)
+        self.write_retired()
         if docs:
             self.write_docs()
         self.write(self.nginx_page, ".conf", nginx)
@@ -226,6 +228,24 @@ class _SiteWriter:
         html = render(f"{kind}.html", **self.common(page, iri, kind, jsonld), **data)
         self.write(page, ".html", html)
         self.write_rdf(page, describe_resource(self.view, iri))
+
+    def write_retired(self) -> None:
+        """Write a redirecting page for each retired organisation IRI (``site_retired``)."""
+        pages = 0
+        for old, new in retired_organisations(self.store):
+            # In use again (an organisation, or a predecessor body), or not ours to answer;
+            # a plain "resource" page of the retired IRI gives way to the redirect.
+            if self.builder.kind_of.get(old, "resource") != "resource" or not old.startswith(
+                self.base
+            ):
+                continue
+            page = self.paths.page(old)
+            href = self.paths.href(page, new)
+            self.write(page, ".html", redirect_page(old, new, href, self.view.label(new)))
+            self.write_rdf(page, retired_triples(old, new))
+            pages += 1
+        if pages:
+            self.report.pages["retired"] = pages
 
     def dataset_jsonld(self, dumps: list[Dump], countries: set[str]) -> dict[str, Any]:
         downloads = [{"contentUrl": f"{self.base}{DUMPS}/{d.file_name}",

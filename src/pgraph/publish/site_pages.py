@@ -116,7 +116,8 @@ class PageBuilder:
                 continue
             role = v.iri(membership, ORG.role)
             act = v.iri(membership, PG.statutoryBasis)
-            kind = v.iri(organisation, ORG.classification)
+            # A generic partner's kind ("Residents") stands where an organisation's type does.
+            kind = v.iri(organisation, ORG.classification) or v.iri(organisation, PG.partnerKind)
             rows.append(Partner(
                 organisation=self.link(page, organisation),
                 role=self.link(page, role) if role else None,

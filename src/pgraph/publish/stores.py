@@ -36,6 +36,7 @@ from hashlib import sha1
 
 import pyoxigraph as ox
 
+from pgraph import progress
 from pgraph.errors import PublishError
 from pgraph.publish import mirror
 from pgraph.publish.http import (
@@ -181,7 +182,7 @@ def publish_store(
                             credentials=credentials if credentials is not None
                             else find_credentials(endpoint), timeout=timeout)
         selected = [ox.NamedNode(g) for g in report.plan.to_send]
-    for graph in selected:
+    for graph in progress.track(selected, "publish: graphs", unit="graph"):
         triples = list(store.quads_for_pattern(None, None, None, graph))
         begun = time.monotonic()
         try:

@@ -42,6 +42,7 @@ from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from pgraph import progress
 from pgraph.shacl.plan import NestedShape, Plan, PropertyCheck, ShapeCheck, UnsupportedShapes
 from pgraph.store import from_oxigraph
 
@@ -103,10 +104,12 @@ def run_plan(
         tasks += [(_sparql_results, (store, targets, constraint)) for constraint in shape.sparql]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or focus is not None:
-        return {result for function, args in tasks for result in function(*args)}
+        return {result for function, args in progress.track(tasks, "validate: checks", unit="check")
+                for result in function(*args)}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         batches = pool.map(lambda task: list(task[0](*task[1])), tasks)
-        return {result for batch in batches for result in batch}
+        return {result for batch in progress.track(batches, "validate: checks", total=len(tasks),
+                                                   unit="check") for result in batch}
 
 
 class _InstanceOf:

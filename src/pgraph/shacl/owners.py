@@ -57,10 +57,15 @@ def owners_in_graph(data: Graph) -> dict[Node, Node]:
     return owners
 
 
-def describe_in_graph(data: Graph, practice: Node) -> tuple[str | None, str | None]:
-    """Return the (title, source file) shown for a practice: the first of each, in string order."""
-    return _first(data.objects(practice, DCTERMS.title)), _first(
-        data.objects(practice, PG.sourceFile)
+def describe_in_graph(
+    data: Graph, practice: Node
+) -> tuple[str | None, str | None, int | None]:
+    """Return the (title, source file, line) shown for a practice: the first of each."""
+    line = _first(data.objects(practice, PG.sourceLine))
+    return (
+        _first(data.objects(practice, DCTERMS.title)),
+        _first(data.objects(practice, PG.sourceFile)),
+        int(line) if line and line.isdigit() else None,
     )
 
 
@@ -124,22 +129,29 @@ _ITEM_REVIEWED = ox.NamedNode(str(SCHEMA.itemReviewed))
 
 def describe_in_store(
     store: ox.Store, practices: Iterable[Node]
-) -> dict[Node, tuple[str | None, str | None]]:
-    """Return {practice: (title, source file)} as ``describe_in_graph`` gives them."""
-    described: dict[Node, tuple[str | None, str | None]] = {}
+) -> dict[Node, tuple[str | None, str | None, int | None]]:
+    """Return {practice: (title, source file, line)} as ``describe_in_graph`` gives them."""
+    described: dict[Node, tuple[str | None, str | None, int | None]] = {}
     for practice in set(practices):
         subject = ox.NamedNode(str(practice)) if isinstance(practice, URIRef) else None
         if subject is None:
-            described[practice] = (None, None)
+            described[practice] = (None, None, None)
             continue
         titles = (q.object.value for q in store.quads_for_pattern(subject, _TITLE, None, None))
         sources = (q.object.value for q in store.quads_for_pattern(subject, _SOURCE, None, None))
-        described[practice] = (min(titles, default=None), min(sources, default=None))
+        lines = (q.object.value for q in store.quads_for_pattern(subject, _LINE, None, None))
+        line = min(lines, default=None)
+        described[practice] = (
+            min(titles, default=None),
+            min(sources, default=None),
+            int(line) if line and line.isdigit() else None,
+        )
     return described
 
 
 _TITLE = ox.NamedNode(str(DCTERMS.title))
 _SOURCE = ox.NamedNode(str(PG.sourceFile))
+_LINE = ox.NamedNode(str(PG.sourceLine))
 
 
 def _first(values: Iterable[Node]) -> str | None:

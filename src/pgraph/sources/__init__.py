@@ -123,7 +123,17 @@ def discover_sources(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     return sorted(found, key=lambda pair: (str(pair[1]), pair[0].relative_to(pair[1]).as_posix()))
 
 
-TABLE_FILES = {SOURCES_FILE, "aliases.yaml", "alignments.yaml", "predecessors.yaml", "link-review.csv"}
+TABLE_FILES = {
+    SOURCES_FILE,
+    "aliases.yaml",
+    "alignments.yaml",
+    "predecessors.yaml",
+    "link-review.csv",
+    "generic-partners.yaml",
+    "organisation-review.csv",
+    "name-variants.csv",
+    "name-words.yaml",
+}
 """Files in data folders that are label or link tables, not catalogue records."""
 
 

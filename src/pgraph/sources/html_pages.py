@@ -218,18 +218,22 @@ def _remove_chrome(document: etree._Element) -> None:
     """
     etree.strip_elements(document, *_DROPPED_TAGS, with_tail=False)
     for element in [e for e in document.iter("*") if e.attrib]:
-        if not _is_chrome(element):
-            continue
-        parent = element.getparent()
-        if parent is None:
-            continue
-        if element.tail:
-            previous = element.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + element.tail
-            else:
-                parent.text = (parent.text or "") + element.tail
-        parent.remove(element)
+        if _is_chrome(element):
+            _remove(element)
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove an element and its subtree from the page, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 _ROLE_MAIN = etree.XPath("//*[@role='main']")
@@ -245,10 +249,14 @@ def _content_root(document: etree._Element) -> etree._Element:
     for heading in document.iter("h1"):
         for ancestor in heading.iterancestors("article"):
             return ancestor
-    if mains:
-        return mains[0]
-    body = document.find("body")
-    return body if body is not None else document
+    root = mains[0] if mains else document.find("body")
+    root = root if root is not None else document
+    # No <main> or <article> around the title: the site's own header and footer
+    # (those without the title) are in the way.
+    for element in list(root.iter("header", "footer")):
+        if next(element.iter("h1"), None) is None:
+            _remove(element)
+    return root
 
 
 _LOOSE, _TIGHT, _BULLET = 1, 2, 3

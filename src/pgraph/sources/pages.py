@@ -195,6 +195,8 @@ def _read_meta(reader: _PageReader, key: str, value: str, line: int, label: str)
     if problem:
         reader.warn(problem, line, key)
     reader.values[key] = date
+    if date is None:
+        reader.values["start_date_as_written"] = value
 
 
 def _read_section(reader: _PageReader, section: PageSection) -> None:

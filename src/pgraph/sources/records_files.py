@@ -329,6 +329,8 @@ def practice_from_data(
                                      record_skipped=bool(fatal)))
         if fatal:
             return None, warnings
+        if any(tuple(e["loc"]) == ("start_date",) for e in errors) and data.get("start_date"):
+            data["start_date_as_written"] = str(data["start_date"])
         _leave_out(data, [tuple(error["loc"]) for error in errors])
     return None, warnings  # pragma: no cover - each round removes at least one field
 

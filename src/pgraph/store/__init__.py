@@ -24,6 +24,8 @@ everything about the store's lifetime; the rest of pgraph asks it:
   :func:`committed_generation` returns its ``generation``: 0 before the first
   build, one more at each. A server following the store polls it and reopens
   read-only when it grows; the new build is then entirely visible.
+- **Snapshots** (``snapshot``): a private copy of the committed store (hard
+  links) for readers that outlive a build (``pgraph serve``).
 - **Commit watchers**: code that must know what a commit changes registers
   with :func:`register_commit_watcher` (incremental validation does) instead
   of the build calling it.

@@ -172,6 +172,24 @@ def writing(path: Path | None, *, wait: bool = False) -> Iterator[Store]:
         finally:
             if path is not None:
                 store.close()
+                prune_info_logs(store_location(path))
+
+
+def prune_info_logs(folder: Path) -> int:
+    """Delete RocksDB's rotated information logs (``LOG.old.*``) in a store folder; return how many.
+
+    RocksDB starts a new ``LOG`` (a text log of its own activity, not data)
+    at every opening and keeps the old ones, ~140 KB each: a store rebuilt
+    a thousand times would carry 140 MB of them. The current ``LOG`` stays.
+    """
+    removed = 0
+    for old in Path(folder).glob("LOG.old.*"):
+        try:
+            old.unlink()
+            removed += 1
+        except OSError:
+            pass  # a read-only disk, or another process was quicker: nothing to keep
+    return removed
 
 
 def _open_writable(path: Path) -> ox.Store:

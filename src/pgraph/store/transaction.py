@@ -357,12 +357,15 @@ def commit_in_one_update(store: Store, change: Commit, staged: ox.Store | None) 
     dropped = change.changed_graphs if staged is not None else change.dropped
     operations = [f"DROP SILENT GRAPH <{graph}>" for graph in dropped
                   if staged is not None or graph not in set(change.replaced)]
+    # The new content goes in before the patches, as in the other transactions: a
+    # patch may change a graph just read (a membership naming a partner by an
+    # acronym that another page defines, pgraph.build.organisations).
+    if staged is not None and len(staged):
+        operations.append(f"INSERT DATA {{\n{_quad_data(staged)}}}")
     if change.removed:
         operations.append(f"DELETE DATA {{\n{_quad_data(change.removed)}}}")
     if change.added:
         operations.append(f"INSERT DATA {{\n{_quad_data(change.added)}}}")
-    if staged is not None and len(staged):
-        operations.append(f"INSERT DATA {{\n{_quad_data(staged)}}}")
     if change.provenance is not None and change.provenance[1]:
         graph, triples = change.provenance
         operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(triples)}}} }}")

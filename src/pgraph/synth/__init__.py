@@ -20,6 +20,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import csv
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +42,9 @@ __all__ = [
     "iter_pages",
 ]
 
+VARIANTS_FILE = "name-variants.csv"
+"""The ground truth of ``--name-variants``: one row per organisation mention."""
+
 MARKER = "SYNTHETIC"
 """First word of a generated catalogue's README: the folder may be regenerated over."""
 
@@ -55,6 +60,7 @@ class SynthReport:
     lang: str
     malformed_share: float
     malformed: dict[str, str] = field(default_factory=dict)  # "pages/….txt" -> fault kind
+    name_variants: float = 0.0
     organisations: int = 0  # size of the organisation pool
     organisations_named: int = 0  # organisations at least one page names as a partner
     countries: int = 0
@@ -78,6 +84,7 @@ class SynthReport:
         return (
             f"pgraph synth OUT_DIR --practices {self.practices} --seed {self.seed} "
             f"--lang {self.lang} --malformed-share {self.malformed_share:g}"
+            + (f" --name-variants {self.name_variants:g}" if self.name_variants else "")
         )
 
 
@@ -114,13 +121,17 @@ def generate_catalogue(
     seed: int = 0,
     lang: str = "mixed",
     malformed_share: float = 0.05,
+    name_variants: float = 0.0,
 ) -> SynthReport:
     """Write a synthetic catalogue to ``out_dir`` and return what was written.
 
     ``out_dir/pages/{i:06d}_{slug}.txt`` holds one page per practice,
     ``out_dir/sources.yaml`` maps each page to its (``.invalid``) URL, and
     ``out_dir/README.md`` says that the catalogue is synthetic, how to
-    regenerate it and which pages are malformed on purpose. Pages of an earlier
+    regenerate it and which pages are malformed on purpose. With
+    ``name_variants``, that share of the organisation partners is written as a
+    variant of its name (``pgraph.synth.variants``) and ``out_dir/name-variants.csv``
+    holds the truth for every organisation mention. Pages of an earlier
     synthetic catalogue in ``out_dir`` are replaced; a folder holding other
     pages is refused.
     """
@@ -129,17 +140,31 @@ def generate_catalogue(
     _clear_previous(out_dir)
     pages_dir.mkdir(parents=True, exist_ok=True)
     catalogue = Catalogue(
-        practices=practices, seed=seed, lang=lang, malformed_share=malformed_share
+        practices=practices, seed=seed, lang=lang, malformed_share=malformed_share,
+        name_variants=name_variants,
     )
-    report = SynthReport(
-        out_dir=out_dir,
-        practices=practices,
-        pages=0,
-        seed=seed,
-        lang=lang,
-        malformed_share=malformed_share,
-        organisations=len(catalogue.pool),
-    )
+    with contextlib.ExitStack() as files:
+        truth = None
+        if name_variants:
+            handle = files.enter_context(
+                (out_dir / VARIANTS_FILE).open("w", encoding="utf-8", newline="")
+            )
+            truth = csv.writer(handle, lineterminator="\n")
+            truth.writerow(["file", "written", "organisation", "variant"])
+        report = SynthReport(
+            out_dir=out_dir,
+            practices=practices,
+            pages=0,
+            seed=seed,
+            lang=lang,
+            malformed_share=malformed_share,
+            organisations=len(catalogue.pool),
+            name_variants=name_variants,
+        )
+        return _write_pages(out_dir, catalogue, truth, report)
+
+
+def _write_pages(out_dir: Path, catalogue: Catalogue, truth, report: SynthReport) -> SynthReport:
     named = bytearray(len(catalogue.pool))
     countries = bytearray(len(catalogue.countries))
     country_index = {code: i for i, code in enumerate(catalogue.countries)}
@@ -154,6 +179,8 @@ def generate_catalogue(
                 report.malformed[page.file_name] = page.fault
             for rank in page.organisations:
                 named[rank] = 1
+            if truth is not None:
+                truth.writerows([page.file_name, *mention] for mention in page.mentions)
             countries[country_index[page.country_code]] = 1
     report.organisations_named = sum(named)
     report.countries = sum(countries)
@@ -174,6 +201,7 @@ def _clear_previous(out_dir: Path) -> None:
         )
     for page in pages:
         page.unlink()
+    (out_dir / VARIANTS_FILE).unlink(missing_ok=True)
 
 
 def _sources_header(report: SynthReport) -> str:

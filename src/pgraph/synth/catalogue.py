@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pgraph.synth import bank
+from pgraph.synth import bank, variants
 from pgraph.synth.faults import FAULTS, plant_fault
 from pgraph.synth.page import draw_practice, render_practice
 
@@ -48,6 +48,9 @@ class SyntheticPage:
     fault: str | None  # one of FAULTS, or None for a well-formed page
     country_code: str
     organisations: tuple[int, ...]  # ranks in the organisation pool of the partners
+    mentions: tuple[tuple[str, str, str], ...] = ()
+    """With name variants: (name as written, organisation meant, variant kind or "") per
+    partner that is an organisation."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,13 @@ class Catalogue:
     """
 
     def __init__(
-        self, *, practices: int, seed: int = 0, lang: str = "mixed", malformed_share: float = 0.05
+        self,
+        *,
+        practices: int,
+        seed: int = 0,
+        lang: str = "mixed",
+        malformed_share: float = 0.05,
+        name_variants: float = 0.0,
     ) -> None:
         if practices < 0:
             raise ValueError(f"practices must be 0 or more, not {practices}")
@@ -85,6 +94,9 @@ class Catalogue:
             raise ValueError(f"malformed_share must be between 0 and 1, not {malformed_share}")
         self.practices, self.seed, self.lang = practices, seed, lang
         self.malformed_share = Fraction(repr(float(malformed_share)))
+        if not 0 <= name_variants <= 1:
+            raise ValueError(f"name_variants must be between 0 and 1, not {name_variants}")
+        self.name_variants = name_variants
         self.countries = [code for code, _ in bank.COUNTRIES]
         self.cities = dict(bank.COUNTRIES)
         self.country_cum = list(
@@ -97,6 +109,11 @@ class Catalogue:
         self._index_pool()
         rng = random.Random(page_seed(seed, "fault-order"))
         self.fault_order = rng.sample(FAULTS, len(FAULTS))
+        acronyms: dict[str, int] = {}
+        for organisation in self.pool:
+            acronym = variants.acronym_of(organisation.name).casefold()
+            acronyms[acronym] = acronyms.get(acronym, 0) + 1
+        self.unique_acronyms = {a for a, n in acronyms.items() if n == 1}
 
     # -- the shared pools
     def _national_acts(self) -> dict[str, tuple[str, int]]:
@@ -232,6 +249,9 @@ class Catalogue:
             partners = [
                 (self.pool[r].name, act is not None and self.pool[r].statutory) for r in ranks
             ]
+            mentions: tuple[tuple[str, str, str], ...] = ()
+            if self.name_variants:
+                partners, mentions = self._vary(index, ranks, partners)
             draft = draw_practice(
                 rng,
                 title=title,
@@ -260,4 +280,26 @@ class Catalogue:
                 fault=fault,
                 country_code=code,
                 organisations=tuple(ranks),
+                mentions=mentions,
             )
+
+    def _vary(self, index: int, ranks: list[int], partners: list[tuple[str, bool]]):
+        """Write a share of the organisation partners as variants (their own random stream,
+        so the rest of the page is the page without variants)."""
+        rng = random.Random(page_seed(self.seed, "name-variants", index))
+        written, mentions = [], []
+        for rank, (name, statutory) in zip(ranks, partners, strict=True):
+            if self.pool[rank].country_code is None:  # a generic partner: not an organisation
+                written.append((name, statutory))
+                continue
+            kind = ""
+            if rng.random() < self.name_variants:
+                unique = variants.acronym_of(name).casefold() in self.unique_acronyms
+                kind = rng.choice(variants.possible_kinds(name, acronym_unique=unique))
+            as_written = (
+                variants.write_variant(rng, name, kind, acronym=variants.acronym_of(name))
+                if kind else name
+            )
+            written.append((as_written, statutory))
+            mentions.append((as_written, name, kind))
+        return written, tuple(mentions)

@@ -1,0 +1,147 @@
+"""The build report kept with the store: every source's warnings and errors, shown again on demand.
+
+A rebuild reads only the files that changed, so its own output says nothing
+about the others. The kept report (``STORE.build-report.json``, beside the
+store) holds, per source file, the warnings and errors of the build that last
+read it, and, for the last build, its summary and notes. ``pgraph report``
+prints it: the data-quality messages of the whole catalogue as it is stored,
+whichever build found them.
+
+Example:
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from pgraph.errors import Warning_
+    >>> store = Path(tempfile.mkdtemp()) / "store"
+    >>> odd = str(Warning_("odd", path="a.txt"))
+    >>> kept = KeptReport(sources={"a.txt": SourceReport(warnings=[odd])})
+    >>> write_kept_report(store, kept)
+    >>> read_kept_report(store).sources["a.txt"].warnings
+    ['a.txt: odd']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pgraph.errors import StoreError
+
+
+@dataclass
+class SourceReport:
+    """What the last build that read one source file said about it."""
+
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+
+@dataclass
+class KeptReport:
+    """Every stored source's messages, and the last build's summary and notes."""
+
+    sources: dict[str, SourceReport] = field(default_factory=dict)
+    last_build: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for name in sorted(self.sources) for w in self.sources[name].warnings]
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for name in sorted(self.sources) for e in self.sources[name].errors]
+
+    def lines(self) -> list[str]:
+        """Return the report as ``pgraph report`` prints it."""
+        out = [f"Warning: {w}" for w in self.warnings]
+        out += [
+            f"Skipped: {s.skipped}" for _, s in sorted(self.sources.items()) if s.skipped
+        ]
+        out += [f"Error: {e}" for e in self.errors]
+        out += [f"Note: {n}" for n in self.last_build.get("notes", [])]  # type: ignore[union-attr]
+        when = self.last_build.get("ended", "never")
+        out.append(
+            f"Last build ({when}): {self.last_build.get('summary', 'no build recorded')}"
+        )
+        out.append(
+            f"The stored catalogue: {len(self.sources)} source files, "
+            f"{len(self.warnings)} warnings, {len(self.errors)} errors"
+        )
+        return out
+
+
+def report_path(store_path: Path) -> Path:
+    """Return where the kept build report of the store at ``store_path`` lives."""
+    return store_path.with_name(f"{store_path.name}.build-report.json")
+
+
+def read_kept_report(store_path: Path) -> KeptReport:
+    """Return the kept report of a store (empty when no build kept one)."""
+    path = report_path(Path(store_path))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return KeptReport()
+    except (OSError, ValueError) as error:
+        raise StoreError(
+            f"cannot read the kept build report: {error}",
+            path=str(path),
+            hint="run pgraph build again to write a new one",
+        ) from error
+    return KeptReport(
+        sources={name: SourceReport(**report) for name, report in data.get("sources", {}).items()},
+        last_build=data.get("last_build", {}),
+    )
+
+
+def write_kept_report(store_path: Path, report: KeptReport) -> None:
+    """Write the kept report beside the store (atomically: a reader sees the old or the new)."""
+    path = report_path(Path(store_path))
+    temporary = path.with_name(path.name + ".tmp")
+    data = {
+        "sources": {name: asdict(r) for name, r in sorted(report.sources.items())},
+        "last_build": report.last_build,
+    }
+    try:
+        temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        # The report is a convenience: a read-only or full disk must not fail the build.
+        temporary.unlink(missing_ok=True)
+
+
+def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None:
+    """Replace the messages of the sources a build read or removed; keep the others'.
+
+    ``build`` is the ``BuildReport``; ``kept_names`` are the sources still in the store.
+    """
+    kept = read_kept_report(store_path) if report_path(Path(store_path)).exists() else KeptReport()
+    for name in [*build.read, *build.removed, *(getattr(e, "path", None) for e in build.errors)]:
+        if name:
+            kept.sources.pop(name, None)
+    by_source: dict[str, SourceReport] = {}
+    for warning in build.warnings:
+        by_source.setdefault(warning.path or "", SourceReport()).warnings.append(str(warning))
+    for error in build.errors:
+        by_source.setdefault(error.path or "", SourceReport()).errors.append(str(error))
+    for skipped in build.skipped:
+        name = skipped.split(":", 1)[0]
+        by_source.setdefault(name, SourceReport()).skipped = skipped
+    for name in build.read:
+        kept.sources[name] = by_source.pop(name, SourceReport())
+    for name, report in by_source.items():
+        if name in kept_names or report.errors:
+            kept.sources[name] = report
+    kept.sources = {
+        name: r for name, r in kept.sources.items()
+        if name in kept_names or r.errors or r.warnings or r.skipped
+    }
+    kept.last_build = {
+        "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "summary": build.summary(),
+        "notes": list(build.notes),
+    }
+    write_kept_report(store_path, kept)
