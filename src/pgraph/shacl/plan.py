@@ -18,7 +18,7 @@ Example:
     >>> from pgraph.validate import shapes_graph
     >>> plan = read_plan(shapes_graph())
     >>> [str(s.shape).rsplit("#", 1)[-1] for s in plan.shapes][:3]
-    ['AssessmentShape', 'ConceptShape', 'FacetSchemeShape']
+    ['AssessmentQualityShape', 'AssessmentShape', 'ConceptShape']
 """
 
 from __future__ import annotations
