@@ -76,6 +76,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.work = Path(tempfile.mkdtemp(prefix="pgraph-states-"))
         self.pages = self.work / "catalogue" / "pages"
         self.pages.mkdir(parents=True)
+        # A page no rule touches: a build refuses a folder with no source at all.
+        self.anchor = variant(pool()[0], "Anchor")
+        (self.pages / "anchor.txt").write_bytes(self.anchor)
         self.store = self.work / "store"
         self.files: dict[str, bytes] = {}
         self.good: dict[str, bytes] = {}  # the content each name's stored graph came from
@@ -164,6 +167,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         folder = self.work / "full" / "catalogue"
         shutil.rmtree(folder.parent, ignore_errors=True)
         (folder / "pages").mkdir(parents=True)
+        (folder / "pages" / "anchor.txt").write_bytes(self.anchor)
         for name, content in self.files.items():
             kept = self.good.get(name) if content == BROKEN else content
             if kept is not None:
