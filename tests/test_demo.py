@@ -23,7 +23,7 @@ def test_demo_builds_validates_queries_and_exports(tmp_path):
 
 def test_demo_command_prints_each_step(tmp_path):
     result = CliRunner().invoke(
-        cli, ["demo", "--store", str(tmp_path / "store"), "-o", str(tmp_path / "out")]
+        cli, ["demo", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "out")]
     )
     assert result.exit_code == 0, result.output
     for step in ("1. pgraph build", "2. pgraph validate", "3. pgraph query", "4. pgraph network"):

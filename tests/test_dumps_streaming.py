@@ -132,3 +132,19 @@ def test_write_triples_keeps_derived_datatypes():
     out = io.BytesIO()
     write_triples([triple], out, "ntriples")
     assert out.getvalue().endswith(b'"7"^^<' + count.value.encode() + b"> .\n")
+
+
+def test_the_sorted_lines_reach_the_parser_a_block_at_a_time():
+    # The reader must not gather the whole (sorted) dump before Oxigraph parses it.
+    taken = []
+
+    def blocks():
+        for i in range(1000):
+            taken.append(i)
+            yield b"<https://e.org/s> <https://e.org/p> \"%d\" .\n" % i
+
+    reader = dumps_module._LineReader(blocks())
+    assert reader.read(10) == b"<https://e"
+    assert len(taken) == 1
+    whole = dumps_module._LineReader(blocks())
+    assert len(list(ox.parse(whole, format=ox.RdfFormat.N_TRIPLES))) == 1000

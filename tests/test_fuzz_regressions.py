@@ -52,7 +52,7 @@ def test_each_reader_s_seed_corpus_reads_without_a_crash(target: str) -> None:
         fuzz_readers.CHECKS[target](path.read_bytes())
 
 
-@pytest.mark.parametrize(("target", "path"), READER_CRASHES,
-                         ids=[f"{t}/{p.name}" for t, p in READER_CRASHES])
-def test_a_crash_the_fuzzer_found_in_another_reader_is_fixed(target: str, path: Path) -> None:
-    fuzz_readers.CHECKS[target](path.read_bytes())
+def test_every_crash_the_fuzzer_found_in_another_reader_is_fixed() -> None:
+    # One test for all (none found so far): each input kept in crashes/<target>/ must read.
+    for target, path in READER_CRASHES:
+        fuzz_readers.CHECKS[target](path.read_bytes())

@@ -76,6 +76,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.work = Path(tempfile.mkdtemp(prefix="pgraph-states-"))
         self.pages = self.work / "catalogue" / "pages"
         self.pages.mkdir(parents=True)
+        # A page no rule touches: a build refuses a folder with no source at all.
+        self.anchor = variant(pool()[0], "Anchor")
+        (self.pages / "anchor.txt").write_bytes(self.anchor)
         self.store = self.work / "store"
         self.files: dict[str, bytes] = {}
         self.good: dict[str, bytes] = {}  # the content each name's stored graph came from
@@ -164,10 +167,19 @@ class IncrementalBuilds(RuleBasedStateMachine):
         folder = self.work / "full" / "catalogue"
         shutil.rmtree(folder.parent, ignore_errors=True)
         (folder / "pages").mkdir(parents=True)
+        (folder / "pages" / "anchor.txt").write_bytes(self.anchor)
         for name, content in self.files.items():
             kept = self.good.get(name) if content == BROKEN else content
             if kept is not None:
                 (folder / "pages" / name).write_bytes(kept)
+        if not any((folder / "pages").iterdir()):
+            # A first build of an empty folder is refused (nothing found, nothing to
+            # remove); a folder emptied of its pages is what a build that removes them leaves.
+            store = self.work / "full" / "store"
+            (folder / "pages" / "page.txt").write_bytes(pool()[0])
+            build_catalogue([folder], store_path=store)
+            (folder / "pages" / "page.txt").unlink()
+            return quads(build_catalogue([folder], store_path=store).store)
         return quads(build_catalogue([folder], store_path=None).store)
 
     def check_validation(self) -> None:

@@ -69,9 +69,10 @@ def seed_store():
 
 
 def test_build_chooses_the_weight_and_says_which(seed_store):
-    # The seed page alone: 12 partners, so every co-partnership tie is one practice with n = 12.
+    # The seed page alone: 12 partners, 9 of them organisations (3 generic partners are left
+    # out), so every co-partnership tie is one practice with n = 9.
     G = build("co-partnership", store=seed_store, weight="newman")
-    assert {round(w, 6) for *_, w in G.edges(data="weight")} == {round(1 / 11, 6)}
+    assert {round(w, 6) for *_, w in G.edges(data="weight")} == {round(1 / 8, 6)}
     assert G.graph["weight"] == "newman"
     assert G.graph["weight_definition"] == WEIGHT_DEFINITIONS[ProjectionWeight.NEWMAN]
     J = build("co-partnership", store=seed_store, weight="jaccard")

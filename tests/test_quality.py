@@ -165,3 +165,10 @@ def test_a_folder_without_pages_or_records_is_an_error(tmp_path):
     result = run("build", empty, "--store", tmp_path / "store")
     assert result.exit_code == 2
     assert "Error:" in result.output and "no catalogue pages or records found" in result.output
+    # A folder whose pages were all deleted is not a mistake: its graphs go.
+    shutil.copy(SEED, empty / "seed.txt")
+    assert run("build", empty, "--store", tmp_path / "store").exit_code == 0
+    (empty / "seed.txt").unlink()
+    emptied = run("build", empty, "--store", tmp_path / "store")
+    assert emptied.exit_code == 0 and "0 practices" in emptied.output
+    assert "1 removed" in emptied.output

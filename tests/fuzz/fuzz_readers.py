@@ -63,8 +63,7 @@ def _check_records(data: bytes, suffix: str) -> None:
         practices, _ = reader(text, name=name)
     except PgraphError:
         return
-    triples, _, _ = map_practices(practices)
-    _store_terms(triples)
+    _store_terms(map_practices(practices).triples)
 
 
 def check_yaml(data: bytes) -> None:

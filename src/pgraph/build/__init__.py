@@ -165,12 +165,6 @@ def _plan(
     fingerprint = mapping_fingerprint(base)
     known = stored_source_graphs(store)
     files = discover(sources)
-    if not files:
-        raise SourceError(
-            "no catalogue pages or records found",
-            path=", ".join(str(s) for s in sources),
-            hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
-        )
     clashing = _clashing_names(files, iris, report, strict=strict)
     changed = []
     for path, root, name in files:
@@ -190,6 +184,14 @@ def _plan(
         for name in known
         if name not in built and any(name.startswith(prefix) for prefix in roots)
     )
+    if not files and not report.removed:
+        # Nothing to read and nothing stored from there to remove: a wrong folder, most likely.
+        # (A folder whose pages were all deleted builds: its graphs are removed.)
+        raise SourceError(
+            "no catalogue pages or records found",
+            path=", ".join(str(s) for s in sources),
+            hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
+        )
     vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
     return _Plan(fingerprint, known, changed, vocabulary_changed)
 

@@ -35,7 +35,7 @@ Example:
     >>> change = organisation_change(ox.Store(), Iris(), {police: {"Police Scotland": 1}},
     ...                              leaving=set())
     >>> len(change.added), change.removed, sorted(change.organisations) == [f"<{police}>"]
-    (3, [], True)
+    (6, [], True)
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ _SAME_AS = ox.NamedNode(str(OWL.sameAs))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _ORGANIZATION = ox.NamedNode(str(ORG.Organization))
 _LABELS = {ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(SKOS.altLabel))}
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 @dataclass
@@ -164,6 +165,11 @@ def organisation_change(
     old |= _pointing_at(store, target, {q.subject for q in retired})
     new |= _repointed(store, target, retired)
     notes += retire_notes
+    # The graph names itself, as the builds, vocabularies and ontology graphs do, so that
+    # its IRI dereferences to a document about it.
+    named = ox.Quad(target, _LABEL, ox.Literal("graph of the organisations"), target)
+    if named not in store:
+        added_quads.add(named)
     return OrganisationChange(
         removed=sorted((old - new) | removed_quads, key=str),
         added=sorted((new - old) | added_quads, key=str),

@@ -490,24 +490,24 @@ def _write_grouped(graphs: Iterable[tuple[Graph, list[ox.Quad]]], fmt: DumpForma
 
 
 class _LineReader(io.RawIOBase):
-    """A readable stream over an iterator of byte lines (what Oxigraph's parser reads)."""
+    """A readable stream over an iterator of byte blocks (what Oxigraph's parser reads)."""
 
-    def __init__(self, lines: Iterator[bytes]) -> None:
-        self.lines = lines
-        self.pending = b""
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self.blocks = blocks
+        self.block = b""
+        self.offset = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        while len(self.pending) < len(buffer):
-            chunk = b"".join(itertools.islice(self.lines, 1024))
-            if not chunk:
-                break
-            self.pending += chunk
-        size = min(len(buffer), len(self.pending))
-        buffer[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
+        while self.offset >= len(self.block):
+            self.block, self.offset = next(self.blocks, b""), 0
+            if not self.block:
+                return 0
+        size = min(len(buffer), len(self.block) - self.offset)
+        buffer[:size] = self.block[self.offset:self.offset + size]
+        self.offset += size
         return size
 
 
