@@ -85,15 +85,11 @@ def assert_same_report(store: ox.Store) -> None:
     assert fast.conforms == reference.conforms
 
 
-def test_the_bundled_data_gives_the_reference_report(built_store):
-    assert_same_report(built_store)
-
-
 @pytest.mark.slow
 def test_a_synthetic_catalogue_with_planted_faults_gives_the_reference_report(tmp_path):
-    generate_catalogue(tmp_path / "catalogue", practices=120, seed=5, malformed_share=0.1)
+    generate_catalogue(tmp_path / "catalogue", practices=60, seed=5, malformed_share=0.1)
     store = build_catalogue([tmp_path / "catalogue"], store_path=None).store
-    assert inject_faults(store, seed=1, per_kind=2) == 2 * len(FAULTS)
+    assert inject_faults(store, seed=1, per_kind=1) == len(FAULTS)
     report = validate_store(store)
     assert len({f.message for f in report.findings}) >= 18, "the faults reach most constraints"
     assert_same_report(store)
@@ -123,7 +119,9 @@ def test_shapes_beyond_the_plan_are_refused_so_pyshacl_runs():
         read_plan(shapes)
 
 
-def test_the_default_is_the_sparql_plan_and_whole_is_pyshacl(built_store, monkeypatch):
+def test_the_default_is_the_sparql_plan_and_whole_is_pyshacl_with_the_same_report(
+    built_store, monkeypatch
+):
     import pgraph.validate as validate
 
     ran: list[int] = []
@@ -134,9 +132,12 @@ def test_the_default_is_the_sparql_plan_and_whole_is_pyshacl(built_store, monkey
         return original(graph)
 
     monkeypatch.setattr(validate, "validate_graph", pyshacl_spy)
-    validate_store(built_store)
+    fast = validate_store(built_store)
     assert ran == [], "the default ran pySHACL"
     report = validate_store(built_store, whole=True)
     triples = len({quad.triple for quad in built_store})  # the union of the named graphs
     assert ran == [triples], "whole runs pySHACL once, on every triple of the store"
     assert report.conforms and DATA.exists()
+    # The bundled data gives the reference report (one pySHACL run serves both checks).
+    assert [str(f) for f in fast.findings] == [str(f) for f in report.findings]
+    assert fast.findings == report.findings

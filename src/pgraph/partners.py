@@ -264,7 +264,7 @@ def canonical_organisation_name(name: str) -> str:
 
     Example:
         >>> canonical_organisation_name("HM Court Service")
-        'HM Courts & Tribunals Service'
+        'HM Courts Service'
         >>> canonical_organisation_name("The City of London Police*")
         'City of London Police'
     """
