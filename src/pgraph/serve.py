@@ -38,6 +38,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO
 
@@ -112,7 +113,7 @@ def server_command(
     return args
 
 
-class ServerHandle:
+class ServerHandle(ABC):
     """A running endpoint: its URLs; a context manager that stops it."""
 
     port: int
@@ -133,16 +134,17 @@ class ServerHandle:
         """The SPARQL update endpoint (only with ``writable``)."""
         return f"{self.base_url}/update"
 
+    @abstractmethod
     def running(self) -> bool:
-        raise NotImplementedError
+        """True while the endpoint answers (or is about to)."""
 
+    @abstractmethod
     def wait(self) -> int | None:
         """Block until the endpoint stops by itself; return its exit code."""
-        raise NotImplementedError
 
+    @abstractmethod
     def stop(self, timeout: float = 10.0) -> int | None:
         """Stop the endpoint and return its exit code."""
-        raise NotImplementedError
 
     def __enter__(self) -> ServerHandle:
         return self
