@@ -22,7 +22,7 @@ Run (atheris is in the ``dev`` extra)::
 
     .venv/bin/python tests/fuzz/fuzz_readers.py yaml tests/fuzz/corpora/yaml -atheris_runs=50000
 
-``tests/fuzz/corpora/<target>/`` holds the seeds (the fixtures and
+``tests/fuzz/corpora/<target>/`` holds the seeds (links to the fixtures and
 bad-input files of that kind); crashes found are kept in
 ``tests/fuzz/crashes/<target>/`` and replayed by
 ``tests/test_fuzz_regressions.py``. ``PGRAPH_FUZZ_COLLECT=FOLDER`` keeps one
