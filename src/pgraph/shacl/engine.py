@@ -101,7 +101,10 @@ def run_plan(
         tasks += [
             (_property_results, (store, targets, check, instance_of)) for check in shape.properties
         ]
-        tasks += [(_sparql_results, (store, targets, constraint)) for constraint in shape.sparql]
+        tasks += [
+            (_sparql_results, (store, targets, constraint, focus is not None))
+            for constraint in shape.sparql
+        ]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or focus is not None:
         return {result for function, args in progress.track(tasks, "validate: checks", unit="check")
@@ -350,12 +353,14 @@ def _compiled_pattern(pattern: str, flags: str) -> re.Pattern:
     return re.compile(pattern, value)
 
 
-def _sparql_results(store: ox.Store, targets: str, constraint) -> Iterator[ShaclResult]:
+def _sparql_results(
+    store: ox.Store, targets: str, constraint, targets_first: bool = False
+) -> Iterator[ShaclResult]:
     match = re.match(r"(?is)^(.*?)SELECT\s+(.*?)\bWHERE\s*\{(.*)\}\s*$", constraint.select)
     if match is None or _FORBIDDEN_IN_SPARQL.search(match[3]) or "$this" not in match[2]:
         raise UnsupportedShapes("a SPARQL constraint beyond SELECT $this … WHERE { pattern }")
     prologue, body = match[1], match[3]
-    query = f"{prologue}\nSELECT DISTINCT ?this ?value ?path WHERE {{ {targets} {body} }}"
+    query = f"{prologue}\nSELECT DISTINCT ?this ?value ?path WHERE {{ {_one_by_one(body, targets, targets_first)} }}"
     for row in _select(store, query):
         focus, value, path = from_oxigraph(row["this"]), row["value"], row["path"]
         yield ShaclResult(
@@ -366,6 +371,222 @@ def _sparql_results(store: ox.Store, targets: str, constraint) -> Iterator[Shacl
             # As pySHACL does for a node shape: no ?value means the focus node is the value.
             from_oxigraph(value) if value is not None else focus,
         )
+
+
+_TOKEN = re.compile(
+    r'(?s)\s+|#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+    r"|[?$][A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z0-9_:%.-]*[A-Za-z0-9_:%-]|[A-Za-z_]*:"
+    r"|[A-Za-z_][A-Za-z0-9_]*|[0-9.]+|\^\^|[^\s]"
+)
+_SIMPLE_TERM = re.compile(r'^(?:[?$]\w+|<[^>]*>|[A-Za-z_][\w.-]*:[\w:%.-]*|"|\'|[0-9.]+$|true$|false$)')
+_GROUPED = {"FILTER", "OPTIONAL", "EXISTS", "NOT"}
+_BRACKETS = {"{", "}", "[", "]", "(", ")"}
+
+
+def _one_by_one(body: str, targets: str, targets_first: bool = False) -> str:
+    """Return the targets and ``body`` as a group whose triple patterns give each match once.
+
+    Over the union of the store's graphs Oxigraph gives a triple once per graph
+    that holds it: a concept described in each of 10,000 practice graphs comes
+    back 10,000 times, and a join of two such patterns multiplies the rows
+    (pySHACL's graph holds each triple once), which Oxigraph 0.5's join order
+    made a query of hours. Each top-level triple pattern becomes a ``LATERAL``
+    ``SELECT DISTINCT`` sub-query, evaluated once per row with the variables
+    bound so far (an index look-up), in the order ``_ordered`` gives; the
+    FILTERs stay in the group, where they apply to its whole solution as
+    before. A body this reading does not follow (sub-groups, OPTIONAL, property
+    paths) is kept as it is, after the targets.
+
+    Example:
+        >>> print(_one_by_one("$this ?p ?c . ?c pg:unmapped true ; skos:prefLabel ?v .", "T"))
+        { SELECT DISTINCT * WHERE { ?c pg:unmapped true } } \
+LATERAL { SELECT DISTINCT * WHERE { ?c skos:prefLabel ?v } } \
+LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
+        >>> _one_by_one("$this ?p ?c . OPTIONAL { ?c ?q ?d }", "T")
+        'T $this ?p ?c . OPTIONAL { ?c ?q ?d }'
+    """
+    found = [m for m in _TOKEN.finditer(body) if m[0].strip() and not m[0].startswith("#")]
+    tokens = [m[0] for m in found]
+    triples: list[list[str]] = []
+    others: list[str] = []
+    block: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.upper() in _GROUPED or token in _BRACKETS:
+            if block or token.upper() != "FILTER":
+                # FILTER between the terms of a triple, a group, a blank node …
+                return f"{targets} {body}"
+            end = _element_end(tokens, i + 1)
+            if end is None:
+                return f"{targets} {body}"
+            others.append(_filter_text(body, found, i, end))
+            i = end
+            continue
+        if token == ".":
+            patterns = _triple_patterns(block)
+            if patterns is None:
+                return f"{targets} {body}"
+            triples += patterns
+            block = []
+        else:
+            block.append(token)
+        i += 1
+    if block:
+        patterns = _triple_patterns(block)
+        if patterns is None:
+            return f"{targets} {body}"
+        triples += patterns
+    return " ".join(_ordered(triples, targets, targets_first) + others)
+
+
+def _ordered(triples: list[list[str]], targets: str, targets_first: bool) -> list[str]:
+    """Return the triple patterns (and the targets) as joins, most bound first, without repeats.
+
+    The first pattern, when two of its terms are fixed (``?c pg:unmapped true``), is
+    read on its own and made DISTINCT; the targets then become a test on ``?this``
+    once a pattern binds it. Otherwise (or for a few given focus nodes) the targets
+    come first. Each next pattern is the one with the most terms fixed or bound.
+    """
+    variables, fixed = _variables, _fixed
+    start = max(triples, key=lambda t: fixed(t, set()), default=None)
+    anchored = start is not None and fixed(start, set())[1] >= 2
+    if targets_first or not anchored or not any("?this" in variables(t) for t in triples):
+        joins, bound, tested = [targets], {"?this"}, True
+    else:
+        joins, bound, tested = [], set(), False
+    remaining = list(triples)
+    while remaining:
+        best = max(remaining, key=lambda t: fixed(t, bound))  # the first of equals
+        remaining.remove(best)
+        pattern = " ".join(best)
+        if not joins:
+            joins.append(f"{{ SELECT DISTINCT * WHERE {{ {pattern} }} }}")
+        else:
+            joins.append(f"LATERAL {{ SELECT DISTINCT * WHERE {{ {pattern} }} }}")
+        bound |= variables(best)
+        if not tested and "?this" in bound:
+            joins.append(f"FILTER EXISTS {{ {targets} }}")
+            tested = True
+    return joins
+
+
+def _filter_text(body: str, found: list[re.Match], start: int, end: int) -> str:
+    """Return the text of the FILTER ``found[start:end]``, each EXISTS of triples made a chain.
+
+    Inside ``EXISTS { ?a p ?b . ?b q ?c }`` Oxigraph fixes the join order before it
+    knows the row's bindings, and may read every ``?b q ?c`` for each row: written
+    as ``?a p ?b LATERAL { ?b q ?c }`` from the pattern that shares a variable with
+    the row, each step is an index look-up.
+    """
+    tokens = [m[0] for m in found]
+    pieces, position, i = [], found[start].start(), start
+    while i < end:
+        if tokens[i].upper() == "EXISTS" and i + 1 < end and tokens[i + 1] == "{":
+            close = _element_end(tokens, i + 1)
+            inner = tokens[i + 2 : close - 1] if close is not None else ["{"]
+            if not set(inner) & _BRACKETS and not {t.upper() for t in inner} & _GROUPED:
+                triples = _blocks(inner)
+                if triples and len(triples) > 1:
+                    chain = _chain(triples, {"?this"})
+                    pieces.append(body[position : found[i + 1].start()])
+                    pieces.append("{ " + chain + " }")
+                    position = found[close - 1].end()
+                    i = close
+                    continue
+        i += 1
+    pieces.append(body[position : found[end - 1].end()])
+    return "".join(pieces)
+
+
+def _blocks(tokens: list[str]) -> list[list[str]] | None:
+    """Return the triple patterns of ``tokens`` (triples separated by "."), or None."""
+    triples: list[list[str]] = []
+    block: list[str] = []
+    for token in [*tokens, "."]:
+        if token != ".":
+            block.append(token)
+            continue
+        patterns = _triple_patterns(block)
+        if patterns is None:
+            return None
+        triples += patterns
+        block = []
+    return triples
+
+
+def _chain(triples: list[list[str]], bound: set[str]) -> str:
+    """Return the patterns joined one after the other, from the one sharing the most bindings."""
+    remaining, bound, steps = list(triples), set(bound), []
+    while remaining:
+        best = max(remaining, key=lambda t: _fixed(t, bound))
+        remaining.remove(best)
+        pattern = " ".join(best)
+        steps.append(pattern if not steps else f"LATERAL {{ {pattern} }}")
+        bound |= _variables(best)
+    return " ".join(steps)
+
+
+def _variables(triple: list[str]) -> set[str]:
+    return {"?" + t[1:] for t in triple if t[:1] in "?$"}
+
+
+def _fixed(triple: list[str], bound: set[str]) -> tuple[bool, int, bool]:
+    """Rank a pattern to join next: shares a bound variable, terms known, predicate known."""
+    # A pattern that shares no bound variable would pair every row with every match.
+    joined = not bound or bool(_variables(triple) & bound)
+    known = sum(1 for t in triple if t[:1] not in "?$" or "?" + t[1:] in bound)
+    return joined, known, triple[1][:1] not in "?$"
+
+
+def _element_end(tokens: list[str], start: int) -> int | None:
+    """Return the index after the FILTER expression starting at ``tokens[start]``."""
+    i, depth = start, 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in "({":
+            depth += 1
+        elif token in ")}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                return i + 1
+        elif depth == 0 and token.upper() not in {"NOT", "EXISTS"} and not re.match(r"^\w+$", token):
+            return None
+        i += 1
+    return None
+
+
+def _triple_patterns(block: list[str]) -> list[list[str]] | None:
+    """Return the triple patterns of ``subject verb objects ; verb objects …``, or None."""
+    if not block:
+        return []
+    parts: list[list[str]] = [[]]
+    for token in block:
+        if token == ";":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    subject, parts[0] = parts[0][:1], parts[0][1:]
+    if not subject or not _SIMPLE_TERM.match(subject[0]):
+        return None
+    patterns = []
+    for part in parts:
+        if not part:
+            continue  # a trailing ";"
+        verb, objects = part[0], " ".join(part[1:])
+        if verb != "a" and not _SIMPLE_TERM.match(verb):
+            return None
+        for term in objects.split(" , "):
+            pieces = term.split()
+            if not pieces or not _SIMPLE_TERM.match(pieces[0]):
+                return None
+            if len(pieces) > 1 and not (pieces[1] == "^^" or pieces[1].startswith("@")):
+                return None
+            patterns.append([subject[0], verb, "".join(pieces)])
+    return patterns
 
 
 def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
