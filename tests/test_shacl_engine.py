@@ -105,3 +105,62 @@ def test_a_boolean_is_checked_as_pyshacl_checks_it(plan, lexical, valid, caplog)
     results = run_plan(plan, store, workers=1)
     assert (results == set()) is valid, results
     assert not caplog.records  # rdflib's "failed to convert" stays quiet
+
+
+SPARQL_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://e.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+
+ex:prefixes a owl:Ontology ; sh:declare [ sh:prefix "ex" ; sh:namespace "https://e.org/" ] .
+ex:UnmappedShape a sh:NodeShape ; sh:targetClass ex:Practice ;
+  sh:sparql [ sh:message "unmapped" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this ?path ?value WHERE {
+      $this ?path ?concept . # a comment
+      ?concept ex:unmapped true ; ex:label ?value , ?value .
+    }''' ] , [ sh:message "no partner with a name" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this WHERE {
+      FILTER NOT EXISTS { $this ex:partner ?p . ?p ex:label "named"@en }
+    }''' ] , [ sh:message "an optional pattern is kept as it is" ; sh:prefixes ex:prefixes ;
+    sh:select '''
+    SELECT $this ?value WHERE {
+      $this a ex:Practice . OPTIONAL { $this ex:code ?value } FILTER (!BOUND(?value))
+    }''' ] , [ sh:message "a concept off its scheme" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this ?value WHERE {
+      $this ex:concept ?value .
+      FILTER NOT EXISTS { ?value ex:inScheme|ex:candidateFor ex:scheme }
+    }''' ] .
+"""
+
+
+def test_sparql_constraints_over_many_graphs_describing_one_node_are_pyshacls():
+    """One concept described in every practice's graph (as the build writes an unmapped
+    value): the union of the graphs gives its triples once per graph, pySHACL's graph once."""
+    lines = []
+    for n in range(40):
+        practice = f"ex:p{n}"
+        lines.append(f"{practice} a ex:Practice ; ex:concept ex:c{n % 3} ; ex:level ex:u .")
+        lines.append("ex:u ex:unmapped true ; ex:label 'Odd'@en , 'Bizarre'@fr .")
+        if n % 4:
+            lines.append(f"{practice} ex:partner ex:o{n % 5} ; ex:code 'X' .")
+        label = '"named"@en' if n % 5 else '"other"'
+        lines.append(f"ex:o{n % 5} ex:label {label} .")
+    lines.append("ex:c0 ex:inScheme ex:scheme . ex:c1 ex:candidateFor ex:scheme .")
+    prologue = "@prefix ex: <https://e.org/> .\n"
+    graph, store = Graph(), ox.Store()
+    for number, line in enumerate(lines):
+        part = Graph().parse(data=prologue + line, format="turtle")
+        graph += part
+        store.extend(to_quad(triple, f"{EX}graph/{number}") for triple in part)
+    shapes = Graph().parse(data=SPARQL_SHAPES, format="turtle")
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    expected = results_from_report(report)
+    assert {r.message for r in expected} == {
+        "unmapped", "no partner with a name", "an optional pattern is kept as it is",
+        "a concept off its scheme",
+    }
+    plan = read_plan(shapes)
+    assert run_plan(plan, store, workers=1) == expected
+    some = [f"<{EX}p0>", f"<{EX}p1>", f"<{EX}p2>"]
+    assert run_plan(plan, store, focus=some) == {r for r in expected if str(r.focus) in
+                                                  {s[1:-1] for s in some}}
