@@ -466,7 +466,50 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
         if patterns is None:
             return f"{targets} {body}"
         triples += patterns
-    return " ".join(_ordered(triples, targets, targets_first) + others)
+    pinned = {}
+    for other in others:
+        match = _PINNED.match(other)
+        if match:
+            variable, term = (match[1], match[2]) if match[1][0] in "?$" else (match[2], match[1])
+            if term[0] not in "?$":
+                pinned["?" + variable[1:]] = term
+    triples = [[pinned.get("?" + t[1:], t) if t[:1] in "?$" else t for t in triple]
+               for triple in triples]
+    bound = {v for triple in triples for v in _variables(triple)} | {"?this"} | pinned.keys()
+    joins = _ordered(triples, targets, targets_first)
+    joins += [f"VALUES {variable} {{ {term} }}" for variable, term in pinned.items()]
+    return " ".join(joins + [_anti_join(other, bound, n) for n, other in enumerate(others)])
+
+
+_PINNED = re.compile(
+    r"^FILTER\s*\(\s*([?$]\w+|<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)\s*=\s*"
+    r"([?$]\w+|<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)\s*\)$"
+)
+_NOT_EXISTS = re.compile(r"^FILTER\s+NOT\s+EXISTS\s*\{([^{}]*)\}$", re.I)
+
+
+def _anti_join(element: str, bound: set[str], number: int) -> str:
+    """Return ``FILTER NOT EXISTS { one triple }`` as a join on the triple's matches read once.
+
+    Oxigraph evaluates ``NOT EXISTS`` anew for each row (1.6 s for 78,000 rows
+    at 10k); an OPTIONAL join on a sub-query that reads the pattern once, and
+    projects only the variables the row binds, flags the rows that have a match.
+    Anything else is returned as it is.
+    """
+    match = _NOT_EXISTS.match(element.strip())
+    if match is None or "." in re.sub(r'<[^<>\s]*>|"[^"]*"', "", match[1]).replace("..", ""):
+        return element
+    if re.search(r"\b(FILTER|EXISTS|OPTIONAL|UNION)\b", match[1], re.I):
+        return element
+    names = {"?" + v[1:] for v in re.findall(r"[?$]\w+", match[1])}
+    shared = sorted(names & bound)
+    if not shared:
+        return element
+    flag = f"?_missing{number}"
+    return (
+        f"OPTIONAL {{ SELECT DISTINCT {' '.join(shared)} (true AS {flag}) "
+        f"WHERE {{ {match[1]} }} }} FILTER (!BOUND({flag}))"
+    )
 
 
 def _ordered(triples: list[list[str]], targets: str, targets_first: bool) -> list[str]:
