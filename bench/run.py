@@ -273,6 +273,7 @@ def bench_size(
                 [
                     PGRAPH,
                     "synth",
+                    "-o",
                     str(catalogue),
                     "--practices",
                     str(practices),
