@@ -134,11 +134,6 @@ class ServerHandle(ABC):
         """The SPARQL update endpoint (only with ``writable``)."""
         return f"{self.base_url}/update"
 
-    @property
-    def graph_store_url(self) -> str:
-        """The Graph Store Protocol endpoint (written to only with ``writable``)."""
-        return f"{self.base_url}/store"
-
     @abstractmethod
     def running(self) -> bool:
         """True while the endpoint answers (or is about to)."""
