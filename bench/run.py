@@ -149,11 +149,14 @@ def step_queries(store: str, limit: str) -> None:
         parent, child = context.Pipe(duplex=False)
         process = context.Process(target=_query_child, args=(store, name, params, child))
         process.start()
+        child.close()  # the child's end: a child that fails closes the pipe, not the time limit
+        timings[name] = None
         if parent.poll(QUERY_RUNS * float(limit)):
-            seconds, rows = parent.recv()
-            timings[name] = {"seconds": seconds, "rows": rows}
-        else:
-            timings[name] = None
+            try:
+                seconds, rows = parent.recv()
+                timings[name] = {"seconds": seconds, "rows": rows}
+            except EOFError:
+                print(f"{name}: failed (see above)", file=sys.stderr)
         process.kill()
         process.join()
     total = sum(float(limit) if t is None else t["seconds"] for t in timings.values())
