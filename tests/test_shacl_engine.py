@@ -150,6 +150,7 @@ def test_sparql_constraints_over_many_graphs_describing_one_node_are_pyshacls():
         if n % 5 != 3:
             lines.append(f"ex:o{n % 5} ex:label {label} .")
     lines.append("ex:c0 ex:inScheme ex:scheme . ex:c1 ex:candidateFor ex:scheme .")
+    lines.append("ex:notAPractice ex:level ex:u ; ex:partner ex:o3 .")  # no target: no result
     prologue = "@prefix ex: <https://e.org/> .\n"
     graph, store = Graph(), ox.Store()
     for number, line in enumerate(lines):

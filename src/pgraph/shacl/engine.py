@@ -641,23 +641,39 @@ def _triple_patterns(block: list[str]) -> list[list[str]] | None:
         else:
             parts[-1].append(token)
     subject, parts[0] = parts[0][:1], parts[0][1:]
-    if not subject or not _SIMPLE_TERM.match(subject[0]):
-        return None
+    if not subject or not _object_term(subject) or subject[0][:1] in "\"'0123456789":
+        return None  # a blank node label may not be shared between sub-queries
     patterns = []
     for part in parts:
         if not part:
             continue  # a trailing ";"
-        verb, objects = part[0], " ".join(part[1:])
-        if verb != "a" and not _SIMPLE_TERM.match(verb):
+        verb = part[0]
+        if verb != "a" and not _object_term([verb]):
             return None
-        for term in objects.split(" , "):
-            pieces = term.split()
-            if not pieces or not _SIMPLE_TERM.match(pieces[0]):
-                return None
-            if len(pieces) > 1 and not (pieces[1] == "^^" or pieces[1].startswith("@")):
+        objects: list[list[str]] = [[]]
+        for token in part[1:]:
+            if token == ",":
+                objects.append([])
+            else:
+                objects[-1].append(token)
+        for pieces in objects:
+            if not _object_term(pieces):
                 return None
             patterns.append([subject[0], verb, "".join(pieces)])
     return patterns
+
+
+def _object_term(pieces: list[str]) -> bool:
+    """Tell whether the tokens are one term: a plain term, ``"…"^^type`` or ``"…"@tag``."""
+    if not pieces or not _SIMPLE_TERM.match(pieces[0]) or pieces[0].startswith("_:"):
+        return False
+    if len(pieces) == 1:
+        return True
+    if pieces[0][:1] not in "\"'":
+        return False
+    if pieces[1] == "^^":
+        return len(pieces) == 3 and bool(_SIMPLE_TERM.match(pieces[2]))
+    return pieces[1] == "@" and all(re.match(r"^(?:\w+|-)$", p) for p in pieces[2:])
 
 
 def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
