@@ -106,7 +106,8 @@ def write_kept_report(store_path: Path, report: KeptReport) -> None:
         "last_build": report.last_build,
     }
     try:
-        temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        # One line: the C encoder (json's indented output is written in Python, five times slower).
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
         # The report is a convenience: a read-only or full disk must not fail the build.
