@@ -42,6 +42,7 @@ from pgraph.build.reading import (
     ReadResult,
     discover,
     mapping_fingerprint,
+    preload,
     read_files,
     root_prefix,
 )
@@ -137,8 +138,12 @@ def build_catalogue(
     iris = Iris(base)
     started = dt.datetime.now(dt.UTC)
     report = BuildReport(store_path=store_path)
+    preloaded = preload()  # the language model loads while the files are found and hashed
     with writing(store_path, wait=wait) as store:
-        plan = _plan(store, sources, iris, base, report, strict=strict)
+        try:
+            plan = _plan(store, sources, iris, base, report, strict=strict)
+        finally:
+            preloaded()  # before any worker forks
         transaction = begin(
             store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
