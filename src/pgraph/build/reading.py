@@ -164,7 +164,7 @@ class HashCache:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if data.get("fingerprint") == fingerprint and data.get("folder") == os.getcwd():
-                    self.entries = data["files"]
+                    self.entries = dict(data["files"])
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self.entries = {}
 
@@ -175,7 +175,7 @@ class HashCache:
         signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
                      status.st_dev]
         entry = self.entries.get(key)
-        if entry is not None and entry[:-1] == signature:
+        if isinstance(entry, list) and entry[:-1] == signature and isinstance(entry[-1], str):
             self.reused += 1
             self.kept[key] = entry
             return entry[-1]
