@@ -313,6 +313,7 @@ def bench_size(
                 [
                     PGRAPH,
                     "synth",
+                    "-o",
                     str(catalogue),
                     "--practices",
                     str(practices),
