@@ -12,5 +12,3 @@ from pgraph.store import register_commit_watcher
 
 # Incremental validation must hear of every commit; the build does not know it.
 register_commit_watcher("validation", "pgraph.shacl.state:track_commit")
-# The derived graph (aggregates computed once) follows every commit the same way.
-register_commit_watcher("derived", "pgraph.derived:track_commit")
