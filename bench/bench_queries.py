@@ -117,8 +117,9 @@ def bench_params(store: ox.Store) -> dict[str, dict[str, str]]:
     practices = rows(f"""SELECT ?p ?t WHERE {{ ?p <{PG}partnership> ?ps ;
                              <http://purl.org/dc/terms/title> ?t }} ORDER BY ?p""")
     practice, title = practices[len(practices) // 2]
-    organisations = rows(f"""SELECT ?o (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m <{ORG}member> ?o }}
-                             GROUP BY ?o ORDER BY DESC(?n) ?o""")
+    organisations = rows(f"""SELECT ?o (COUNT(DISTINCT ?m) AS ?n) WHERE {{
+                                 ?m <{ORG}member> ?o . ?o a <{ORG}Organization> }}
+                             GROUP BY ?o ORDER BY DESC(?n) ?o""")  # generic partners left out
     typical, hub = organisations[len(organisations) // 2][0], organisations[0][0]
     act = rows(f"""SELECT ?o ?a WHERE {{ ?m <{PG}statutoryBasis> ?a ; <{ORG}member> ?o }}
                    ORDER BY ?o ?a LIMIT 1""")[0]

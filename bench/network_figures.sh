@@ -12,7 +12,7 @@ $PGRAPH network draw co-partnership --width 7 --height 5 --dpi 100 --labels 10 -
 $PGRAPH network draw legislation --width 7 --height 5 --dpi 100 --labels 12 -o "$OUT/legislation.png"
 # 1,000 synthetic practices, built into their own store.
 if [ ! -d "$WORK/store1000" ]; then
-  $PGRAPH synth "$WORK/synth1000" --practices 1000 --seed 1
+  $PGRAPH synth -o "$WORK/synth1000" --practices 1000 --seed 1
   # The synthetic catalogue plants a few bad pages; their errors do not stop the figures.
   PGRAPH_STORE="$WORK/store1000" $PGRAPH build "$WORK/synth1000" || true
 fi

@@ -78,7 +78,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 @dataclass(frozen=True)
 class OxigraphServer:
-    """A running ``oxigraph serve``: its SPARQL query, update and Graph Store URLs."""
+    """A running Oxigraph server (``pgraph.serve.start_server``): query, update and GSP URLs."""
 
     base: str
     location: Path
@@ -108,27 +108,20 @@ def oxigraph_command() -> str:
 def running_oxigraph(
     folder: Path, *, load: Sequence[Path] = (), union_default_graph: bool = False
 ) -> Iterator[OxigraphServer]:
-    """Run ``oxigraph serve`` on a free port with a store in ``folder`` (``load``ed first)."""
+    """Run the Oxigraph server on a free port with a store in ``folder`` (``load``ed first).
+
+    The server is started by the product's own launcher,
+    :func:`pgraph.serve.start_server`, writable (the tests publish to it).
+    """
     command = oxigraph_command()
     location = folder / "oxigraph"
     location.mkdir(parents=True, exist_ok=True)
     for file in load:
         subprocess.run([command, "load", "--location", str(location), "--file", str(file)],
                        check=True, capture_output=True)
-    port = free_port()
-    log = folder / "oxigraph.log"
-    # The command line pgraph serve uses, writable: the tests publish to it.
-    arguments = serve.server_command(location, port, writable=True,
-                                     union_default_graph=union_default_graph)
-    with open(log, "wb") as output:
-        process = subprocess.Popen(arguments, stdout=output, stderr=subprocess.STDOUT)
-    server = OxigraphServer(f"http://127.0.0.1:{port}", location)
-    try:
-        ask = urllib.parse.quote("ASK {}")
-        _wait_until_ready(process, f"{server.query}?query={ask}", seconds=30, log=log)
-        yield server
-    finally:
-        _stop(process)
+    with serve.start_server(location, writable=True, create=True, timeout=30,
+                            union_default_graph=union_default_graph) as handle:
+        yield OxigraphServer(handle.base_url, location)
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ def test_no_remote_resources_in_the_docs(written):
 
 
 def test_cli_docs(tmp_path, built_store_path):
-    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "docs"), "--store",
+    result = CliRunner().invoke(cli, ["docs", "-o", str(tmp_path / "docs"), "--store",
                                       str(built_store_path)])
     assert result.exit_code == 0, result.output
     index = tmp_path / "docs" / "index.html"
@@ -132,7 +132,7 @@ def test_cli_docs(tmp_path, built_store_path):
 
 
 def test_cli_docs_without_a_store_writes_the_ontology_pages(tmp_path):
-    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "docs"), "--store",
+    result = CliRunner().invoke(cli, ["docs", "-o", str(tmp_path / "docs"), "--store",
                                       str(tmp_path / "none")])
     assert result.exit_code == 0, result.output
     assert "Skipped the querying guide: no store at" in result.output
@@ -193,5 +193,5 @@ def test_the_committed_querying_guide_is_up_to_date(guide):
     when = re.compile(r"\d{8}T\d{6,}Z|\d{4}-\d\d-\d\dT[\d:.]+(\+00:00|Z)?")
     assert when.sub("…", committed.read_text(encoding="utf-8")) == when.sub(
         "…", querying_markdown(guide)), (
-        "regenerate: pgraph build data && pgraph docs docs/ --store .pgraph/store "
+        "regenerate: pgraph build data && pgraph docs -o docs/ --store .pgraph/store "
         "(then keep only docs/querying.md)")

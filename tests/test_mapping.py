@@ -229,7 +229,8 @@ def test_unmapped_values_and_unresolved_acts_are_kept_and_reported():
     assert (act, PG.unresolved, Literal(True)) in graph
     assert graph.value(act, RDFS.label) == Literal("Safer Streets Act 2031")
     messages = [str(w) for w in mapped.warnings]
-    assert 'x.txt:40: domains: "Shoplifting" is not in the domains vocabulary; kept as unmapped' in messages
+    assert ('x.txt:40: domains: "Shoplifting" is not in the domains vocabulary; kept as unmapped'
+            in messages)
     assert any("Safer Streets Act 2031" in m and "unresolved" in m for m in messages)
 
 

@@ -181,8 +181,8 @@ def test_local_commands_open_no_connection_at_all(guard: SocketGuard, catalogue:
     run("dump", "--store", store, "--out", f"{tmp_path / 'dumps'}/")
     run("describe", "--store", store, "--dumps", tmp_path / "dumps")
     run("export", "--store", store, "--format", "jsonld", "--out", tmp_path / "all.jsonld")
-    run("site", tmp_path / "site", "--store", store)
-    run("docs", tmp_path / "docs", "--store", store)
+    run("site", "-o", tmp_path / "site", "--store", store)
+    run("docs", "-o", tmp_path / "docs", "--store", store)
     assert guard.attempts == [], guard.attempts
 
 
@@ -264,7 +264,7 @@ commands = [
     ["validate", "--store", store],
     ["query", "practices-per-country", "--store", store],
     ["network", "export", "co-partnership", "--store", store, "--out", out + "/n.gexf"],
-    ["site", out + "/site", "--store", store, "--no-dumps"],
+    ["site", "-o", out + "/site", "--store", store, "--no-dumps"],
 ]
 for args in commands:
     try:

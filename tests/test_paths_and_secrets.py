@@ -113,7 +113,7 @@ def test_the_site_writes_nothing_outside_its_folder(hostile_store: Path, tmp_pat
     work = tmp_path / "work"
     (work / "out").mkdir(parents=True)
     outside = files_under(tmp_path)
-    result = invoke("site", work / "out" / "site", "--store", hostile_store, "--no-dumps")
+    result = invoke("site", "-o", work / "out" / "site", "--store", hostile_store, "--no-dumps")
     assert result.exit_code == 0, result.output
     site = (work / "out" / "site").resolve()
     written = files_under(tmp_path) - outside
@@ -151,7 +151,7 @@ def test_the_site_never_replaces_a_folder_it_did_not_write(hostile_store: Path,
     folder = tmp_path / "documents"
     folder.mkdir()
     (folder / "precious.txt").write_text("keep me", encoding="utf-8")
-    result = invoke("site", folder, "--store", hostile_store, "--no-dumps")
+    result = invoke("site", "-o", folder, "--store", hostile_store, "--no-dumps")
     assert result.exit_code == 2 and result.output.startswith("Error: "), result.output
     assert sorted(p.name for p in folder.iterdir()) == ["precious.txt"]
     assert (folder / "precious.txt").read_text(encoding="utf-8") == "keep me"
@@ -198,7 +198,7 @@ def parse(path: Path) -> _Markup:
 
 def test_site_pages_escape_every_hostile_value(hostile_store: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    assert invoke("site", site, "--store", hostile_store, "--no-dumps").exit_code == 0
+    assert invoke("site", "-o", site, "--store", hostile_store, "--no-dumps").exit_code == 0
     pages = sorted(site.rglob("*.html"))
     assert pages
     for page in pages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 
@@ -45,3 +46,31 @@ def test_every_command_has_an_example_in_its_help():
         for name in path.split()[1:]:
             command = command.commands[name]
         assert "Example:" in (command.help or ""), f"{path} has no Example: in its help"
+
+
+def _architecture() -> str:
+    return README.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_architecture_table_names_every_package_and_only_what_exists():
+    import importlib
+
+    import pgraph
+
+    section = _architecture()
+    named = set(re.findall(r"`(pgraph(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`", section))
+    for name in sorted(named):
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                thing = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            for attribute in parts[i:]:
+                assert hasattr(thing, attribute), f"{name} in the README does not exist"
+                thing = getattr(thing, attribute)
+            break
+    root = Path(pgraph.__file__).parent
+    here = {f"pgraph.{p.stem if p.is_file() else p.name}" for p in root.iterdir()
+            if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file()}
+    assert here - named == set(), "missing from the README's architecture table"

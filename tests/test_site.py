@@ -502,14 +502,14 @@ def test_cli_site_and_its_errors(tmp_path):
     store = tmp_path / "store"
     build_catalogue([TESTS.parent / "data" / "pages"], store_path=store)
     runner = CliRunner()
-    result = runner.invoke(cli, ["site", str(tmp_path / "out"), "--store", str(store),
+    result = runner.invoke(cli, ["site", "-o", str(tmp_path / "out"), "--store", str(store),
                                  "--format", "turtle", "--format", "ntriples"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Wrote the site: ")
     assert sorted(p.name for p in (tmp_path / "out/dumps").iterdir()) == ["pgraph.nt", "pgraph.ttl"]
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "x").write_text("x")
-    result = runner.invoke(cli, ["site", str(tmp_path / "busy"), "--store", str(store)])
+    result = runner.invoke(cli, ["site", "-o", str(tmp_path / "busy"), "--store", str(store)])
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: {tmp_path / 'busy'}: the folder is not empty")
 

@@ -99,7 +99,7 @@ def test_counts_sources_and_readme(catalogue):
     assert (out / "sources.yaml").read_text(encoding="utf-8").startswith("# SYNTHETIC")
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# SYNTHETIC")
-    command = "pgraph synth OUT_DIR --practices 400 --seed 5 --lang mixed --malformed-share 0.05"
+    command = "pgraph synth -o OUT_DIR --practices 400 --seed 5 --lang mixed --malformed-share 0.05"
     assert command in readme
     assert all(f"`{name}` | {kind}" in readme for name, kind in report.malformed.items())
 
@@ -269,7 +269,7 @@ def test_bundled_synthetic_data_is_a_fresh_generation(tmp_path):
     generate_catalogue(tmp_path, **BUNDLED_ARGS)
     assert tree(BUNDLED) == tree(tmp_path), (
         "data/synthetic drifted: regenerate it with "
-        "pgraph synth data/synthetic --practices 40 --seed 7 --lang mixed --malformed-share 0.1"
+        "pgraph synth -o data/synthetic --practices 40 --seed 7 --lang mixed --malformed-share 0.1"
     )
 
 
@@ -285,6 +285,7 @@ def test_cli_writes_a_catalogue_and_prints_one_line(tmp_path):
         cli,
         [
             "synth",
+            "-o",
             str(tmp_path / "out"),
             "--practices",
             "12",
@@ -301,7 +302,9 @@ def test_cli_writes_a_catalogue_and_prints_one_line(tmp_path):
     expected = f"wrote 12 synthetic pages to {tmp_path / 'out'} (3 malformed: "
     assert result.output.startswith(expected)
     assert len(list((tmp_path / "out" / "pages").glob("*.txt"))) == 12
-    again = CliRunner().invoke(cli, ["synth", str(tmp_path / "out"), "-n", "5", "--seed", "2"])
+    again = CliRunner().invoke(
+        cli, ["synth", "-o", str(tmp_path / "out"), "-n", "5", "--seed", "2"]
+    )
     assert again.exit_code == 0  # an earlier synthetic catalogue is replaced…
     assert len(list((tmp_path / "out" / "pages").glob("*.txt"))) == 5
 
@@ -309,7 +312,7 @@ def test_cli_writes_a_catalogue_and_prints_one_line(tmp_path):
 def test_cli_refuses_a_folder_of_other_pages(tmp_path):
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "real.txt").write_text("a real page", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["synth", str(tmp_path), "-n", "3"])
+    result = CliRunner().invoke(cli, ["synth", "-o", str(tmp_path), "-n", "3"])
     assert result.exit_code == 2
     assert "Error: " in result.output and "did not write" in result.output
     assert (tmp_path / "pages" / "real.txt").is_file()  # …but nobody else's pages

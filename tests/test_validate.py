@@ -1,4 +1,4 @@
-"""SHACL shapes: the bundled data conforms; a record breaking each main shape is reported readably."""
+"""SHACL shapes: the bundled data conforms; a record breaking each main shape reads clearly."""
 
 from __future__ import annotations
 

@@ -10,6 +10,11 @@ words for its own stage (``pgraph.query.remote``, ``pgraph.publish.http``).
 Store Protocol (``pgraph.publish.stores``) sends its PUTs through the same
 client. :func:`masked_url` is the one way a URL appears in a message.
 
+The web crawler's client (``pgraph.fetch.http``) is a different thing built on
+the same base: it starts its User-Agent with :data:`PRODUCT`, waits
+:func:`backoff_pause` between retries and masks URLs with :func:`masked_url`
+(see its module text for why it is not this client).
+
 Example:
     >>> masked_url("http://dba:secret@127.0.0.1:8890/sparql?key=abc")
     'http://127.0.0.1:8890/sparql?key=abc'
@@ -35,9 +40,21 @@ from pathlib import Path
 
 from pgraph import __version__
 
-USER_AGENT = f"pgraph/{__version__} (https://w3id.org/pgraph)"
+PRODUCT = f"pgraph/{__version__}"
+"""The product token that starts the User-Agent of every request pgraph sends."""
+USER_AGENT = f"{PRODUCT} (https://w3id.org/pgraph)"
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
 """Statuses worth retrying: the server is busy or a proxy could not reach it."""
+
+
+def backoff_pause(backoff: float, attempt: int) -> float:
+    """Seconds to wait after failed ``attempt`` (0, 1, …): ``backoff``, doubling each time.
+
+    Example:
+        >>> [backoff_pause(0.5, attempt) for attempt in range(4)]
+        [0.5, 1.0, 2.0, 4.0]
+    """
+    return backoff * 2**attempt
 
 
 def masked_url(url: str, *, query: bool = True) -> str:
@@ -52,7 +69,11 @@ def masked_url(url: str, *, query: bool = True) -> str:
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    try:
+        port = parts.port
+    except ValueError:  # not a number: the URL is refused later, its credentials not shown
+        port = None
+    netloc = f"{host}:{port}" if port else host
     if not query:
         return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
@@ -180,7 +201,7 @@ class HttpClient:
                 if not failure.transient or attempt >= self.retries:
                     failure.attempts = attempt + 1
                     raise
-            time.sleep(self.backoff * 2**attempt)
+            time.sleep(backoff_pause(self.backoff, attempt))
             attempt += 1
 
     def mask(self, text: str) -> str:

@@ -222,7 +222,8 @@ class _PracticeMapper:
 
     def warn(self, message: str, field_key: str) -> None:
         self.out.warnings.append(
-            Warning_(message, path=self.p.source_file, line=self.p.lines.get(field_key), field=field_key)
+            Warning_(message, path=self.p.source_file, line=self.p.lines.get(field_key),
+                     field=field_key)
         )
 
     def run(self) -> MappedPractice:
@@ -273,7 +274,8 @@ class _PracticeMapper:
         if code is None:
             concept = self.iris.concept(PGV.country, self.p.country)
             self.unmapped_concept(concept, PGV.country, self.p.country)
-            self.warn(f'"{self.p.country}" is not an ISO 3166 country name; kept as unmapped', "country")
+            self.warn(f'"{self.p.country}" is not an ISO 3166 country name; kept as unmapped',
+                      "country")
         else:
             concept = self.vocab.country_concept(code)
         self.add(self.subject, PG.country, concept)

@@ -156,26 +156,31 @@ class ServerHandle(ABC):
 def start_server(
     store_path: Path, port: int | None = None, *, writable: bool = False,
     timeout: float = START_TIMEOUT, query_timeout: float = QUERY_TIMEOUT,
-    poll: float = POLL_INTERVAL,
+    poll: float = POLL_INTERVAL, union_default_graph: bool = True, create: bool = False,
 ) -> ServerHandle:
     """Start the endpoint on a built store and return once it answers queries.
 
     ``port`` None picks a free one. Read-only, it follows new builds (see the
     module's text); ``query_timeout`` is the longest a request may run.
-    Raises StoreError when there is no store, the port is taken or the
-    server does not come up.
+    ``union_default_graph`` False (``writable`` only) leaves the default graph
+    empty, as most triple stores do: named graphs are then queried with
+    ``GRAPH``. ``create`` (``writable`` only) serves a store that need not
+    exist yet: the server makes it, empty. Raises StoreError when there is no
+    store, the port is taken or the server does not come up.
 
     Example:
         >>> with start_server(Path(".pgraph/store")) as server:  # doctest: +SKIP
         ...     print(server.url)
         http://127.0.0.1:…/query
     """
-    store_path = require_store(store_path)
+    if not writable and (create or not union_default_graph):
+        raise StoreError("create and union_default_graph=False are for a writable server")
+    store_path = Path(store_path) if create else require_store(store_path)
     if port and not _port_free(port):
         raise StoreError(f"port {port} on 127.0.0.1 is already in use",
                          hint="choose another with --port")
     if writable:
-        return _start_direct(store_path, port or free_port(), timeout)
+        return _start_direct(store_path, port or free_port(), timeout, union_default_graph)
     endpoint = FollowingServer(store_path, port or 0, query_timeout=query_timeout, poll=poll)
     endpoint.start(timeout)
     return endpoint
@@ -185,12 +190,14 @@ def start_server(
 
 
 def _start_oxigraph(folder: Path, port: int, *, writable: bool, timeout: float,
-                    query_timeout: float | None = None) -> tuple[subprocess.Popen, IO[bytes]]:
+                    query_timeout: float | None = None, union_default_graph: bool = True,
+                    ) -> tuple[subprocess.Popen, IO[bytes]]:
     """Start the Oxigraph server on ``folder`` and return once it answers (process, log)."""
     # A file, not a pipe: a long-running server must never block on a full pipe.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by whoever stops the server
     process = subprocess.Popen(
-        server_command(folder, port, writable=writable, timeout=query_timeout),
+        server_command(folder, port, writable=writable, timeout=query_timeout,
+                       union_default_graph=union_default_graph),
         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
         start_new_session=True,  # Ctrl-C reaches pgraph, which stops the server cleanly
         preexec_fn=_server_dies_with_pgraph,
@@ -250,8 +257,11 @@ class DirectServer(ServerHandle):
         return code
 
 
-def _start_direct(store_path: Path, port: int, timeout: float) -> DirectServer:
-    process, log = _start_oxigraph(store_path, port, writable=True, timeout=timeout)
+def _start_direct(
+    store_path: Path, port: int, timeout: float, union_default_graph: bool = True
+) -> DirectServer:
+    process, log = _start_oxigraph(store_path, port, writable=True, timeout=timeout,
+                                   union_default_graph=union_default_graph)
     return DirectServer(process, port, store_path, log)
 
 

@@ -291,7 +291,8 @@ class Vocabularies:
             >>> vocabularies().is_not_reported(" N/A ")
             True
         """
-        return fold(value.strip(" .")) in self.not_reported_labels or fold(value) in self.not_reported_labels
+        labels = self.not_reported_labels
+        return fold(value.strip(" .")) in labels or fold(value) in labels
 
     # -- concepts
     def _index_concepts(self) -> None:
@@ -340,7 +341,8 @@ class Vocabularies:
             act_year = self.graph.value(act, PG.year)
             if year is not None and act_year is not None and int(str(act_year)) != year:
                 continue
-            names = {fold(re.sub(r"\b(1[89]|20)\d\d\b", "", str(label))) for label in _labels(self.graph, act)}
+            names = {fold(re.sub(r"\b(1[89]|20)\d\d\b", "", str(label)))
+                     for label in _labels(self.graph, act)}
             if wanted in {n.strip() for n in names}:
                 return URIRef(act)
         return None
@@ -402,7 +404,8 @@ def _country_index() -> dict[str, str]:
     for country in pycountry.countries:
         code = country.alpha_2
         names = {code, country.alpha_3, country.name, french[code]}
-        names |= {getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)}
+        names |= {getattr(country, a) for a in ("official_name", "common_name")
+                  if hasattr(country, a)}
         for name in names:
             index[fold(name)] = code
     return index

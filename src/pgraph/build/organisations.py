@@ -108,15 +108,69 @@ def organisation_change(
         state.mentions.setdefault(organisation, Counter()).update(names)
     state.gather(affected)
 
+    table, changed = _acronym_table(store, target, affected, state)
+    pending = [_Pending(g, b, b.organisation, False) for g, b in bare_acronyms]
+    pending += _stored_bare(store, iris, changed, leaving)
+    removed_quads, added_quads, patched, notes = _resolve_bare(
+        store, pending, table, state, affected
+    )
+    # The commit applies these after moving staged graphs in: a new graph is patched too.
+    removed_quads -= added_quads
+
+    described = {o: c for o in affected if (c := state.mentions.get(o)) and +c}
+    new = {
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
+        for s, p, o in describe_organisations({o: +c for o, c in described.items()})
+    }
+    old = {
+        quad
+        for organisation in affected
+        for quad in store.quads_for_pattern(_node(organisation), None, None, target)
+    }
+    retired, retire_notes = _retirements(store, iris, target, affected, described, old, table)
+    new |= retired
+    old |= _pointing_at(store, target, {q.subject for q in retired})
+    new |= _repointed(store, target, retired)
+    notes += retire_notes
+    # The graph names itself, as the builds, vocabularies and ontology graphs do, so that
+    # its IRI dereferences to a document about it.
+    named = ox.Quad(target, _LABEL, ox.Literal("graph of the organisations"), target)
+    if named not in store:
+        added_quads.add(named)
+    return OrganisationChange(
+        removed=sorted((old - new) | removed_quads, key=str),
+        added=sorted((new - old) | added_quads, key=str),
+        organisations={str(quad.subject) for quad in old ^ new} | patched,
+        notes=notes,
+    )
+
+
+def _acronym_table(
+    store: ox.Store, target: ox.NamedNode, affected: set[str], state: _State
+) -> tuple[dict[str, set[str]], set[str]]:
+    """The folded acronym → organisations table after the change, and the acronyms it changes."""
     old_table = _stored_acronyms(store, target)
     table = {key: {o for o in owners if o not in affected} for key, owners in old_table.items()}
     for organisation in affected:
         for acronym in acronyms_of(state.mentions.get(organisation, {})):
             table.setdefault(fold(acronym), set()).add(organisation)
     changed = {k for k in {*old_table, *table} if old_table.get(k, set()) != table.get(k, set())}
+    return table, changed
 
-    pending = [_Pending(g, b, b.organisation, False) for g, b in bare_acronyms]
-    pending += _stored_bare(store, iris, changed, leaving)
+
+def _resolve_bare(
+    store: ox.Store,
+    pending: list[_Pending],
+    table: dict[str, set[str]],
+    state: _State,
+    affected: set[str],
+) -> tuple[set[ox.Quad], set[ox.Quad], set[str], list[str]]:
+    """Point each bare-acronym membership at the one organisation defining its acronym.
+
+    Returns the quads to remove and to add, the membership and partnership
+    nodes patched, and the notes; ``affected`` and ``state`` take in the
+    organisations whose mentions move.
+    """
     removed_quads: set[ox.Quad] = set()
     added_quads: set[ox.Quad] = set()
     patched: set[str] = set()
@@ -147,35 +201,7 @@ def organisation_change(
         patched |= {f"<{item.mention.membership}>", f"<{item.mention.partnership}>"}
         if want != item.mention.organisation:
             notes.append(_resolved_note(item, want, state))
-    # The commit applies these after moving staged graphs in: a new graph is patched too.
-    removed_quads -= added_quads
-
-    described = {o: c for o in affected if (c := state.mentions.get(o)) and +c}
-    new = {
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)
-        for s, p, o in describe_organisations({o: +c for o, c in described.items()})
-    }
-    old = {
-        quad
-        for organisation in affected
-        for quad in store.quads_for_pattern(_node(organisation), None, None, target)
-    }
-    retired, retire_notes = _retirements(store, iris, target, affected, described, old, table)
-    new |= retired
-    old |= _pointing_at(store, target, {q.subject for q in retired})
-    new |= _repointed(store, target, retired)
-    notes += retire_notes
-    # The graph names itself, as the builds, vocabularies and ontology graphs do, so that
-    # its IRI dereferences to a document about it.
-    named = ox.Quad(target, _LABEL, ox.Literal("graph of the organisations"), target)
-    if named not in store:
-        added_quads.add(named)
-    return OrganisationChange(
-        removed=sorted((old - new) | removed_quads, key=str),
-        added=sorted((new - old) | added_quads, key=str),
-        organisations={str(quad.subject) for quad in old ^ new} | patched,
-        notes=notes,
-    )
+    return removed_quads, added_quads, patched, notes
 
 
 class _State:

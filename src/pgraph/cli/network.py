@@ -115,7 +115,14 @@ def network_options(command):
         )
         return command(source=source, **rest)
 
-    options = [
+    for option in reversed(_selection_options() + _tie_options()):
+        with_source = option(with_source)
+    return with_source
+
+
+def _selection_options() -> list:
+    """The network's kind, where its graph is, and which practices it is made of."""
+    return [
         click.argument("kind", metavar="KIND"),
         store_option,
         click.option(
@@ -145,6 +152,12 @@ def network_options(command):
             metavar="YYYY-MM-DD",
             help="Only practices started on or before this date.",
         ),
+    ]
+
+
+def _tie_options() -> list:
+    """How ties are made and weighed, and which of them the backbone keeps."""
+    return [
         click.option(
             "--threshold",
             type=click.FloatRange(0, 1, min_open=True),
@@ -180,9 +193,6 @@ def network_options(command):
             help="Significance level of the --backbone.",
         ),
     ]
-    for option in reversed(options):
-        with_source = option(with_source)
-    return with_source
 
 
 def _sized(graph) -> str:

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -91,6 +92,54 @@ def output(
 
 output_option = output()
 """The ``-o/--output`` option (parameter ``output``): a file, or standard output."""
+
+
+def output_folder(help: str) -> Callable:
+    """Return the required ``-o/--output`` folder option of a command that writes a folder.
+
+    ``pgraph site``, ``docs`` and ``synth`` once took the folder as a
+    positional argument; it is still accepted, deprecated: a note on standard
+    error says to write ``-o``. Giving both, with different folders, is a
+    usage error.
+
+    Example:
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @output_folder("Write the pages into this folder.")
+        ... def pages(output):
+        ...     click.echo(f"into {output}")
+        >>> CliRunner().invoke(pages, ["-o", "out/pages"]).output
+        'into out/pages\\n'
+        >>> result = CliRunner().invoke(pages, ["out/pages"])
+        >>> result.stdout, result.stderr.split(":")[0]
+        ('into out/pages\\n', 'Deprecated')
+    """
+
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def with_output(*, output: Path | None, positional_output: Path | None, **rest):
+            ctx = click.get_current_context()
+            if positional_output is not None:
+                if output is not None and output != positional_output:
+                    raise click.UsageError(
+                        f"the folder is given twice ({positional_output} and -o {output}): "
+                        "give it once, as -o/--output", ctx=ctx)
+                click.echo(f"Deprecated: the folder as a positional argument; write "
+                           f"-o {positional_output}", err=True)
+                output = positional_output
+            if output is None:
+                raise click.UsageError(
+                    "Missing option '-o' / '--output': the folder to write into.", ctx=ctx)
+            return command(output=output, **rest)
+
+        with_output = click.argument(
+            "positional_output", metavar="[OUT]", required=False,
+            type=click.Path(file_okay=False, path_type=Path),
+        )(with_output)
+        return output(help + " (A positional OUT is still accepted, deprecated.)",
+                      folder=True, file=False)(with_output)
+
+    return decorate
 
 _ALIASES = "pgraph.aliases"
 

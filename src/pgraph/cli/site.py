@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli, store_option
-from pgraph.cli.options import quiet_option
+from pgraph.cli.options import output_folder, quiet_option
 from pgraph.publish.docs import write_docs
 from pgraph.publish.dumps import DumpFormat
 from pgraph.publish.site import DEFAULT_SITE_BASE, write_site
@@ -16,7 +16,7 @@ from pgraph.vocab import DEFAULT_BASE
 
 
 @cli.command()
-@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@output_folder("Write the site into this folder (new, empty, or a site pgraph wrote).")
 @store_option
 @click.option("--base", default=DEFAULT_SITE_BASE, envvar="PGRAPH_SITE_BASE", show_default=True,
               help="The IRI the site is served at; pages go to the paths of their IRIs under it "
@@ -35,8 +35,8 @@ from pgraph.vocab import DEFAULT_BASE
               help="Where the site is served (the target of the w3id.org redirect written "
                    "as w3id.htaccess when --base is under https://w3id.org/).")
 @quiet_option()
-def site(out, store, base, data_base, dumps, formats, gzip, server_root, server_url):
-    """Write the static linked-data site of the store into the folder OUT.
+def site(output, store, base, data_base, dumps, formats, gzip, server_root, server_url):
+    """Write the static linked-data site of the store into the -o/--output folder.
 
     One HTML page per practice, organisation, partnership, Act and concept in
     use (and a plain page for every other IRI minted under the base), each
@@ -44,13 +44,13 @@ def site(out, store, base, data_base, dumps, formats, gzip, server_root, server_
     an index with the facets; the DCAT/VoID description; the dumps; the
     ontology documentation; nginx.conf, an example configuration that serves
     each IRI by content negotiation; and, for a w3id.org base, w3id.htaccess.
-    OUT must be new, empty, or a site pgraph wrote.
+    The folder must be new, empty, or a site pgraph wrote.
 
-    Example: pgraph site out/site --base https://w3id.org/pgraph/ --server-url https://data.example.org/pgraph/
+    Example: pgraph site -o out/site --base https://w3id.org/pgraph/ --server-url https://data.example.org/pgraph/
     """
     graph = open_store(store, read_only=True)
     report = write_site(
-        graph, out, base=base, data_base=data_base, dumps=dumps,
+        graph, output, base=base, data_base=data_base, dumps=dumps,
         formats=formats or tuple(DumpFormat), gzip=gzip, server_root=server_root,
         server_url=server_url,
     )
@@ -58,22 +58,22 @@ def site(out, store, base, data_base, dumps, formats, gzip, server_root, server_
 
 
 @cli.command()
-@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@output_folder("Write the documentation into this folder.")
 @store_option
 @click.option("--no-querying", is_flag=True,
               help="Skip the page \"Querying the graph\" (it needs a built store).")
-def docs(out, store, no_querying):
-    """Write the ontology's documentation and the page "Querying the graph" into OUT.
+def docs(output, store, no_querying):
+    """Write the ontology's documentation and the page "Querying the graph" into -o/--output.
 
-    OUT gets index.html (English and French labels, an SVG diagram inline),
+    The folder gets index.html (English and French labels, an SVG diagram inline),
     diagram.svg and a copy of the ontology as pgraph.ttl. `pgraph site`
     includes the same page as ontology.html. From the store, querying.md and
     querying.html: for each class, the properties its instances have, an
     example from the data and a query that runs.
 
-    Example: pgraph docs out/docs --store .pgraph/store
+    Example: pgraph docs -o out/docs --store .pgraph/store
     """
-    page = write_docs(out)
+    page = write_docs(output)
     click.echo(f"Wrote the ontology documentation: {page}")
     if no_querying:
         return
@@ -83,5 +83,5 @@ def docs(out, store, no_querying):
         return
     from pgraph.publish.docs_querying import write_querying_page
 
-    guide = write_querying_page(open_store(store, read_only=True), out)
+    guide = write_querying_page(open_store(store, read_only=True), output)
     click.echo(f"Wrote the querying guide: {guide}")

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from pgraph.cli.main import cli
+from pgraph.cli.options import output_folder
 from pgraph.synth import LANGUAGES, URL_BASE, generate_catalogue
 from pgraph.synth.html_site import generate_html_site
 
 
 @cli.command()
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@output_folder("Write the catalogue into this folder.")
 @click.option(
     "--practices",
     "-n",
@@ -34,7 +35,7 @@ from pgraph.synth.html_site import generate_html_site
     type=click.FloatRange(0, 1),
     default=0.05,
     show_default=True,
-    help="Share of pages with a planted fault (listed in OUT_DIR/README.md).",
+    help="Share of pages with a planted fault (listed in the folder's README.md).",
 )
 @click.option(
     "--html",
@@ -55,10 +56,10 @@ from pgraph.synth.html_site import generate_html_site
     default=0.0,
     show_default=True,
     help="Share of organisation mentions written as variants of the name (case, acronyms, "
-    "typos, Ltd, French), with the truth in OUT_DIR/name-variants.csv.",
+    "typos, Ltd, French), with the truth in the folder's name-variants.csv.",
 )
 def synth(
-    out_dir: Path,
+    output: Path,
     practices: int,
     seed: int,
     lang: str,
@@ -67,7 +68,7 @@ def synth(
     base_url: str,
     name_variants: float,
 ) -> None:
-    """Write a SYNTHETIC catalogue of practice pages to OUT_DIR (pages/, sources.yaml, README.md).
+    """Write a SYNTHETIC catalogue of practice pages (pages/, sources.yaml, README.md) to -o.
 
     Made-up practices in the real catalogue's page format, with partners shared
     across practices (Zipf), statutory partners under Acts, and a share of
@@ -75,19 +76,19 @@ def synth(
     With --html, the same practices as an HTML site (French under /fr/, English
     unprefixed) to serve on 127.0.0.1 and harvest with pgraph fetch.
 
-    Example: pgraph synth out/synthetic --practices 10000 --seed 1 --malformed-share 0.05
+    Example: pgraph synth -o out/synthetic --practices 10000 --seed 1 --malformed-share 0.05
 
-    Example: pgraph synth out/site --html --practices 40 --base-url http://127.0.0.1:8000
+    Example: pgraph synth -o out/site --html --practices 40 --base-url http://127.0.0.1:8000
     """
     if as_html:
         site = generate_html_site(
-            out_dir, practices=practices, seed=seed, malformed_share=malformed_share,
+            output, practices=practices, seed=seed, malformed_share=malformed_share,
             base_url=base_url,
         )
         click.echo(site.summary())
         return
     report = generate_catalogue(
-        out_dir, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share,
+        output, practices=practices, seed=seed, lang=lang, malformed_share=malformed_share,
         name_variants=name_variants,
     )
     click.echo(report.summary())

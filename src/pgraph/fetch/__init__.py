@@ -42,7 +42,7 @@ from pgraph.fetch.discover import (
     url_language,
 )
 from pgraph.fetch.folder import HarvestFolder, PageState, as_utf8_if_declared_otherwise
-from pgraph.fetch.http import PageRefused, PoliteClient, user_agent
+from pgraph.fetch.http import PageRefused, PoliteClient, Response, user_agent
 
 __all__ = ["DEFAULT_DELAY", "DEFAULT_MAX_BYTES", "FetchReport", "fetch_pages", "user_agent"]
 
@@ -187,31 +187,60 @@ def _discover(client: PoliteClient, report: FetchReport, given: list[str], *,
     return pages
 
 
-def _from_sitemaps(client: PoliteClient, report: FetchReport, sitemap: str) -> list[str]:
-    queue, pages = [sitemap], []
+def _crawl(
+    client: PoliteClient,
+    report: FetchReport,
+    starts: list[str],
+    *,
+    kind: str,
+    label: str,
+    limit: int,
+    read: Callable[[Response, set[str]], tuple[list[str], list[str]]],
+    accept_any: bool = False,
+) -> tuple[list[str], int]:
+    """Visit pages of one ``kind`` breadth-first from ``starts``, at most ``limit`` of them.
+
+    ``read`` turns each answer (and the URLs visited so far) into the pages it
+    names and the URLs of ``kind`` to visit next; a ValueError from it says
+    the answer is not a ``label``. A page refused (by robots.txt, or an HTTP
+    error) or unreadable is recorded and the crawl goes on. Returns the pages
+    found and how many URLs were visited.
+    """
+    queue, pages = list(starts), []
     seen: set[str] = set()
-    while queue and len(seen) < MAX_SITEMAPS:
+    while queue and len(seen) < limit:
         url = queue.pop(0)
         if url in seen:
             continue
         seen.add(url)
         try:
-            response = client.get(url, kind="sitemap", accept_any=True)
+            response = client.get(url, kind=kind, accept_any=accept_any)
             if response.status != 200:
                 raise PageRefused(f"HTTP {response.status}")
-            kind, locs = read_sitemap(response.body)
         except PageRefused as exc:
-            _refused(report, url, f"sitemap: {exc.reason}", exc.robots)
+            _refused(report, url, f"{label}: {exc.reason}", exc.robots)
             continue
+        try:
+            found, more = read(response, seen)
         except ValueError as exc:
-            report.failed.append((url, f"not a sitemap: {exc}"))
+            report.failed.append((url, f"not a {label}: {exc}"))
             continue
-        if kind == "sitemapindex":
-            queue += [u for u in locs if client.same_host(u)]
-            report.other_host += [u for u in locs if not client.same_host(u)]
-        else:
-            pages += locs
-    if not pages and len(seen) == 1 and report.failed:
+        pages += found
+        queue += more
+    return pages, len(seen)
+
+
+def _from_sitemaps(client: PoliteClient, report: FetchReport, sitemap: str) -> list[str]:
+    def read(response: Response, _seen: set[str]) -> tuple[list[str], list[str]]:
+        kind, locs = read_sitemap(response.body)
+        if kind != "sitemapindex":
+            return locs, []
+        report.other_host += [u for u in locs if not client.same_host(u)]
+        return [], [u for u in locs if client.same_host(u)]
+
+    pages, visited = _crawl(client, report, [sitemap], kind="sitemap", label="sitemap",
+                            limit=MAX_SITEMAPS, read=read, accept_any=True)
+    if not pages and visited == 1 and report.failed:
         raise FetchError(f"the sitemap {sitemap} gave no page ({report.failed[-1][1]})",
                          field="sitemap")
     return pages
@@ -219,24 +248,14 @@ def _from_sitemaps(client: PoliteClient, report: FetchReport, sitemap: str) -> l
 
 def _from_listings(client: PoliteClient, report: FetchReport, starts: list[str],
                    pattern: str) -> list[str]:
-    queue, pages = list(starts), []
-    seen: set[str] = set()
-    while queue and len(seen) < MAX_LISTING_PAGES:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        try:
-            response = client.get(url, kind="listing")
-            if response.status != 200:
-                raise PageRefused(f"HTTP {response.status}")
-        except PageRefused as exc:
-            _refused(report, url, f"listing page: {exc.reason}", exc.robots)
-            continue
+    def read(response: Response, seen: set[str]) -> tuple[list[str], list[str]]:
         practices, following = listing_links(response.body, base_url=response.url,
                                              pattern=pattern)
-        pages += [u for u in practices if u not in seen]
-        queue += [u for u in following if u not in seen and client.same_host(u)]
+        return ([u for u in practices if u not in seen],
+                [u for u in following if u not in seen and client.same_host(u)])
+
+    pages, _ = _crawl(client, report, starts, kind="listing", label="listing page",
+                      limit=MAX_LISTING_PAGES, read=read)
     if not pages and not report.failed:
         raise FetchError(f"no link to a page matching {pattern}{{slug}} on the listing pages",
                          field="follow", hint="check --follow against the site's practice URLs")

@@ -8,6 +8,20 @@ is cut off, not downloaded). protego reads robots.txt as RFC 9309 says
 (longest match, ``*`` and ``$`` patterns, ``Crawl-delay``), which the standard
 library's ``urllib.robotparser`` does not.
 
+Why not :class:`pgraph.http.HttpClient`: that client talks to SPARQL
+endpoints and Graph Stores a user configured — it answers Basic and Digest
+challenges, sends credentials and extra headers, and POSTs or PUTs bodies of
+any size. A crawler is the other way round: it sends no credentials and reads
+no proxy or netrc settings (only the host given), GETs only, and must obey the
+site — robots.txt, a delay between requests on one kept-alive connection,
+``Retry-After``, conditional requests, redirects checked to stay on the host
+and out of loops, and a size limit enforced while the body streams in. None of
+that belongs in the SPARQL client, and urllib can neither keep a connection
+alive nor stream a body cut off at the limit. What both share comes from
+``pgraph.http``: the User-Agent's product token (:data:`pgraph.http.PRODUCT`),
+the retry schedule (:func:`pgraph.http.backoff_pause`) and
+:func:`pgraph.http.masked_url` for every URL in a message.
+
 Example:
     >>> polite = PoliteClient("http://127.0.0.1:9/", delay=0)
     >>> polite.user_agent.split("/")[0], polite.same_host("http://127.0.0.1:9/fr/practice/x")
@@ -27,8 +41,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import protego
 
-from pgraph import __version__
 from pgraph.errors import FetchError
+from pgraph.http import PRODUCT, backoff_pause, masked_url
 
 ROBOTS_TOKEN = "pgraph"
 """The product token robots.txt groups are matched against (``User-agent: pgraph``)."""
@@ -71,7 +85,7 @@ def user_agent(contact: str | None = None) -> str:
         '(knowledge-graph harvester; +mailto:ann@example.org)'
     """
     extra = f"; +{contact}" if contact else ""
-    return f"pgraph/{__version__} (knowledge-graph harvester{extra})"
+    return f"{PRODUCT} (knowledge-graph harvester{extra})"
 
 
 class PoliteClient:
@@ -91,7 +105,7 @@ class PoliteClient:
     ) -> None:
         parts = urlsplit(start_url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise FetchError(f'"{start_url}" is not an http(s) URL', field="url")
+            raise FetchError(f'"{masked_url(start_url)}" is not an http(s) URL', field="url")
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.host = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         self.delay = delay
@@ -230,7 +244,7 @@ class PoliteClient:
                 self._last_end = time.monotonic()
             if attempt == self.retries:
                 break
-            pause = self.backoff * 2**attempt
+            pause = backoff_pause(self.backoff, attempt)
             asked = _retry_after_seconds(retry_after)
             if asked is not None:
                 if asked > MAX_RETRY_AFTER:

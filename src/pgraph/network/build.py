@@ -204,15 +204,7 @@ def build(
         >>> sorted(G.nodes[n]["label"] for n in G if G.nodes[n]["kind"] == "legislation")
         ['Crime and Disorder Act 1998']
     """
-    kind = network_kind(kind)
-    weight = projection_weight(weight)
-    if weight is not ProjectionWeight.COUNT and kind is not NetworkKind.CO_PARTNERSHIP:
-        raise NetworkError(
-            f"the {weight.value} weight is for the co-partnership network, not {kind.value}",
-            hint="leave out --weight, or build co-partnership",
-        )
-    if not 0 < threshold <= 1:
-        raise NetworkError(f"the similarity threshold must be in (0, 1], not {threshold}")
+    kind, weight = _checked(kind, weight, threshold)
     filters = Filters(
         country, domain, level, parse_date(since, "since"), parse_date(until, "until")
     )
@@ -231,6 +223,36 @@ def build(
     G = builder(data, practices, threshold, weight)
     if kind is not NetworkKind.CO_PARTNERSHIP:  # co-partnership ties are dated as they are made
         _date(G, practices)
+    _describe(G, kind, weight, threshold, filters, practices, data)
+    return G
+
+
+def _checked(
+    kind: str | NetworkKind, weight: str | ProjectionWeight, threshold: float
+) -> tuple[NetworkKind, ProjectionWeight]:
+    """The network kind and tie weight asked for, once both and the threshold are known to fit."""
+    kind = network_kind(kind)
+    weight = projection_weight(weight)
+    if weight is not ProjectionWeight.COUNT and kind is not NetworkKind.CO_PARTNERSHIP:
+        raise NetworkError(
+            f"the {weight.value} weight is for the co-partnership network, not {kind.value}",
+            hint="leave out --weight, or build co-partnership",
+        )
+    if not 0 < threshold <= 1:
+        raise NetworkError(f"the similarity threshold must be in (0, 1], not {threshold}")
+    return kind, weight
+
+
+def _describe(
+    G: nx.Graph,
+    kind: NetworkKind,
+    weight: ProjectionWeight,
+    threshold: float,
+    filters: Filters,
+    practices: dict[str, dict[str, Any]],
+    data: CatalogueRows,
+) -> None:
+    """Record how ``G`` was made in ``G.graph``; raise NetworkError when it is empty."""
     G.graph.update(
         kind=kind.value,
         name=f"{kind.value} network",
@@ -251,7 +273,6 @@ def build(
             + _EMPTY_REASONS[kind],
             hint="try another kind of network, or fewer filters",
         )
-    return G
 
 
 _ORGANISATION_KINDS = {

@@ -87,7 +87,6 @@ def _fonts(width: float, height: float) -> dict[str, float]:
 def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 100) -> Rendered:
     """Return the figure of a picture, laid out for ``width`` × ``height`` inches at ``dpi``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
@@ -105,6 +104,35 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
     ax = fig.add_axes(
         (left / width, footer / height, (right - left) / width, (height - header - footer) / height)
     )
+    _frame(ax, pos)
+    _draw_ties(ax, H, pos)
+    nodes = _draw_nodes(ax, p, width, height, dpi)
+    _draw_heading(fig, p, fonts, left / width, height)
+    # Labels may go anywhere between the caption and the note, except over the legend.
+    label_area = Box(0.0, footer * dpi, width * dpi, (height - header) * dpi)
+    obstacles = [_box(legend.get_window_extent(renderer))] if legend is not None else []
+    placed, left_out = place_labels(
+        fig,
+        renderer,
+        [
+            (ax.transData.transform(pos[v]), _short(str(H.nodes[v].get("label", v))), i)
+            for i, v in enumerate(p.labelled)
+        ],
+        nodes,
+        label_area,
+        fontsize=fonts["label"],
+        obstacles=obstacles,
+    )
+    _draw_note(fig, p, fonts, left / width, height, left_out)
+    fig.canvas.draw()
+    boxes = [_box(t.get_bbox_patch().get_window_extent(renderer)) for t in placed]
+    canvas = Box(0.0, 0.0, width * dpi, height * dpi)
+    legend_box = _box(legend.get_window_extent(renderer)) if legend is not None else None
+    return Rendered(fig, boxes, nodes, canvas, legend_box, left_out)
+
+
+def _frame(ax: Any, pos: dict[Any, Any]) -> None:
+    """Hide the axes and fit their limits to the positions, with a 6 % margin."""
     ax.set_axis_off()
     xs = np.array([xy[0] for xy in pos.values()])
     ys = np.array([xy[1] for xy in pos.values()])
@@ -112,35 +140,45 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
     ax.set_xlim(xs.min() - 0.06 * span_x, xs.max() + 0.06 * span_x)
     ax.set_ylim(ys.min() - 0.06 * span_y, ys.max() + 0.06 * span_y)
 
+
+def _draw_ties(ax: Any, H: Any, pos: dict[Any, Any]) -> None:  # noqa: N803
+    """Draw the ties, width by weight (log scale), statutory ones red over the grey others."""
+    from matplotlib.collections import LineCollection
+
     ties = list(H.edges(data=True))
-    if ties:
-        heaviest = max(_weight(d) for *_, d in ties) or 1.0
-        lightest = min(_weight(d) for *_, d in ties)
-        fade = min(1.0, math.sqrt(150 / len(ties)))  # many ties: fainter
-        for statutory, colour, alpha in (
-            (False, TIE_COLOUR, 0.25 + 0.25 * fade),
-            (True, STATUTORY_COLOUR, 0.3 + 0.35 * fade),
-        ):
-            chosen = [(u, v, d) for u, v, d in ties if bool(d.get("statutory")) == statutory]
-            if chosen:
-                ax.add_collection(
-                    LineCollection(
-                        [(pos[u], pos[v]) for u, v, _ in chosen],
-                        linewidths=[
-                            0.3 + 2.0 * math.log1p(_weight(d)) / math.log1p(heaviest)
-                            if heaviest > lightest
-                            else 0.7
-                            for *_, d in chosen
-                        ],
-                        colors=colour,
-                        alpha=alpha,
-                        zorder=1,
-                    )
+    if not ties:
+        return
+    heaviest = max(_weight(d) for *_, d in ties) or 1.0
+    lightest = min(_weight(d) for *_, d in ties)
+    fade = min(1.0, math.sqrt(150 / len(ties)))  # many ties: fainter
+    for statutory, colour, alpha in (
+        (False, TIE_COLOUR, 0.25 + 0.25 * fade),
+        (True, STATUTORY_COLOUR, 0.3 + 0.35 * fade),
+    ):
+        chosen = [(u, v, d) for u, v, d in ties if bool(d.get("statutory")) == statutory]
+        if chosen:
+            ax.add_collection(
+                LineCollection(
+                    [(pos[u], pos[v]) for u, v, _ in chosen],
+                    linewidths=[
+                        0.3 + 2.0 * math.log1p(_weight(d)) / math.log1p(heaviest)
+                        if heaviest > lightest
+                        else 0.7
+                        for *_, d in chosen
+                    ],
+                    colors=colour,
+                    alpha=alpha,
+                    zorder=1,
                 )
+            )
+
+
+def _draw_nodes(ax: Any, p: Picture, width: float, height: float, dpi: int) -> np.ndarray:
+    """Draw the nodes, area by strength and shape by kind; return their discs in pixels."""
+    H, pos = p.graph, p.positions
     top = max(p.strength.values()) or 1.0
     area = min(width / 12.0, height / 10.0) * min(1.0, math.sqrt(80 / len(H)))
     size = {v: (20 + 480 * math.sqrt(p.strength[v] / top)) * area for v in H}
-    discs = []
     for kind, marker in {**SHAPES, "": "o"}.items():
         members = [
             v
@@ -161,14 +199,18 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
             s=[size[v] for v in members],
             c=[p.colour(v) for v in members],
         )
+    discs = []
     for v in H:
         x, y = ax.transData.transform(pos[v])
         discs.append((x, y, math.sqrt(size[v]) / 2 * 1.2 * dpi / 72))
-    nodes = np.array(discs)
+    return np.array(discs)
 
-    fig.text(left / width, 1 - 0.06 / height, p.title, fontsize=fonts["title"], va="top", ha="left")
+
+def _draw_heading(fig: Any, p: Picture, fonts: dict[str, float], x: float, height: float) -> None:
+    """Write the title and, under it, the caption, from the left margin ``x`` (a fraction)."""
+    fig.text(x, 1 - 0.06 / height, p.title, fontsize=fonts["title"], va="top", ha="left")
     fig.text(
-        left / width,
+        x,
         1 - (0.06 + fonts["title"] * 1.45 / 72) / height,
         p.caption,
         fontsize=fonts["caption"],
@@ -177,21 +219,12 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
         ha="left",
         wrap=True,
     )
-    # Labels may go anywhere between the caption and the note, except over the legend.
-    label_area = Box(0.0, footer * dpi, width * dpi, (height - header) * dpi)
-    obstacles = [_box(legend.get_window_extent(renderer))] if legend is not None else []
-    placed, left_out = place_labels(
-        fig,
-        renderer,
-        [
-            (ax.transData.transform(pos[v]), _short(str(H.nodes[v].get("label", v))), i)
-            for i, v in enumerate(p.labelled)
-        ],
-        nodes,
-        label_area,
-        fontsize=fonts["label"],
-        obstacles=obstacles,
-    )
+
+
+def _draw_note(
+    fig: Any, p: Picture, fonts: dict[str, float], x: float, height: float, left_out: list[Any]
+) -> None:
+    """Write the note at the foot: what size, colour and layout mean, and labels left out."""
     note = {
         "community": f"colour: {_method(p)} community",
         "type": "colour: organisation type",
@@ -201,7 +234,7 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
     if left_out:
         parts.append(f"{len(left_out)} label(s) left out for want of room")
     fig.text(
-        left / width,
+        x,
         0.05 / height,
         " · ".join(parts) + " · drawn by pgraph",
         fontsize=fonts["note"],
@@ -209,11 +242,6 @@ def render(p: Picture, *, width: float = 12.0, height: float = 10.0, dpi: int = 
         ha="left",
         va="bottom",
     )
-    fig.canvas.draw()
-    boxes = [_box(t.get_bbox_patch().get_window_extent(renderer)) for t in placed]
-    canvas = Box(0.0, 0.0, width * dpi, height * dpi)
-    legend_box = _box(legend.get_window_extent(renderer)) if legend is not None else None
-    return Rendered(fig, boxes, nodes, canvas, legend_box, left_out)
 
 
 def _method(p: Picture) -> str:

@@ -150,17 +150,7 @@ def stats(
         (6, 0.0)
     """
     n = G.number_of_nodes()
-    if n == 0:
-        raise NetworkError("the network has no nodes: there is nothing to measure")
-    if top < 1:
-        raise NetworkError(f"top must be 1 or more, not {top}")
-    if betweenness_sample is not None and betweenness_sample < 1:
-        raise NetworkError(f"betweenness_sample must be 1 or more, not {betweenness_sample}")
-    sample = (
-        betweenness_sample
-        if betweenness_sample is not None
-        else (None if n <= EXACT_LIMIT else DEFAULT_SAMPLE)
-    )
+    sample = _sample_size(n, top, betweenness_sample)
     g = measures.indexed(G)
     paths = measures.shortest_path_measures(g, sample=sample, seed=seed)
     ego = measures.ego_measures(g)
@@ -192,11 +182,41 @@ def stats(
             }
         )
     rows.sort(key=lambda r: (-r["weighted_degree"], -r["degree"], r["label"], str(r["node"])))
+    summary = _summary(G, components, found, communities, modularity, ego, paths, seed)
+    return NetworkStats(summary, _top_lists(rows, top), _community_table(found, rows), rows)
+
+
+def _sample_size(n: int, top: int, betweenness_sample: int | None) -> int | None:
+    """How many sources betweenness and closeness start from (None: all), once the options fit."""
+    if n == 0:
+        raise NetworkError("the network has no nodes: there is nothing to measure")
+    if top < 1:
+        raise NetworkError(f"top must be 1 or more, not {top}")
+    if betweenness_sample is not None and betweenness_sample < 1:
+        raise NetworkError(f"betweenness_sample must be 1 or more, not {betweenness_sample}")
+    return (
+        betweenness_sample
+        if betweenness_sample is not None
+        else (None if n <= EXACT_LIMIT else DEFAULT_SAMPLE)
+    )
+
+
+def _summary(
+    G: nx.Graph,
+    components: list[set[Any]],
+    found: list[Any],
+    communities: str,
+    modularity: float,
+    ego: Any,
+    paths: Any,
+    seed: int,
+) -> dict[str, Any]:
+    """The network's figures as a whole: size, density, components, communities, backbone."""
     summary = {
         "kind": G.graph.get("kind", ""),
         "filters": G.graph.get("filters", ""),
         "generic_partners_left_out": G.graph.get("generic_partners_left_out", 0),
-        "nodes": n,
+        "nodes": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         "density": nx.density(G),
         "components": len(components),
@@ -216,7 +236,7 @@ def stats(
             f"{G.graph.get('backbone_ties')} ties kept, "
             f"{G.graph.get('backbone_dropped_nodes')} nodes left without a tie dropped"
         )
-    return NetworkStats(summary, _top_lists(rows, top), _community_table(found, rows), rows)
+    return summary
 
 
 def _first(members) -> str:

@@ -4,7 +4,7 @@
 (English and French labels side by side, comments, domains, ranges, super
 classes and properties, each concept scheme's concepts with their ranks) and
 draws the diagram (:mod:`pgraph.publish.docs_diagram`). :func:`write_docs`
-writes it as a stand-alone folder (``pgraph docs OUT/``); the site includes
+writes it as a stand-alone folder (``pgraph docs -o OUT/``); the site includes
 the same page as ``ontology.html``.
 
 Example:

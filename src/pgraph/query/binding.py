@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from pgraph.errors import QueryError
 from pgraph.query.library import QueryInfo
+from pgraph.store.terms import to_sparql
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
@@ -36,7 +37,6 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]*(?::[A-Za-z0-9_\-.:%]*)?")
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_]+)")
 _QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
 # ---------------------------------------------------------------- values -> terms
@@ -208,16 +208,13 @@ def sparql_term(term: Node) -> str:
         "say \\"hi\\"\\n} DROP ALL {"
     """
     if isinstance(term, URIRef):
-        return check_iri(str(term), "iri").n3()
+        return to_sparql(check_iri(str(term), "iri"))
     if isinstance(term, Literal):
-        body = '"' + "".join(_ECHAR.get(c, c) for c in str(term)) + '"'
-        if term.language:
-            if not _valid_language(term.language):
-                raise QueryError(f"{term.language!r} is not a language tag")
-            return f"{body}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{body}^^{check_iri(str(term.datatype), 'datatype').n3()}"
-        return body
+        if term.language and not _valid_language(term.language):
+            raise QueryError(f"{term.language!r} is not a language tag")
+        if term.datatype:
+            check_iri(str(term.datatype), "datatype")
+        return to_sparql(term)
     raise QueryError(f"cannot write {term!r} into a query")
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 
 import lxml.etree as etree
 
@@ -275,89 +276,98 @@ def _flatten(root: etree._Element, title: etree._Element | None) -> list[PageLin
     of a paragraph-like block that follows one of another such block gets a
     blank line before it; list items, terms and table rows do not.
     """
-    items: list[PageLine] = []
-    parts: list[str] = []
-    number = 0
-    last_loose = False  # was the last line written in a paragraph-like block?
-    new_block = True
-    bullet_pending = False
-    kinds: list[int] = [_LOOSE]  # the kinds of the blocks open around the current element
-
-    def flush() -> None:  # the line gathered so far, if any, is written
-        nonlocal parts, last_loose, new_block, bullet_pending
-        text = " ".join("".join(parts).split())
-        parts = []
-        if not text:
-            return
-        loose = kinds[-1] == _LOOSE and not bullet_pending
-        if new_block and loose and last_loose:
-            items.append(PageLine(number, "", value=""))
-        if bullet_pending:
-            items.append(PageLine(number, "• " + text, bullet=True, value=text))
-            bullet_pending = False
-        elif text[0] in _BULLET_STARTS:  # a bullet typed in the text ("• partner")
-            items.append(page_line(number, text))
-        else:
-            items.append(PageLine(number, text, value=text))
-        last_loose = loose
-        new_block = False
-
     if title is not None:
         _drop_before(title, root)
+    lines = _Lines()
     walker = etree.iterwalk(root, events=("start", "end"), tag="*")  # elements only
-    blocks = _BLOCK_KIND
     for event, element in walker:
-        tag = element.tag
         if event == "start":
-            kind = blocks.get(tag)
-            if kind is not None:
-                if parts:
-                    flush()
-                new_block = True
-                kinds.append(kind)
-                if kind == _BULLET:
-                    bullet_pending = True
-            elif tag == "br":
-                if parts:
-                    flush()
-                # its tail is read at its "end" event
-                continue
-            elif tag in _CELLS:
-                parts.append(" ")
-            elif tag == "pre":
-                if parts:
-                    flush()
-                new_block = True
-                for i, line in enumerate("".join(element.itertext()).splitlines()):
-                    parts.append(line)
-                    number = (element.sourceline or 0) + i
-                    flush()
-                walker.skip_subtree()  # no "end" event comes for it: its tail is read here
-                text = element.tail
-                if text and not text.isspace():
-                    number = element.sourceline or number
-                    parts.append(text)
-                continue
-            text = element.text
-            if text and (parts or not text.isspace()):
-                if not parts:
-                    number = element.sourceline or number
-                parts.append(text)
+            lines.start(element, walker)
         else:
-            if tag in blocks:
-                if parts:
-                    flush()
-                new_block = True
-                if len(kinds) > 1 and kinds.pop() == _BULLET:
-                    bullet_pending = False
+            lines.end(element, root)
+    lines.flush()
+    return lines.items
+
+
+class _Lines:
+    """The page lines written so far, and the line being gathered from inline text."""
+
+    def __init__(self) -> None:
+        self.items: list[PageLine] = []
+        self.parts: list[str] = []
+        self.number = 0
+        self.last_loose = False  # was the last line written in a paragraph-like block?
+        self.new_block = True
+        self.bullet_pending = False
+        self.kinds: list[int] = [_LOOSE]  # the kinds of the blocks open around the element
+
+    def flush(self) -> None:
+        """Write the line gathered so far, if any."""
+        if not self.parts:
+            return
+        text = " ".join("".join(self.parts).split())
+        self.parts = []
+        if not text:
+            return
+        loose = self.kinds[-1] == _LOOSE and not self.bullet_pending
+        if self.new_block and loose and self.last_loose:
+            self.items.append(PageLine(self.number, "", value=""))
+        if self.bullet_pending:
+            self.items.append(PageLine(self.number, "• " + text, bullet=True, value=text))
+            self.bullet_pending = False
+        elif text[0] in _BULLET_STARTS:  # a bullet typed in the text ("• partner")
+            self.items.append(page_line(self.number, text))
+        else:
+            self.items.append(PageLine(self.number, text, value=text))
+        self.last_loose = loose
+        self.new_block = False
+
+    def gather(self, text: str | None, element: etree._Element) -> None:
+        """Add inline text to the current line (leading white space starts none)."""
+        if text and (self.parts or not text.isspace()):
+            if not self.parts:
+                self.number = element.sourceline or self.number
+            self.parts.append(text)
+
+    def start(self, element: etree._Element, walker: Any) -> None:
+        """An element opens: a block ends the line, a cell adds a space, ``pre`` keeps its lines."""
+        tag = element.tag
+        kind = _BLOCK_KIND.get(tag)
+        if kind is not None:
+            self.flush()
+            self.new_block = True
+            self.kinds.append(kind)
+            if kind == _BULLET:
+                self.bullet_pending = True
+        elif tag == "br":
+            self.flush()
+            return  # its tail is read at its "end" event
+        elif tag in _CELLS:
+            self.parts.append(" ")
+        elif tag == "pre":
+            self.flush()
+            self.new_block = True
+            for i, line in enumerate("".join(element.itertext()).splitlines()):
+                self.parts.append(line)
+                self.number = (element.sourceline or 0) + i
+                self.flush()
+            walker.skip_subtree()  # no "end" event comes for it: its tail is read here
             text = element.tail
-            if text and element is not root and (parts or not text.isspace()):
-                if not parts:
-                    number = element.sourceline or number
-                parts.append(text)
-    if parts:
-        flush()
-    return items
+            if text and not text.isspace():
+                self.number = element.sourceline or self.number
+                self.parts.append(text)
+            return
+        self.gather(element.text, element)
+
+    def end(self, element: etree._Element, root: etree._Element) -> None:
+        """An element closes: a block ends the line; its tail is inline text."""
+        if element.tag in _BLOCK_KIND:
+            self.flush()
+            self.new_block = True
+            if len(self.kinds) > 1 and self.kinds.pop() == _BULLET:
+                self.bullet_pending = False
+        if element is not root:
+            self.gather(element.tail, element)
 
 
 def _drop_before(title: etree._Element, root: etree._Element) -> None:

@@ -119,7 +119,7 @@ def reference_from_text(text: str) -> Reference:
 
 
 def _author(text: str) -> str | None:
-    """Return the citation's first sentence when it reads as an author ("City of London police.")."""
+    """Return the citation's first sentence if it reads as an author ("City of London police.")."""
     first, dot, rest = text.partition(". ")
     if not dot or not rest or "://" in first or any(ch.isdigit() for ch in first):
         return None

@@ -81,6 +81,7 @@ from pgraph.store.terms import (
     to_ntriples,
     to_oxigraph,
     to_quad,
+    to_sparql,
 )
 from pgraph.store.transaction import (
     Commit,
@@ -123,6 +124,7 @@ __all__ = [
     "to_ntriples",
     "to_oxigraph",
     "to_quad",
+    "to_sparql",
     "unregister_commit_watcher",
     "writing",
 ]

@@ -10,7 +10,8 @@
   pyoxigraph (so text Oxigraph would refuse fails here, with its source). It
   is the text build workers hand to the bulk loader (a string crosses a
   process boundary far cheaper than pickled terms) and the body of a SPARQL
-  ``INSERT DATA``.
+  ``INSERT DATA``. :func:`to_sparql` writes a constant into a query the same
+  way.
 - :func:`term_to_json` / :func:`term_from_json`: a small JSON form for state
   files.
 
@@ -187,6 +188,7 @@ def plain_value(term: OxigraphTerm | None) -> object:
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_ESCAPES = str.maketrans({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F]})
+_SPARQL_ESCAPES = {**_CONTROL_ESCAPES, 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"}
 
 
 def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: str) -> str:
@@ -207,18 +209,50 @@ def to_ntriples(term: Node) -> str:
     if isinstance(term, URIRef):
         return _iri(str(term))
     if isinstance(term, Literal):
-        text = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{text}@{_language(term.language)}"
-        if term.datatype and str(term.datatype) != XSD_STRING:
-            return f"{text}^^{_iri(str(term.datatype))}"
-        return text
+        return _literal_text(term, _CONTROL_ESCAPES)
     if isinstance(term, BNode):
         return str(ox.BlankNode(str(term)))
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _escape(text: str) -> str:
+def to_sparql(term: Node) -> str:
+    r"""Return an IRI or a literal as a constant in a SPARQL query; ValueError for anything else.
+
+    The N-Triples syntax of :func:`to_ntriples`, with tab, backspace and form
+    feed written as SPARQL's short escapes (``\t``, ``\b``, ``\f``): no
+    character can leave the quotes. A blank node is refused, since in a query
+    it would be a variable, not the node.
+
+    Example:
+        >>> print(to_sparql(Literal('say "hi"\t} DROP ALL {', lang="en")))
+        "say \"hi\"\t} DROP ALL {"@en
+        >>> to_sparql(URIRef("https://example.org/a")), to_sparql(Literal(3))
+        ('<https://example.org/a>', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
+        >>> to_sparql(BNode("b0"))
+        Traceback (most recent call last):
+        ...
+        ValueError: a blank node cannot be written into a query as a constant
+    """
+    if isinstance(term, URIRef):
+        return _iri(str(term))
+    if isinstance(term, Literal):
+        return _literal_text(term, _SPARQL_ESCAPES)
+    if isinstance(term, BNode):
+        raise ValueError("a blank node cannot be written into a query as a constant")
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def _literal_text(term: Literal, controls: dict[int, str]) -> str:
+    """A literal in N-Triples / SPARQL syntax, control characters written by ``controls``."""
+    text = f'"{_escape(str(term), controls)}"'
+    if term.language:
+        return f"{text}@{_language(term.language)}"
+    if term.datatype and str(term.datatype) != XSD_STRING:
+        return f"{text}^^{_iri(str(term.datatype))}"
+    return text
+
+
+def _escape(text: str, controls: dict[int, str] = _CONTROL_ESCAPES) -> str:
     r"""Return ``text`` escaped for an N-Quads string: \\, ", \n and \r, other controls as \uXXXX.
 
     Example:
@@ -229,7 +263,7 @@ def _escape(text: str) -> str:
     # goes first, so that only the text's own backslashes are doubled.
     text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     if _CONTROLS.search(text):
-        text = text.translate(_CONTROL_ESCAPES)
+        text = text.translate(controls)
     return text
 
 

@@ -82,7 +82,7 @@ class SynthReport:
     def command(self) -> str:
         """Return the ``pgraph synth`` command that regenerates this catalogue."""
         return (
-            f"pgraph synth OUT_DIR --practices {self.practices} --seed {self.seed} "
+            f"pgraph synth -o OUT_DIR --practices {self.practices} --seed {self.seed} "
             f"--lang {self.lang} --malformed-share {self.malformed_share:g}"
             + (f" --name-variants {self.name_variants:g}" if self.name_variants else "")
         )

@@ -187,63 +187,13 @@ def page_as_html(
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     chrome = lines[0].strip() if lines else ""
-    body = lines[1:]
     ui = _UI[lang]
     prefix = LANGUAGE_PREFIX[lang]
-    out = []
-    title_done = False
-    i = 0
-    while i < len(body):
-        line = body[i].strip()
-        if not line:
-            i += 1
-            continue
-        if _BULLET.match(body[i]):
-            items = []
-            while i < len(body) and _BULLET.match(body[i]):
-                items.append(_BULLET.sub("", body[i]).strip())
-                i += 1
-            out.append("<ul>\n" + "".join(f"  <li>{html.escape(x)}</li>\n" for x in items)
-                       + "</ul>")
-            continue
-        following = body[i + 1] if i + 1 < len(body) else ""
-        if not title_done:
-            title_done = True
-            if not _is_heading(line) and not _is_heading(line.split(":", 1)[0]):
-                out.append(f'<h1 class="entry-title">{html.escape(line)}</h1>')
-                i += 1
-                continue
-        if _BULLET.match(following) and _heading_like(line):
-            out.append(f"<h3>{html.escape(line)}</h3>")
-            i += 1
-            continue
-        if not following.strip() and _is_heading(line):
-            out.append(f"<h2>{html.escape(line)}</h2>")
-            i += 1
-            continue
-        paragraph = []
-        while i < len(body) and body[i].strip() and not _BULLET.match(body[i]):
-            paragraph.append(body[i].strip())
-            i += 1
-        heading = None
-        if i < len(body) and len(paragraph) > 1 and _heading_like(paragraph[-1]):
-            heading = paragraph.pop()  # "Heading" over bullets starts a block of its own
-        out.append("<p>" + "<br>\n".join(map(html.escape, paragraph)) + "</p>")
-        if heading is not None:
-            out.append(f"<h3>{html.escape(heading)}</h3>")
+    out = _article_blocks(lines[1:])
     title = next((x for x in out if x.startswith("<h1")), "")
     head_title = re.sub(r"<[^>]+>", "", title) or ui["practices"]
-    menu = "".join(
-        f'<li class="menu-item"><a href="{prefix}/{html.escape(word.lower())}/">'
-        f"{html.escape(word)}</a></li>"
-        for word in (w.strip() for w in chrome.split(" - ")) if word
-    )
-    switch = ""
-    if alternate is not None:
-        other, other_url = alternate
-        switch = (f'<div class="lang-switcher"><ul><li class="current">{lang.upper()}</li>'
-                  f'<li><a href="{html.escape(other_url)}" hreflang="{other}">{other.upper()}'
-                  "</a></li></ul></div>")
+    menu = _menu_items(chrome, prefix)
+    switch = _language_switch(lang, alternate)
     sidebar = "".join(f'<li><a href="{html.escape(u)}">{html.escape(s.replace("-", " "))}</a></li>'
                       for s, u in (related or []))
     return f"""{bom}<!DOCTYPE html>
@@ -277,6 +227,82 @@ def page_as_html(
 </body>
 </html>
 """
+
+
+def _article_blocks(body: list[str]) -> list[str]:
+    """The article's HTML blocks for the text page's lines after the chrome line.
+
+    The first line is the ``<h1>`` title unless it is a section heading; a
+    line followed by bullets a ``<h3>`` over a list; a heading alone a
+    ``<h2>``; other lines paragraphs.
+    """
+    out = []
+    title_done = False
+    i = 0
+    while i < len(body):
+        line = body[i].strip()
+        if not line:
+            i += 1
+            continue
+        if _BULLET.match(body[i]):
+            items = []
+            while i < len(body) and _BULLET.match(body[i]):
+                items.append(_BULLET.sub("", body[i]).strip())
+                i += 1
+            out.append("<ul>\n" + "".join(f"  <li>{html.escape(x)}</li>\n" for x in items)
+                       + "</ul>")
+            continue
+        following = body[i + 1] if i + 1 < len(body) else ""
+        if not title_done:
+            title_done = True
+            if not _is_heading(line) and not _is_heading(line.split(":", 1)[0]):
+                out.append(f'<h1 class="entry-title">{html.escape(line)}</h1>')
+                i += 1
+                continue
+        if _BULLET.match(following) and _heading_like(line):
+            out.append(f"<h3>{html.escape(line)}</h3>")
+            i += 1
+            continue
+        if not following.strip() and _is_heading(line):
+            out.append(f"<h2>{html.escape(line)}</h2>")
+            i += 1
+            continue
+        i = _paragraph(body, i, out)
+    return out
+
+
+def _paragraph(body: list[str], i: int, out: list[str]) -> int:
+    """Append the paragraph starting at line ``i`` to ``out``; return the line after it."""
+    paragraph = []
+    while i < len(body) and body[i].strip() and not _BULLET.match(body[i]):
+        paragraph.append(body[i].strip())
+        i += 1
+    heading = None
+    if i < len(body) and len(paragraph) > 1 and _heading_like(paragraph[-1]):
+        heading = paragraph.pop()  # "Heading" over bullets starts a block of its own
+    out.append("<p>" + "<br>\n".join(map(html.escape, paragraph)) + "</p>")
+    if heading is not None:
+        out.append(f"<h3>{html.escape(heading)}</h3>")
+    return i
+
+
+def _menu_items(chrome: str, prefix: str) -> str:
+    """The site menu's ``<li>`` items for the chrome line's " - "-separated words."""
+    return "".join(
+        f'<li class="menu-item"><a href="{prefix}/{html.escape(word.lower())}/">'
+        f"{html.escape(word)}</a></li>"
+        for word in (w.strip() for w in chrome.split(" - ")) if word
+    )
+
+
+def _language_switch(lang: str, alternate: tuple[str, str] | None) -> str:
+    """The language switcher linking to the page's translation, or "" without one."""
+    if alternate is None:
+        return ""
+    other, other_url = alternate
+    return (f'<div class="lang-switcher"><ul><li class="current">{lang.upper()}</li>'
+            f'<li><a href="{html.escape(other_url)}" hreflang="{other}">{other.upper()}'
+            "</a></li></ul></div>")
 
 
 def _is_heading(text: str) -> bool:
