@@ -135,3 +135,58 @@ def test_an_organisation_is_described_once_from_every_name_it_is_given(tmp_path)
     assert not any("town-ngo" in t for t in described)
     full = build_catalogue([folder], store_path=tmp_path / "fresh").store
     assert quads(incremental) == quads(full)
+
+
+def test_the_hash_cache_skips_unchanged_files_and_sees_every_change(tmp_path, monkeypatch):
+    import os
+
+    import pgraph.build.reading as reading
+
+    monkeypatch.setattr(reading.HashCache, "SETTLED", 0.0)  # the test's files are seconds old
+    folder = tmp_path / "catalogue"
+    generate_catalogue(folder, practices=6, seed=3, malformed_share=0.0)
+    store_path = tmp_path / "store"
+    first = build_catalogue([folder], store_path=store_path)
+    cache = store_path.with_name("store.hash-cache.json")
+    assert cache.exists()
+
+    hashed: list[Path] = []
+    real_hash_file = reading.hash_file
+    monkeypatch.setattr(reading, "hash_file", lambda path, fp: hashed.append(path)
+                        or real_hash_file(path, fp))
+    again = build_catalogue([folder], store_path=store_path)
+    assert hashed == [] and again.read == [] and len(again.unchanged) == len(first.read)
+
+    # Same size, modification time set back: only the change time tells (as in git's index).
+    page = sorted((folder / "pages").glob("*.txt"))[2]
+    before = page.stat()
+    text = page.read_text(encoding="utf-8")
+    edited = text.replace("a", "e", 1)
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    page.write_text(edited, encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    changed = build_catalogue([folder], store_path=store_path)
+    assert hashed == [page] and changed.read == [f"catalogue/pages/{page.name}"]
+
+    # A broken cache is only a slower build.
+    cache.write_text("{not json", encoding="utf-8")
+    hashed.clear()
+    broken = build_catalogue([folder], store_path=store_path)
+    assert broken.read == [] and len(hashed) == len(first.read)
+
+
+def test_a_just_written_file_is_hashed_again_next_time(tmp_path, monkeypatch):
+    import pgraph.build.reading as reading
+
+    folder = tmp_path / "catalogue"
+    generate_catalogue(folder, practices=3, seed=5, malformed_share=0.0)
+    cache = reading.HashCache(tmp_path / "store", "fingerprint")
+    page = sorted((folder / "pages").glob("*.txt"))[0]
+    cache.hash(page)
+    assert cache.kept == {}  # written less than HashCache.SETTLED seconds ago: racy, not kept
+    monkeypatch.setattr(reading.HashCache, "SETTLED", 0.0)
+    cache.hash(page)
+    cache.save()
+    assert reading.HashCache(tmp_path / "store", "fingerprint").entries.keys() == {str(page)}
+    assert reading.HashCache(tmp_path / "store", "other fingerprint").entries == {}

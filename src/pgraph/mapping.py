@@ -20,6 +20,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ from pgraph.partners import (
 )
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
 from pgraph.resources import cached_on_files, data_dir
+from pgraph.store.terms import _escape, _iri, _language, to_ntriples
 from pgraph.vocab import (
     DEFAULT_BASE,
     ELI,
@@ -89,10 +91,10 @@ class Iris:
     def _mint(self, *parts: str) -> URIRef:
         # Keys are slugs already; quote() guards against anything a slug function
         # missed, and "." or ".." never stand alone (a reader would resolve them away).
-        return URIRef(self.base + "/".join(_segment(part) for part in parts))
+        return _minted(self.base, parts)
 
     def practice(self, slug: str) -> URIRef:
-        return self._mint("practice", stable_key(slug, "untitled"))
+        return _practice_iri(self.base, slug)
 
     def assessment(self, slug: str, criterion: str) -> URIRef:
         return URIRef(f"{self.practice(slug)}/assessment/{_segment(criterion)}")
@@ -104,7 +106,7 @@ class Iris:
         return URIRef(f"{self.practice(slug)}/section/{stable_key(heading, 'untitled')}")
 
     def organisation(self, name: str) -> URIRef:
-        return self._mint("organisation", organisation_key(name))
+        return _organisation_iri(self.base, name)
 
     def partnership(self, slug: str) -> URIRef:
         """A practice's partnership: its own node, even when pages share a partnership's name."""
@@ -132,6 +134,62 @@ class Iris:
         return self._mint("graph", name)
 
 
+class LiteralText(str):
+    """A literal already written as N-Triples text (``"Hallo"@de``), see :func:`literal_text`."""
+
+    __slots__ = ()
+
+
+def literal_text(
+    value: object, lang: str | None = None, datatype: URIRef | None = None
+) -> LiteralText:
+    """Return ``to_ntriples(Literal(value, lang=lang, datatype=datatype))``, cheaper for text.
+
+    Plain and language-tagged strings are escaped directly (an rdflib
+    Literal costs ~10 µs to make); anything else — numbers, booleans, dates,
+    typed values, which rdflib may normalise — goes through rdflib as before.
+
+    Example:
+        >>> print(literal_text('say "hi"', lang="en"), literal_text(True))
+        "say \\"hi\\""@en "true"^^<http://www.w3.org/2001/XMLSchema#boolean>
+    """
+    if type(value) is str and datatype is None:
+        if lang:
+            return LiteralText(f'"{_escape(value)}"@{_tag(lang)}')
+        return LiteralText(f'"{_escape(value)}"')
+    return LiteralText(to_ntriples(Literal(value, lang=lang, datatype=datatype)))
+
+
+@lru_cache(maxsize=1_000)
+def _tag(lang: str) -> str:
+    """Return the language tag as rdflib keeps it and Oxigraph writes it (ValueError if refused)."""
+    return _language(Literal("", lang=lang).language or lang)
+
+
+# Minted IRIs repeat from practice to practice (organisations, concepts) and, within
+# a practice, from triple to triple (its own IRI): each is made once per process.
+
+
+@lru_cache(maxsize=200_000)
+def _minted(base: str, parts: tuple[str, ...]) -> URIRef:
+    return URIRef(base + "/".join(_segment(part) for part in parts))
+
+
+@lru_cache(maxsize=50_000)
+def _practice_iri(base: str, slug: str) -> URIRef:
+    return _minted(base, ("practice", stable_key(slug, "untitled")))
+
+
+def _organisation_iri(base: str, name: str) -> URIRef:
+    # Keyed by the name's key, not the name: read_partner_name follows edits of the alias table.
+    return _minted(base, ("organisation", stable_key(read_partner_name(name).key, "unnamed")))
+
+
+@lru_cache(maxsize=64)
+def _iris(base: str) -> Iris:
+    return Iris(base)
+
+
 @dataclass
 class MappedPractice:
     """The triples of one practice, the partners it names, and what was odd about its values.
@@ -144,6 +202,8 @@ class MappedPractice:
 
     iri: URIRef
     triples: list[Triple] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    """With ``as_text``: the triples as N-Triples terms ("s p o", no final dot), in order."""
     warnings: list[Warning_] = field(default_factory=list)
     organisations: dict[URIRef, Counter[str]] = field(default_factory=dict)
     """Each partner organisation's IRI, and how many memberships give it each name."""
@@ -159,15 +219,25 @@ def map_practice(
     practice: Practice, *, base: str = DEFAULT_BASE, vocab: Vocabularies | None = None
 ) -> MappedPractice:
     """Return the RDF triples of one practice record (and warnings for unresolved values)."""
-    return _PracticeMapper(practice, Iris(base), vocab or vocabularies()).run()
+    return _PracticeMapper(practice, _iris(base), vocab or vocabularies()).run()
 
 
-def map_practices(practices: Iterable[Practice], *, base: str = DEFAULT_BASE) -> MappedPractice:
-    """Return the triples, warnings and partner names of several practices (one file's worth)."""
+def map_practices(
+    practices: Iterable[Practice], *, base: str = DEFAULT_BASE, as_text: bool = False
+) -> MappedPractice:
+    """Return the triples, warnings and partner names of several practices (one file's worth).
+
+    With ``as_text``, the triples come as N-Triples text in ``lines`` (what
+    :func:`pgraph.store.terms.nquads` would write for them, byte for byte),
+    not as rdflib terms: what a build hands to the store, made without an
+    rdflib ``Literal`` per value. A term Oxigraph refuses raises ValueError.
+    """
     together = MappedPractice(URIRef(base))
+    iris, vocab = _iris(base), vocabularies()
     for practice in practices:
-        mapped = map_practice(practice, base=base)
+        mapped = _PracticeMapper(practice, iris, vocab, as_text=as_text).run()
         together.triples += mapped.triples
+        together.lines += mapped.lines
         together.warnings += mapped.warnings
         together.bare_acronyms += mapped.bare_acronyms
         add_mentions(together.organisations, mapped.organisations)
@@ -206,19 +276,32 @@ class BareAcronym(NamedTuple):
 
 
 class _PracticeMapper:
-    def __init__(self, practice: Practice, iris: Iris, vocab: Vocabularies) -> None:
+    def __init__(
+        self, practice: Practice, iris: Iris, vocab: Vocabularies, *, as_text: bool = False
+    ) -> None:
         self.p = practice
         self.iris = iris
         self.vocab = vocab
         self.subject = iris.practice(practice.slug)
         self.out = MappedPractice(self.subject)
         self.lang = practice.language or None
+        if as_text:  # N-Triples text straight away: no rdflib Literal per value
+            self.add = self._add_text  # type: ignore[method-assign]
+            self.literal = literal_text  # type: ignore[method-assign]
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.out.triples.append((s, p, o))
 
+    def _add_text(self, s: URIRef, p: URIRef, o: URIRef | Literal | LiteralText) -> None:
+        self.out.lines.append(
+            f"{_iri(str(s))} {_iri(str(p))} "
+            f"{o if type(o) is LiteralText else to_ntriples(o)}"
+        )
+
+    literal = staticmethod(Literal)
+
     def text(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
+        return self.literal(value, lang=self.lang)
 
     def warn(self, message: str, field_key: str) -> None:
         self.out.warnings.append(
@@ -229,15 +312,15 @@ class _PracticeMapper:
     def run(self) -> MappedPractice:
         p, s = self.p, self.subject
         self.add(s, RDF.type, PG.Practice)
-        self.add(s, DCTERMS.identifier, Literal(p.slug))
+        self.add(s, DCTERMS.identifier, self.literal(p.slug))
         self.add(s, DCTERMS.title, self.text(p.title))
         self.add(s, RDFS.label, self.text(p.title))
         if p.language:
             self.add(s, DCTERMS.language, URIRef(LEXVO_ISO639_1 + p.language.split("-")[0]))
         if p.start_date:
-            self.add(s, PG.startDate, Literal(p.start_date, datatype=XSD.date))
+            self.add(s, PG.startDate, self.literal(p.start_date, datatype=XSD.date))
         elif p.start_date_as_written:
-            self.add(s, PG.startDateAsWritten, Literal(p.start_date_as_written))
+            self.add(s, PG.startDateAsWritten, self.literal(p.start_date_as_written))
         for key, prop in PROSE_PROPERTIES.items():
             value = getattr(p, key)
             if value:
@@ -256,15 +339,15 @@ class _PracticeMapper:
             node = self.iris.section(p.slug, section.heading)
             self.add(s, PG.unrecognisedSection, node)
             self.add(node, RDF.type, PG.UnrecognisedSection)
-            self.add(node, PG.heading, Literal(section.heading))
-            self.add(node, RDFS.label, Literal(section.heading))
+            self.add(node, PG.heading, self.literal(section.heading))
+            self.add(node, RDFS.label, self.literal(section.heading))
             self.add(node, RDF.value, self.text(section.text))
         if p.source_url:
             self.add(s, DCTERMS.source, URIRef(p.source_url))
             self.add(s, PROV.wasDerivedFrom, URIRef(p.source_url))
         if p.source_file:
-            self.add(s, PG.sourceFile, Literal(p.source_file))
-            self.add(s, PG.sourceLine, Literal(p.lines.get("title", 1)))
+            self.add(s, PG.sourceFile, self.literal(p.source_file))
+            self.add(s, PG.sourceLine, self.literal(p.lines.get("title", 1)))
         return self.out
 
     def map_country(self) -> None:
@@ -308,9 +391,9 @@ class _PracticeMapper:
         # Not skos:inScheme the curated scheme: only a curator puts a value there.
         self.add(concept, RDF.type, SKOS.Concept)
         self.add(concept, PG.candidateFor, scheme)
-        self.add(concept, SKOS.prefLabel, Literal(label))
-        self.add(concept, RDFS.label, Literal(label))
-        self.add(concept, PG.unmapped, Literal(True))
+        self.add(concept, SKOS.prefLabel, self.literal(label))
+        self.add(concept, RDFS.label, self.literal(label))
+        self.add(concept, PG.unmapped, self.literal(True))
 
     def map_partnership(self) -> None:
         partnership = self.p.partnership
@@ -320,8 +403,8 @@ class _PracticeMapper:
         self.add(self.subject, PG.partnership, node)
         self.add(node, RDF.type, ORG.OrganizationalCollaboration)
         name = partnership.name or f"Partnership of {self.p.title}"
-        self.add(node, SKOS.prefLabel, Literal(name))
-        self.add(node, RDFS.label, Literal(name))
+        self.add(node, SKOS.prefLabel, self.literal(name))
+        self.add(node, RDFS.label, self.literal(name))
         act = self.map_act() if any(pt.statutory for pt in partnership.partners) else None
         seen: dict[URIRef, str] = {}
         for partner in partnership.partners:
@@ -347,8 +430,8 @@ class _PracticeMapper:
             seen[member] = read.written
             if read.kind is not None:
                 self.add(member, RDF.type, PG.GenericPartner)
-                self.add(member, SKOS.prefLabel, Literal(read.written))
-                self.add(member, RDFS.label, Literal(read.written))
+                self.add(member, SKOS.prefLabel, self.literal(read.written))
+                self.add(member, RDFS.label, self.literal(read.written))
                 self.add(member, PG.partnerKind, read.kind)
             else:
                 self.out.organisations.setdefault(member, Counter())[read.written] += 1
@@ -359,13 +442,13 @@ class _PracticeMapper:
             self.add(node, ORG.hasMember, member)
             self.add(membership, RDF.type, ORG.Membership)
             self.add(membership, ORG.member, member)
-            self.add(membership, PG.partnerName, Literal(read.written))
-            self.add(membership, RDFS.label, Literal(f"{read.written} in {name}"))
+            self.add(membership, PG.partnerName, self.literal(read.written))
+            self.add(membership, RDFS.label, self.literal(f"{read.written} in {name}"))
             self.add(membership, ORG.organization, node)
             statutory = partner.statutory or any(
-                other.statutory
+                other.statutory and self._same_member(other.name, member)
                 for other in partnership.partners
-                if other is not partner and self._same_member(other.name, member)
+                if other is not partner
             )
             role = "statutory-partner" if statutory else "partner"
             self.add(membership, ORG.role, self.vocab.role(role))
@@ -390,11 +473,11 @@ class _PracticeMapper:
         self.add(act, RDF.type, SCHEMA.Legislation)
         self.add(act, RDF.type, ELI.LegalResource)
         label = f"{mention.name} {mention.year}" if mention.year else mention.name
-        self.add(act, RDFS.label, Literal(label))
-        self.add(act, DCTERMS.title, Literal(label))
+        self.add(act, RDFS.label, self.literal(label))
+        self.add(act, DCTERMS.title, self.literal(label))
         if mention.year:
-            self.add(act, PG.year, Literal(str(mention.year), datatype=XSD.gYear))
-        self.add(act, PG.unresolved, Literal(True))
+            self.add(act, PG.year, self.literal(str(mention.year), datatype=XSD.gYear))
+        self.add(act, PG.unresolved, self.literal(True))
         self.warn(f'the Act "{label}" is not in ontology/vocabularies/legislation.ttl; '
                   "kept as unresolved", "partnership")
         return act
@@ -409,7 +492,7 @@ class _PracticeMapper:
             self.add(node, RDF.type, PG.Assessment)
             self.add(node, SCHEMA.itemReviewed, self.subject)
             self.add(node, PG.criterion, self.vocab.criterion(criterion))
-            self.add(node, RDFS.label, Literal(
+            self.add(node, RDFS.label, self.literal(
                 f"{criterion.capitalize()} of {self.p.title}", lang="en"))
             if assessment.rating:
                 rating = self.vocab.rating(criterion, assessment.rating)
@@ -428,12 +511,12 @@ class _PracticeMapper:
             node = self.iris.reference(self.p.slug, number)
             self.add(self.subject, PG.reference, node)
             self.add(node, RDF.type, PG.Reference)
-            self.add(node, DCTERMS.bibliographicCitation, Literal(reference.text))
-            self.add(node, RDFS.label, Literal(_short(reference.text)))
+            self.add(node, DCTERMS.bibliographicCitation, self.literal(reference.text))
+            self.add(node, RDFS.label, self.literal(_short(reference.text)))
             if reference.author:
-                self.add(node, DCTERMS.creator, Literal(reference.author))
+                self.add(node, DCTERMS.creator, self.literal(reference.author))
             if reference.date:
-                self.add(node, DCTERMS.date, Literal(reference.date, datatype=XSD.date))
+                self.add(node, DCTERMS.date, self.literal(reference.date, datatype=XSD.date))
             if reference.url:
                 self.add(node, SCHEMA.url, URIRef(reference.url))
 
@@ -521,6 +604,7 @@ def organisation_key(name: str) -> str:
     return stable_key(read_partner_name(name).key, "unnamed")
 
 
+@lru_cache(maxsize=200_000)
 def stable_key(text: str, fallback: str) -> str:
     """Return the slug of ``text``; for text no slug can spell, ``fallback`` and a digest.
 

@@ -183,12 +183,28 @@ _fold_short = lru_cache(maxsize=20_000)(_fold)
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u0060\u00b4", "'"))
 
 
-@cache
-def _combining_marks() -> dict[int, None]:
-    """Return a str.translate table deleting every combining character."""
-    import sys
+class _CombiningMarks(dict):
+    """A str.translate table deleting every combining character, filled as characters come.
 
-    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
+    Built whole, the table is a walk over 1.1 million code points (0.2–0.4 s
+    of every process that folds one non-ASCII text); filled on demand, each
+    character is looked up once.
+
+    Example:
+        >>> "e\u0301".translate(_combining_marks())
+        'e'
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+@cache
+def _combining_marks() -> _CombiningMarks:
+    """Return the str.translate table deleting every combining character."""
+    return _CombiningMarks()
 
 
 def slugify(text: str) -> str:

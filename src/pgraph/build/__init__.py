@@ -37,11 +37,12 @@ from pgraph import __version__, progress
 from pgraph.build.organisations import organisation_change
 from pgraph.build.provenance import superseded_provenance
 from pgraph.build.reading import (
+    HashCache,
     ReadJob,
     ReadResult,
     discover,
-    hash_file,
     mapping_fingerprint,
+    preload,
     read_files,
     root_prefix,
 )
@@ -137,8 +138,12 @@ def build_catalogue(
     iris = Iris(base)
     started = dt.datetime.now(dt.UTC)
     report = BuildReport(store_path=store_path)
+    preloaded = preload()  # the language model loads while the files are found and hashed
     with writing(store_path, wait=wait) as store:
-        plan = _plan(store, sources, iris, base, report, strict=strict)
+        try:
+            plan = _plan(store, sources, iris, base, report, strict=strict)
+        finally:
+            preloaded()  # before any worker forks
         transaction = begin(
             store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
@@ -167,14 +172,16 @@ def _plan(
     files = discover(sources)
     clashing = _clashing_names(files, iris, report, strict=strict)
     changed = []
+    hashes = HashCache(store.path, fingerprint)
     for path, root, name in files:
         if name in clashing:
             continue
-        content_hash = hash_file(path, fingerprint)
+        content_hash = hashes.hash(path)
         if name in known and known[name][1] == content_hash:
             report.unchanged.append(name)
         else:
             changed.append((path, root, name, content_hash))
+    hashes.save()
     built = {name for _, _, name in files}
     roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
         root_prefix(Path(s)) for s in sources if Path(s).is_dir()
@@ -238,7 +245,7 @@ def _commit_for(
     report: BuildReport, started: dt.datetime,
 ) -> Commit:
     """Return the commit: graphs replaced and dropped, the organisations' change, provenance."""
-    replaced = [str(iris.source_graph(r.name)) for r in written]
+    replaced = [r.graph for r in written]  # the job's graph: iris.source_graph(r.name)
     if plan.vocabulary_changed:
         replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
     dropped = [plan.known[name][0] for name in report.removed]
@@ -254,7 +261,7 @@ def _commit_for(
         started=started,
         ended=dt.datetime.now(dt.UTC),
         version=__version__,
-        generated=[(iris.source_graph(r.name), r.name, r.content_hash) for r in written],
+        generated=[(URIRef(r.graph), r.name, r.content_hash) for r in written],
     ), (iris.graph("builds"), RDFS.label, Literal("graph of the builds"))] if written else []
     superseded = superseded_provenance(store, str(iris.graph("builds")), [*replaced, *dropped])
     return Commit(
@@ -320,8 +327,7 @@ def _chunks(
         report.read.append(result.name)
         written.append(ReadResult(result.name, result.content_hash, result.graph))
         add_mentions(mentions, result.organisations)  # the partners it names
-        graph = str(iris.source_graph(result.name))
-        bare += [(graph, mention) for mention in result.bare_acronyms]
+        bare += [(result.graph, mention) for mention in result.bare_acronyms]
         yield result.nquads.encode()
 
 

@@ -19,10 +19,14 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
+import threading
+import time
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +38,8 @@ from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
-from pgraph.sources import discover_sources, read_source
+from pgraph.sources import discover_sources, read_source, relative_name
+from pgraph.store.terms import _iri as nquads_iri
 from pgraph.store.terms import nquads
 from pgraph.vocab import PG
 
@@ -87,8 +92,7 @@ def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
         )
     found = discover_sources([Path(s) for s in sources])
     prefixes = {root: root_prefix(root) for root in {root for _, root in found}}
-    return [(path, root, f"{prefixes[root]}{path.relative_to(root).as_posix()}")
-            for path, root in found]
+    return [(path, root, f"{prefixes[root]}{relative_name(path, root)}") for path, root in found]
 
 
 def root_prefix(root: Path) -> str:
@@ -106,6 +110,94 @@ def hash_file(path: Path, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
+class HashCache:
+    """Remembered content hashes of source files, trusted while a file's status is unchanged.
+
+    As git's index does, a rebuild does not read and hash 10,000 unchanged
+    files: it compares each file's status — size, modification and change
+    times in nanoseconds, inode and device — with the status recorded when
+    the hash was taken, and reuses the hash when all are equal. Why that is
+    safe:
+
+    - Writing a file's content changes its modification time *and* its change
+      time (ctime), which no program can set back (``touch -d`` and
+      ``os.utime`` set the modification time only, and even they move the
+      change time); replacing a file (an editor's save, ``git checkout``,
+      ``cp``) gives a new inode or a new change time.
+    - Git's "racy clean" case: a file written twice within one tick of the
+      file system clock, the second time after its hash was taken, keeps its
+      status. So a hash is remembered only for a file whose change time is
+      at least :attr:`SETTLED` seconds before the moment the hash was taken;
+      newer files are hashed again on the next build.
+    - Hashes are salted with the mapping fingerprint: the cache is kept for
+      one fingerprint, and a new pgraph version or vocabulary empties it.
+      Files are named as the build was given them, so the cache is kept for
+      one working folder too (a build from another folder hashes again).
+
+    The cache lives beside the store (``STORE.hash-cache.json``), is written
+    atomically, and is only ever a shortcut to the hash: a missing, stale or
+    unreadable cache means files are hashed, never that a change is missed.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> page = folder / "a.txt"
+        >>> _ = page.write_text("one")
+        >>> cache = HashCache(folder / "store", "fingerprint")
+        >>> cache.hash(page) == hash_file(page, "fingerprint")
+        True
+    """
+
+    SETTLED = 2.0
+    """Seconds a file must be unchanged before its hash is remembered (clock ticks, racy writes)."""
+
+    def __init__(self, store_path: Path | None, fingerprint: str) -> None:
+        self.path = (
+            None if store_path is None
+            else store_path.with_name(f"{store_path.name}.hash-cache.json")
+        )
+        self.fingerprint = fingerprint
+        self.entries: dict[str, list] = {}
+        self.kept: dict[str, list] = {}
+        self.hashed = self.reused = 0
+        if self.path is not None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if data.get("fingerprint") == fingerprint and data.get("folder") == os.getcwd():
+                    self.entries = dict(data["files"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self.entries = {}
+
+    def hash(self, path: Path) -> str:
+        """Return the file's content hash (as :func:`hash_file`), from the cache when it may."""
+        key = os.fspath(path)  # the cache is kept for one working folder (see __init__)
+        status = os.stat(path)
+        signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+                     status.st_dev]
+        entry = self.entries.get(key)
+        if isinstance(entry, list) and entry[:-1] == signature and isinstance(entry[-1], str):
+            self.reused += 1
+            self.kept[key] = entry
+            return entry[-1]
+        content_hash = hash_file(path, self.fingerprint)
+        self.hashed += 1
+        if time.time_ns() - status.st_ctime_ns >= self.SETTLED * 1e9:
+            self.kept[key] = [*signature, content_hash]
+        return content_hash
+
+    def save(self) -> None:
+        """Write the hashes of this build's files (and only theirs) beside the store."""
+        if self.path is None or (self.kept == self.entries and self.hashed == 0):
+            return
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            kept = {"fingerprint": self.fingerprint, "folder": os.getcwd(), "files": self.kept}
+            temporary.write_text(json.dumps(kept), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:  # a shortcut only: a read-only or full disk must not fail the build
+            temporary.unlink(missing_ok=True)
+
+
 def mapping_fingerprint(base: str) -> str:
     """Return a hash of everything besides a file that decides its triples."""
     check_file_caches()  # the vocabularies, aliases … in use are those hashed here
@@ -113,6 +205,33 @@ def mapping_fingerprint(base: str) -> str:
     for path in mapping_files():
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def preload() -> Callable[[], None]:
+    """Start loading what reading a page needs in a thread; return the function that waits.
+
+    The language model (py3langid's, ~0.3 s to decompress) loads while the
+    build finds and hashes files and reads the stored hashes; decompression
+    releases the GIL, so on two cores it costs a one-page rebuild no wall
+    time. Wait before any worker process starts: workers forked after the
+    wait inherit the loaded model instead of loading their own (and no fork
+    happens while the thread runs).
+
+    Example:
+        >>> wait = preload()
+        >>> wait()
+    """
+    thread = threading.Thread(target=_preload, name="pgraph-preload", daemon=True)
+    thread.start()
+    return thread.join
+
+
+def _preload() -> None:
+    from pgraph.sources.page_fields import preload_language_model
+
+    # A model that fails to load fails again, with its message, where a page needs it.
+    with contextlib.suppress(Exception):
+        preload_language_model()
 
 
 def read_file(job: ReadJob, *, base: str) -> ReadResult:
@@ -124,22 +243,28 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.error, result.skipped = records.error, records.skipped
     if records.error is not None:
         return result
-    mapped = map_practices(records.practices, base=base)
-    triples = mapped.triples + records.triples  # an RDF file's own statements
-    result.warnings += mapped.warnings
-    result.organisations = mapped.organisations
-    result.bare_acronyms = mapped.bare_acronyms
     graph = URIRef(job.graph)
-    triples += [
+    triples = [
+        *records.triples,  # an RDF file's own statements
         (graph, PG.sourceFile, Literal(job.name)),
         (graph, PG.contentHash, Literal(job.content_hash)),
     ]
+    mapped = None
     try:
-        result.nquads = nquads(triples, job.graph)
+        # The practices' triples come as N-Triples text (no rdflib term per value).
+        mapped = map_practices(records.practices, base=base, as_text=True)
+        context = f" {nquads_iri(job.graph)} .\n"
+        result.nquads = "".join(f"{line}{context}" for line in mapped.lines) + nquads(
+            triples, job.graph
+        )
     except ValueError as error:  # an IRI or language tag that Oxigraph refuses
+        result.warnings += mapped.warnings if mapped is not None else []
         result.error = MappingError(f"cannot store the file's triples: {error}", path=job.name)
         return result
-    result.triples = len(triples)
+    result.warnings += mapped.warnings
+    result.organisations = mapped.organisations
+    result.bare_acronyms = mapped.bare_acronyms
+    result.triples = len(mapped.lines) + len(triples)
     result.practices = len(records.practices)
     return result
 

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,12 +116,30 @@ def discover_sources(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
             found.add((path, _root_of(path.parent)))
         elif path.is_dir():
             root = _root_of(path)
-            for file in path.rglob("*"):
-                if file.is_file() and _is_source(file.relative_to(path)):
-                    found.add((file, root))
+            # os.walk, not Path.rglob: a catalogue of 100,000 pages is walked on every build.
+            # Like rglob, it does not enter symbolic links to folders.
+            for folder, folders, names in os.walk(path):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                for name in names:
+                    file = os.path.join(folder, name)
+                    if _is_source_name(name) and os.path.isfile(file):
+                        found.add((Path(file), root))
         else:
             raise SourceError("no such file or folder", path=str(path))
-    return sorted(found, key=lambda pair: (str(pair[1]), pair[0].relative_to(pair[1]).as_posix()))
+    return sorted(found, key=lambda pair: (str(pair[1]), relative_name(pair[0], pair[1])))
+
+
+def relative_name(file: Path, root: Path) -> str:
+    """Return ``file.relative_to(root).as_posix()``, cheaply when the text says it.
+
+    Example:
+        >>> relative_name(Path("data/pages/a.txt"), Path("data"))
+        'pages/a.txt'
+    """
+    text, prefix = str(file), str(root) + os.sep
+    if text.startswith(prefix) and os.sep == "/" and "/./" not in text and "/../" not in text:
+        return text[len(prefix):]
+    return file.relative_to(root).as_posix()
 
 
 TABLE_FILES = {
@@ -137,11 +156,10 @@ TABLE_FILES = {
 """Files in data folders that are label or link tables, not catalogue records."""
 
 
-def _is_source(relative: Path) -> bool:
-    name = relative.name
+def _is_source_name(name: str) -> bool:
     return (
-        not any(part.startswith(".") for part in relative.parts)
-        and relative.suffix.lower() in SOURCE_SUFFIXES
+        not name.startswith(".")
+        and os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES
         and name not in TABLE_FILES
         and not name.endswith(".schema.json")
         and ".template." not in name

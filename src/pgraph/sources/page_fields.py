@@ -369,6 +369,11 @@ def _feature_counts(tables: tuple[Any, Any, Any], text: bytes) -> Counter[int]:
     return Counter(features[features >= 0].tolist())
 
 
+def preload_language_model() -> None:
+    """Load the language classifier now (it loads on first use otherwise; ~0.3 s)."""
+    _identifier()
+
+
 def content_language(values: dict[str, Any]) -> str | None:
     """Return the BCP 47 tag of the language the page's prose is written in, or None if too short.
 
