@@ -303,7 +303,8 @@ def bench_size(
     load_start = os.getloadavg()
     for run in range(repeat):
         print(f"{practices} practices, run {run + 1} of {repeat}", flush=True)
-        for path in (store, store.with_name(store.name + ".validation.json")):
+        # A fresh store: no validation state, hash cache or report left beside it.
+        for path in store.parent.glob(f"{store.name}*"):
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
                 missing_ok=True
             )
