@@ -39,7 +39,7 @@ from pgraph.partners import (
 )
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
 from pgraph.resources import cached_on_files, data_dir
-from pgraph.store.terms import _escape, _iri, _language, to_ntriples
+from pgraph.store.terms import escape_string, iri_text, language_tag, to_ntriples
 from pgraph.vocab import (
     DEFAULT_BASE,
     ELI,
@@ -155,15 +155,15 @@ def literal_text(
     """
     if type(value) is str and datatype is None:
         if lang:
-            return LiteralText(f'"{_escape(value)}"@{_tag(lang)}')
-        return LiteralText(f'"{_escape(value)}"')
+            return LiteralText(f'"{escape_string(value)}"@{_tag(lang)}')
+        return LiteralText(f'"{escape_string(value)}"')
     return LiteralText(to_ntriples(Literal(value, lang=lang, datatype=datatype)))
 
 
 @lru_cache(maxsize=1_000)
 def _tag(lang: str) -> str:
     """Return the language tag as rdflib keeps it and Oxigraph writes it (ValueError if refused)."""
-    return _language(Literal("", lang=lang).language or lang)
+    return language_tag(Literal("", lang=lang).language or lang)
 
 
 # Minted IRIs repeat from practice to practice (organisations, concepts) and, within
@@ -294,7 +294,7 @@ class _PracticeMapper:
 
     def _add_text(self, s: URIRef, p: URIRef, o: URIRef | Literal | LiteralText) -> None:
         self.out.lines.append(
-            f"{_iri(str(s))} {_iri(str(p))} "
+            f"{iri_text(str(s))} {iri_text(str(p))} "
             f"{o if type(o) is LiteralText else to_ntriples(o)}"
         )
 

@@ -39,8 +39,7 @@ from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
 from pgraph.sources import discover_sources, read_source, relative_name
-from pgraph.store.terms import _iri as nquads_iri
-from pgraph.store.terms import nquads
+from pgraph.store.terms import iri_text, nquads
 from pgraph.vocab import PG
 
 PARALLEL_THRESHOLD = 64
@@ -253,7 +252,7 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     try:
         # The practices' triples come as N-Triples text (no rdflib term per value).
         mapped = map_practices(records.practices, base=base, as_text=True)
-        context = f" {nquads_iri(job.graph)} .\n"
+        context = f" {iri_text(job.graph)} .\n"
         result.nquads = "".join(f"{line}{context}" for line in mapped.lines) + nquads(
             triples, job.graph
         )

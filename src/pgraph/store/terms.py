@@ -193,21 +193,21 @@ _SPARQL_ESCAPES = {**_CONTROL_ESCAPES, 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"}
 
 def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: str) -> str:
     """Return the triples as N-Quads lines in ``graph``; ValueError for a term Oxigraph refuses."""
-    context = f" {_iri(graph)} .\n"
+    context = f" {iri_text(graph)} .\n"
     return "".join(
-        f"{to_ntriples(s)} {_iri(p)} {to_ntriples(o)}{context}" for s, p, o in triples
+        f"{to_ntriples(s)} {iri_text(p)} {to_ntriples(o)}{context}" for s, p, o in triples
     )
 
 
 def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
     """Return the triples as N-Triples lines (also the body of a SPARQL ``INSERT DATA`` graph)."""
-    return "".join(f"{to_ntriples(s)} {_iri(p)} {to_ntriples(o)} .\n" for s, p, o in triples)
+    return "".join(f"{to_ntriples(s)} {iri_text(p)} {to_ntriples(o)} .\n" for s, p, o in triples)
 
 
 def to_ntriples(term: Node) -> str:
     """Return an rdflib term in N-Triples syntax (as pyoxigraph writes it; ``str`` of its term)."""
     if isinstance(term, URIRef):
-        return _iri(str(term))
+        return iri_text(str(term))
     if isinstance(term, Literal):
         return _literal_text(term, _CONTROL_ESCAPES)
     if isinstance(term, BNode):
@@ -234,7 +234,7 @@ def to_sparql(term: Node) -> str:
         ValueError: a blank node cannot be written into a query as a constant
     """
     if isinstance(term, URIRef):
-        return _iri(str(term))
+        return iri_text(str(term))
     if isinstance(term, Literal):
         return _literal_text(term, _SPARQL_ESCAPES)
     if isinstance(term, BNode):
@@ -244,19 +244,19 @@ def to_sparql(term: Node) -> str:
 
 def _literal_text(term: Literal, controls: dict[int, str]) -> str:
     """A literal in N-Triples / SPARQL syntax, control characters written by ``controls``."""
-    text = f'"{_escape(str(term), controls)}"'
+    text = f'"{escape_string(str(term), controls)}"'
     if term.language:
-        return f"{text}@{_language(term.language)}"
+        return f"{text}@{language_tag(term.language)}"
     if term.datatype and str(term.datatype) != XSD_STRING:
-        return f"{text}^^{_iri(str(term.datatype))}"
+        return f"{text}^^{iri_text(str(term.datatype))}"
     return text
 
 
-def _escape(text: str, controls: dict[int, str] = _CONTROL_ESCAPES) -> str:
+def escape_string(text: str, controls: dict[int, str] = _CONTROL_ESCAPES) -> str:
     r"""Return ``text`` escaped for an N-Quads string: \\, ", \n and \r, other controls as \uXXXX.
 
     Example:
-        >>> print(_escape('a\\b "c"\r\n\x07'))
+        >>> print(escape_string('a\\b "c"\r\n\x07'))
         a\\b \"c\"\r\n\u0007
     """
     # str.replace is far cheaper than str.translate on long prose. The backslash
@@ -268,12 +268,26 @@ def _escape(text: str, controls: dict[int, str] = _CONTROL_ESCAPES) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _iri(iri: str) -> str:
+def iri_text(iri: str) -> str:
+    """Return ``<iri>`` as N-Quads writes it (ValueError if Oxigraph refuses the IRI).
+
+    Example:
+        >>> iri_text("https://example.org/a b")
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid IRI code point ' '
+    """
     return str(named_node(iri))  # validates, and escapes what N-Quads needs escaped
 
 
 @lru_cache(maxsize=1_000)
-def _language(tag: str) -> str:
+def language_tag(tag: str) -> str:
+    """Return a language tag as Oxigraph writes it (lower case).
+
+    Example:
+        >>> language_tag("en-GB")
+        'en-gb'
+    """
     return ox.Literal("", language=tag).language or tag
 
 
