@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 KILLS = 3
 KILL_SEED = 11
-PAGES = 300  # well above PARALLEL_THRESHOLD: the build reads with worker processes
+PAGES = 600  # well above PARALLEL_THRESHOLD: the workers read for about a second
 PGRAPH = [sys.executable, "-c", "from pgraph.cli import main; main()"]
 TOKEN = "PGRAPH_ORPHAN_TEST"
 
@@ -107,7 +107,7 @@ def test_a_build_killed_at_random_moments_leaves_no_worker_and_no_open_file(tmp_
             while not children(process.pid) and process.poll() is None:
                 assert time.monotonic() < deadline, "the build started no worker"
                 time.sleep(0.02)
-            time.sleep(chance.uniform(0.0, 1.5))  # a random moment while the workers read
+            time.sleep(chance.uniform(0.0, 0.4))  # a random moment while the workers read
             seen_workers.append(len(tagged_processes(token)) - 1)
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)

@@ -26,7 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -483,17 +482,25 @@ def _last_line(text: str) -> str:
 
 
 def serve_forever(handle: ServerHandle) -> int | None:
-    """Wait until the server exits or pgraph gets Ctrl-C or SIGTERM; stop it; return its code."""
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    code = None
+    """Wait until the server exits or pgraph gets Ctrl-C or SIGTERM; stop it; return its code.
+
+    The signal handlers only set an event that this loop polls: an exception
+    raised from a handler could land inside the handle's own locks (an
+    ``Event.wait`` interrupted half-way keeps its lock) and hang the stop.
+    """
+    asked = threading.Event()
+    previous = {sig: signal.signal(sig, lambda signum, frame: asked.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            code = handle.wait()
+        while handle.running() and not asked.wait(0.2):
+            pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        stopped = handle.stop()
-    return stopped if code is None else code
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if asked.is_set():
+        return handle.stop()
+    code = handle.wait()  # it stopped by itself
+    handle.stop()
+    return code
 
 
-def _raise_keyboard_interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
