@@ -218,26 +218,21 @@ def step_rdflib_queries(ntriples: str, store: str, limit: str) -> None:
     """Parse once (not timed), then each bound library query with rdflib, each in a forked child."""
     import multiprocessing as mp
 
-    import pyoxigraph as ox
     import rdflib
 
     sys.path.insert(0, str(BENCH))
     import bench_queries
-    from bench_queries import bench_params, time_rdflib
+    from bench_queries import time_rdflib
 
-    from pgraph.query import bind_params, bind_query, list_queries
+    from pgraph.query import bind_params, bind_query, load_query
 
     bench_queries._GRAPH = rdflib.Graph().parse(ntriples, format="nt")
-    params = bench_params(ox.Store.read_only(store))
     mp.set_start_method("fork", force=True)
     timings = {}
-    for info in list_queries():
-        query_params = {**params.get(info.name, {})}
-        if info.name == "search-practices":
-            query_params.setdefault("text", "community")
-        text = bind_query(info.text, bind_params(info, query_params))
-        seconds, _ = time_rdflib(text, float(limit))
-        timings[info.name] = seconds
+    for name, params in _library_calls(store):
+        info = load_query(name)
+        seconds, _ = time_rdflib(bind_query(info.text, bind_params(info, params)), float(limit))
+        timings[name] = seconds
     total = sum(float(limit) if s is None else s for s in timings.values())
     print(json.dumps({"seconds": total, "per_query": timings}))
 
