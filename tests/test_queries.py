@@ -21,6 +21,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 import pgraph
+from pgraph.derived import rebuild_derived
 from pgraph.errors import QueryError, StoreError
 from pgraph.mapping import (
     Iris,
@@ -134,7 +135,8 @@ def small_catalogue() -> list[Practice]:
 
 
 def store_of(practices: list[Practice]) -> ox.Store:
-    """An in-memory store as a build makes it: vocabularies plus one graph per practice."""
+    """An in-memory store as a build makes it: vocabularies, one graph per practice, the
+    organisations graph and the derived graph."""
     iris = Iris()
     store = ox.Store()
     graphs = {iris.graph("vocabularies"): [*load_vocabulary_graph(), *country_triples()]}
@@ -145,6 +147,7 @@ def store_of(practices: list[Practice]) -> ox.Store:
         add_mentions(mentions, mapped.organisations)
     graphs[iris.graph("organisations")] = describe_organisations(mentions)
     replace_graphs(store, graphs)
+    rebuild_derived(store, iris.base)
     return store
 
 

@@ -12,3 +12,5 @@ from pgraph.store import register_commit_watcher
 
 # Incremental validation must hear of every commit; the build does not know it.
 register_commit_watcher("validation", "pgraph.shacl.state:track_commit")
+# The derived graph (small summaries computed once) follows every build the same way.
+register_commit_watcher("derived", "pgraph.derived:track_commit")

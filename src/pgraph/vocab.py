@@ -134,6 +134,19 @@ class PG(DefinedNamespace):
     partnerKind: URIRef
     acronym: URIRef
     startDateAsWritten: URIRef
+    QualityIssue: URIRef
+    qualityIssue: URIRef
+    NoRating: URIRef
+    NoPartner: URIRef
+    NoStartDate: URIRef
+    NoCountry: URIRef
+    missingRating: URIRef
+    DomainTypeCount: URIRef
+    countedDomain: URIRef
+    countedPracticeType: URIRef
+    practiceCount: URIRef
+    statutoryMembershipCount: URIRef
+    citingPracticeCount: URIRef
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.
