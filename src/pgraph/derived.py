@@ -131,7 +131,8 @@ def practice_contributions(store: ox.Store, practices: Iterable[str] | None) -> 
     criteria = {c for (c,) in _rows(
         store, f"SELECT DISTINCT ?c {{ ?c <{SKOS_IN_SCHEME}> <{PGV}criterion> }}")}
     rated: dict[str, set[str]] = {p: set() for p in known}
-    for p, c in _rows(store, f"""SELECT DISTINCT ?p ?c {{ {values}
+    # Rows as they come, deduplicated here: DISTINCT in the store costs more.
+    for p, c in _rows(store, f"""SELECT ?p ?c {{ {values}
             ?p <{PG.assessment}> ?a . ?a <{PG.rating}> ?r
             OPTIONAL {{ ?a <{PG.criterion}> ?c }} }}"""):
         if p in rated:
@@ -156,8 +157,8 @@ def practice_contributions(store: ox.Store, practices: Iterable[str] | None) -> 
     contributions = Contributions(facts=facts, cells=cells)
     # Statutory memberships of the practices' partnerships, each once, and the
     # partnerships (one per practice) citing each Act.
-    cited = _rows(store, f"""SELECT DISTINCT ?act ?m ?s {{ {values} ?p <{PG.partnership}> ?s .
-        ?m <{ORG.organization}> ?s ; <{PG.statutoryBasis}> ?act }}""")
+    cited = set(_rows(store, f"""SELECT ?act ?m ?s {{ {values}
+        ?m <{PG.statutoryBasis}> ?act ; <{ORG.organization}> ?s . ?p <{PG.partnership}> ?s }}"""))
     contributions.memberships.update(Counter(act for act, _m, _s in cited))
     contributions.citing.update(Counter(act for act, _s in {(act, s) for act, _m, s in cited}))
     return contributions
