@@ -43,12 +43,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from pgraph.store.terms import escape_string
 from pgraph.vocab import ORG, PG, PGV
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 GRAPH_LABEL = "graph of derived data"
 
 Fact = tuple[str, str, str]
@@ -167,6 +169,10 @@ def practice_contributions(store: ox.Store, practices: Iterable[str] | None) -> 
 # ---------------------------------------------------------------- writing
 
 
+def _literal(text: str) -> str:
+    return f'"{escape_string(text)}"'
+
+
 def _integer(n: int) -> str:
     return f'"{n}"^^<{XSD_INTEGER}>'
 
@@ -175,10 +181,23 @@ def _fact_triples(facts: Iterable[Fact]) -> list[str]:
     return [f"<{s}> <{p}> <{o}>" for s, p, o in sorted(facts)]
 
 
-def _cell_triples(base: str, cell: Cell, count: int) -> list[str]:
+def _concept_labels(store, cells: Iterable[Cell]) -> dict[str, str]:
+    """Return a name for each concept of ``cells``: its English (or untagged) preferred label."""
+    concepts = {c for cell in cells for c in cell}
+    if not concepts:
+        return {}
+    query = f"""SELECT ?c (MIN(STR(?l)) AS ?label) {{ {_values('c', concepts)}
+        ?c <{SKOS_PREF_LABEL}> ?l FILTER(LANG(?l) IN ("en", "")) }} GROUP BY ?c"""
+    return dict(_rows(store, query))  # type: ignore[arg-type]
+
+
+def _cell_triples(base: str, cell: Cell, count: int, labels: dict[str, str]) -> list[str]:
     node = f"<{cell_node(base, cell)}>"
+    # Every resource pgraph describes has an rdfs:label (README, "Names").
+    name = " / ".join(labels.get(c, c.rsplit("/", 1)[-1]) for c in cell)
     return [
         f"{node} <{RDF_TYPE}> <{PG.DomainTypeCount}>",
+        f"{node} <{RDFS_LABEL}> {_literal(name)}",
         f"{node} <{PG.countedDomain}> <{cell[0]}>",
         f"{node} <{PG.countedPracticeType}> <{cell[1]}>",
         f"{node} <{PG.practiceCount}> {_integer(count)}",
@@ -215,8 +234,9 @@ def rebuild_derived(store, base: str) -> int:
     graph = derived_graph(base)
     practices = practice_contributions(store, None)
     lines = [_label(base), *_fact_triples(practices.facts)]
+    labels = _concept_labels(store, practices.cells)
     for cell, count in sorted(practices.cells.items()):
-        lines += _cell_triples(base, cell, count)
+        lines += _cell_triples(base, cell, count, labels)
     for act, count in sorted(practices.memberships.items()):
         lines += _act_triples(act, count, practices.citing[act])
     store.update(f"DROP SILENT GRAPH <{graph}>")
@@ -246,12 +266,13 @@ def apply_change(store, base: str, before: Contributions, after: Contributions) 
     changed_cells = {cell: n for cell, n in cells.items() if n}
     nodes = {cell_node(base, cell): cell for cell in changed_cells}
     stored = _stored_counts(store, graph, list(nodes), [str(PG.practiceCount)])
+    labels = _concept_labels(store, changed_cells)
     for node, cell in nodes.items():
         old = stored.get((node, str(PG.practiceCount)), 0)
         if old:
-            deletes += _cell_triples(base, cell, old)
+            deletes += _cell_triples(base, cell, old, labels)
         if old + changed_cells[cell] > 0:
-            inserts += _cell_triples(base, cell, old + changed_cells[cell])
+            inserts += _cell_triples(base, cell, old + changed_cells[cell], labels)
     memberships, citing = Counter(after.memberships), Counter(after.citing)
     memberships.subtract(before.memberships)
     citing.subtract(before.citing)
