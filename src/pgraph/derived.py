@@ -52,6 +52,7 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 GRAPH_LABEL = "graph of derived data"
+_SHARED_GRAPHS = ("organisations", "unresolved", "builds", "vocabularies", "ontology")
 
 Fact = tuple[str, str, str]
 Cell = tuple[str, str]
@@ -244,19 +245,30 @@ def rebuild_derived(store, base: str) -> int:
     return len(lines)
 
 
-def _stored_counts(store, graph: str, nodes: list[str], predicates: list[str]) -> dict:
-    """Return {(node, predicate): count} as stored in the derived graph."""
+def _stored(store, graph: str, nodes: Iterable[str]) -> dict[str, list[tuple]]:
+    """Return what the derived graph says of ``nodes``: {node: [(predicate, object)]} (terms)."""
+    nodes = sorted(nodes)
     if not nodes:
         return {}
-    query = (f"SELECT ?n ?p ?c {{ {_values('n', nodes)} {_values('p', predicates)} "
-             f"GRAPH <{graph}> {{ ?n ?p ?c }} }}")
-    return {(n.value, p.value): int(c.value) for n, p, c in store.query(query)}
+    stored: dict[str, list[tuple]] = {}
+    query = f"SELECT ?n ?p ?o {{ {_values('n', nodes)} GRAPH <{graph}> {{ ?n ?p ?o }} }}"
+    for n, p, o in store.query(query):
+        stored.setdefault(n.value, []).append((p, o))
+    return stored
 
 
-def apply_change(store, base: str, before: Contributions, after: Contributions) -> int:
-    """Apply to the derived graph the change from ``before`` to ``after``; return triples changed.
+def _count(said: list[tuple], predicate: str) -> int:
+    return next((int(o.value) for p, o in said if p.value == predicate), 0)
+
+
+def change_lines(
+    store, base: str, before: Contributions, after: Contributions, labels_from=None
+) -> tuple[list[str], list[str]]:
+    """Return the triples (N-Triples, no final dot) to delete from and insert into the derived
+    graph of ``store`` for the change from ``before`` to ``after``.
 
     Facts are replaced; counts move by the difference (a count falling to 0 goes).
+    New cells are named from the concept labels of ``labels_from`` (default: ``store``).
     """
     graph = derived_graph(base)
     deletes = _fact_triples(before.facts - after.facts)
@@ -265,28 +277,38 @@ def apply_change(store, base: str, before: Contributions, after: Contributions) 
     cells.subtract(before.cells)
     changed_cells = {cell: n for cell, n in cells.items() if n}
     nodes = {cell_node(base, cell): cell for cell in changed_cells}
-    stored = _stored_counts(store, graph, list(nodes), [str(PG.practiceCount)])
-    labels = _concept_labels(store, changed_cells)
+    stored = _stored(store, graph, nodes)
+    labels = _concept_labels(store if labels_from is None else labels_from, changed_cells)
     for node, cell in nodes.items():
-        old = stored.get((node, str(PG.practiceCount)), 0)
-        if old:
-            deletes += _cell_triples(base, cell, old, labels)
-        if old + changed_cells[cell] > 0:
-            inserts += _cell_triples(base, cell, old + changed_cells[cell], labels)
+        said = stored.get(node, [])
+        deletes += [f"<{node}> {p} {o}" for p, o in said]
+        count = _count(said, str(PG.practiceCount)) + changed_cells[cell]
+        if count > 0:
+            inserts += _cell_triples(base, cell, count, labels)
     memberships, citing = Counter(after.memberships), Counter(after.citing)
     memberships.subtract(before.memberships)
     citing.subtract(before.citing)
-    acts = sorted(a for a in {*memberships, *citing} if memberships[a] or citing[a])
-    predicates = [str(PG.statutoryMembershipCount), str(PG.citingPracticeCount)]
-    stored = _stored_counts(store, graph, acts, predicates)
-    for act in acts:
-        old = (stored.get((act, predicates[0]), 0), stored.get((act, predicates[1]), 0))
-        if old[0]:
-            deletes += _act_triples(act, *old)
-        new = (old[0] + memberships[act], old[1] + citing[act])
+    acts = [a for a in {*memberships, *citing} if memberships[a] or citing[a]]
+    stored = _stored(store, graph, acts)
+    for act in sorted(acts):
+        said = stored.get(act, [])
+        deletes += [f"<{act}> {p} {o}" for p, o in said]
+        new = (_count(said, str(PG.statutoryMembershipCount)) + memberships[act],
+               _count(said, str(PG.citingPracticeCount)) + citing[act])
         if new[0] > 0:
             inserts += _act_triples(act, *new)
-    _update(store, graph, deletes, inserts)
+    return deletes, inserts
+
+
+def apply_change(store, base: str, before: Contributions, after: Contributions) -> int:
+    """Apply to the derived graph the change from ``before`` to ``after``; return triples changed.
+
+    Example:
+        >>> apply_change(ox.Store(), "https://e.org/", Contributions(), Contributions())
+        0
+    """
+    deletes, inserts = change_lines(store, base, before, after)
+    _update(store, derived_graph(base), deletes, inserts)
     return len(deletes) + len(inserts)
 
 
@@ -343,37 +365,74 @@ def _rebuild(store, base: str) -> None:
     rebuild_derived(store, base)
 
 
+def _as_quads(lines: list[str], graph: str) -> list[ox.Quad]:
+    data = "".join(f"{line} <{graph}> .\n" for line in lines)
+    return list(ox.parse(data.encode(), format=ox.RdfFormat.N_QUADS))
+
+
+def post_commit_view(live, staged: ox.Store, change, practices: set[str]) -> ox.Store:
+    """Return a small in-memory store that describes ``practices`` as the store will after
+    ``change``: the staged graphs, what the graphs the commit leaves alone say of the
+    practices, of what they point at and of their memberships, the criteria, and the
+    commit's patches of the shared graphs."""
+    view = ox.Store()
+    view.extend(staged)
+    changed = {ox.NamedNode(g) for g in change.changed_graphs}
+    if practices:
+        query = f"""SELECT ?s ?p ?o ?g {{ {_values('x', practices)}
+            {{ GRAPH ?g {{ ?x ?p ?o }} BIND(?x AS ?s) }}
+            UNION {{ ?x ?q ?s . GRAPH ?g {{ ?s ?p ?o }} }}
+            UNION {{ ?x <{PG.partnership}> ?ps . ?s <{ORG.organization}> ?ps .
+                     GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+        view.extend(ox.Quad(s, p, o, g)
+                    for s, p, o, g in live.query(query, use_default_graph_as_union=True)
+                    if g not in changed)
+    criteria = f"SELECT ?c ?g {{ GRAPH ?g {{ ?c <{SKOS_IN_SCHEME}> <{PGV}criterion> }} }}"
+    view.extend(ox.Quad(c, ox.NamedNode(SKOS_IN_SCHEME), ox.NamedNode(f"{PGV}criterion"), g)
+                for c, g in live.query(criteria) if g not in changed)
+    for quad in change.removed:
+        view.remove(quad)
+    view.extend(change.added)
+    return view
+
+
 def track_commit(transaction, change) -> Callable[[ox.Store], None] | None:
     """The commit watcher of the derived graph (registered in ``pgraph/__init__.py``).
 
-    Only builds are followed (a commit naming its builds graph). Before the
-    commit, read what the practices and graphs the commit changes contribute;
-    after it, read them again and apply the difference. A commit that writes
-    a whole new store, changes the vocabularies, or finds no derived graph
-    has the graph recomputed from everything.
+    Only builds are followed (a commit naming its builds graph), and what it
+    writes is committed with the build, never after it: a commit to a new store
+    folder recomputes the derived graph in that folder before it is swapped in;
+    a staged commit reads what the practices it changes contribute before and
+    after it (from :func:`post_commit_view`) and adds the difference to the
+    commit's own patches. A staged commit that changes the vocabularies, or to a
+    store without a derived graph, has it recomputed right after the commit.
     """
     base = _base(change)
     if base is None:
         return None
-    live = transaction.store
-    if (
-        transaction.staged is None
-        or f"{base}graph/vocabularies" in change.changed_graphs
-        or not _has_derived(live, base)
-    ):
+    live, staged = transaction.store, transaction.staged
+    if staged is None:
+        if transaction.path is not None:  # a new folder, swapped in at the commit
+            change.complete.append(lambda new: _rebuild(new, base))
+            return None
+        return lambda store: _rebuild(store, base)  # in memory: nothing reads it yet
+    if f"{base}graph/vocabularies" in change.changed_graphs or not _has_derived(live, base):
         return lambda store: _rebuild(store, base)
-    # The organisations patch may touch page graphs too (acronyms): those pages count
-    # as changed. The organisations and builds graphs describe no practice.
-    own = {derived_graph(base), f"{base}graph/organisations", f"{base}graph/builds"}
+    # The shared graphs' patch may touch page graphs too (acronyms): those pages count
+    # as changed. The shared graphs themselves describe no practice.
+    own = {derived_graph(base), *(f"{base}graph/{name}" for name in _SHARED_GRAPHS)}
     graphs = sorted(
         ({*change.changed_graphs} | _graphs_of([*change.removed, *change.added])) - own
     )
     if not graphs:
         return None
-    practices = _practices_in(live, graphs) | _practices_in(transaction.staged, graphs)
+    practices = _practices_in(live, graphs) | _practices_in(staged, graphs)
     before = practice_contributions(live, practices)
-
-    def after(store) -> None:
-        apply_change(store, base, before, practice_contributions(store, practices))
-
-    return after
+    view = post_commit_view(live, staged, change, practices)
+    deletes, inserts = change_lines(
+        live, base, before, practice_contributions(view, practices), labels_from=view
+    )
+    graph = derived_graph(base)
+    change.removed.extend(_as_quads(deletes, graph))
+    change.added.extend(_as_quads(inserts, graph))
+    return None

@@ -82,7 +82,10 @@ class Commit:
     the graph goes), the ``dropped`` ones go, the ``removed`` quads go and the
     ``added`` ones come (the organisations graph's change), and the
     ``provenance`` triples are added to their graph. ``build`` names the
-    build in the commit marker.
+    build in the commit marker. A commit watcher may add to ``removed`` and
+    ``added``, and to ``complete``: functions called with a new store folder
+    once it holds the new state, before it is swapped in (so that what they
+    write is committed with the rest).
     """
 
     replaced: list[str]
@@ -91,6 +94,7 @@ class Commit:
     removed: list[ox.Quad] = field(default_factory=list)
     added: list[ox.Quad] = field(default_factory=list)
     build: str = ""
+    complete: list[Callable[[ox.Store], None]] = field(default_factory=list)
 
     @property
     def changed_graphs(self) -> list[str]:
@@ -231,6 +235,10 @@ class Aside(Transaction):
     def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         assert self.new is not None and self.path is not None, "the transaction is over"
         _copy_unchanged(self.store, self.new, change)
+        if change.complete:
+            for complete in change.complete:
+                complete(self.new)
+            self.new.flush()
         # Both stores close (the handle's and this one, the last references) before
         # the folders move; the handle then opens the new folder.
         self.store.close()
