@@ -217,3 +217,38 @@ def test_a_just_written_file_is_hashed_again_next_time(tmp_path, monkeypatch):
     cache.save()
     assert reading.HashCache(tmp_path / "store", "fingerprint").entries.keys() == {str(page)}
     assert reading.HashCache(tmp_path / "store", "other fingerprint").entries == {}
+
+
+def _unresolved(store: ox.Store) -> set[str]:
+    graph = ox.NamedNode("https://w3id.org/pgraph/id/graph/unresolved")
+    described = store.quads_for_pattern(None, None, None, graph)
+    return {f"{q.subject} {q.predicate} {q.object}" for q in described}
+
+
+def test_an_unmapped_value_is_described_once_from_every_form_pages_write(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for slug, form in [("a", "Shoplifting"), ("b", "Shoplifting"), ("c", "SHOPLIFTING")]:
+        (folder / f"{slug}.yaml").write_text(
+            f"slug: {slug}\ntitle: {slug.title()}\ndomains: [{form}]\n", encoding="utf-8"
+        )
+    store_path = tmp_path / "store"
+    store = build_catalogue([folder], store_path=store_path).store
+    concept = "<https://w3id.org/pgraph/id/concept/domain/shoplifting>"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert {f'{concept} <{skos}prefLabel> "Shoplifting"',
+            f'{concept} <{skos}altLabel> "SHOPLIFTING"'} <= _unresolved(store)
+    labels = store.query(f"SELECT ?l WHERE {{ {concept} <{skos}prefLabel> ?l }}",
+                         use_default_graph_as_union=True)
+    assert len(list(labels)) == 1, "described once, not once per page"
+
+    (folder / "a.yaml").unlink()
+    (folder / "b.yaml").unlink()
+    store = build_catalogue([folder], store_path=store_path).store
+    assert f'{concept} <{skos}prefLabel> "SHOPLIFTING"' in _unresolved(store)
+    assert _unresolved(store) == _unresolved(
+        build_catalogue([folder], store_path=tmp_path / "fresh").store
+    )
+    (folder / "c.yaml").write_text("slug: c\ntitle: C\n", encoding="utf-8")
+    store = build_catalogue([folder], store_path=store_path).store
+    assert not [triple for triple in _unresolved(store) if triple.startswith(concept)]
