@@ -28,6 +28,7 @@ from pgraph.mapping import (
     add_mentions,
     country_triples,
     describe_organisations,
+    describe_unresolved,
     map_practice,
 )
 from pgraph.query import list_queries, run_query
@@ -136,16 +137,19 @@ def small_catalogue() -> list[Practice]:
 
 def store_of(practices: list[Practice]) -> ox.Store:
     """An in-memory store as a build makes it: vocabularies, one graph per practice, the
-    organisations graph and the derived graph."""
+    organisations and unresolved-values graphs and the derived graph."""
     iris = Iris()
     store = ox.Store()
     graphs = {iris.graph("vocabularies"): [*load_vocabulary_graph(), *country_triples()]}
     mentions: dict = {}
+    values: dict = {}
     for practice in practices:
         mapped = map_practice(practice)
         graphs[iris.source_graph(practice.slug)] = mapped.triples
         add_mentions(mentions, mapped.organisations)
+        add_mentions(values, mapped.unresolved)
     graphs[iris.graph("organisations")] = describe_organisations(mentions)
+    graphs[iris.graph("unresolved")] = describe_unresolved(values, iris)
     replace_graphs(store, graphs)
     rebuild_derived(store, iris.base)
     return store

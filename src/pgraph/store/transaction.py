@@ -80,12 +80,12 @@ class Commit:
 
     The ``replaced`` graphs take the content written for them (none written:
     the graph goes), the ``dropped`` ones go, the ``removed`` quads go and the
-    ``added`` ones come (the organisations graph's change), and the
-    ``provenance`` triples are added to their graph. ``build`` names the
-    build in the commit marker. A commit watcher may add to ``removed`` and
-    ``added``, and to ``complete``: functions called with a new store folder
-    once it holds the new state, before it is swapped in (so that what they
-    write is committed with the rest).
+    ``added`` ones come (the change to the shared graphs: organisations,
+    unresolved values), and the ``provenance`` triples are added to their
+    graph. ``build`` names the build in the commit marker. A commit watcher
+    may add to ``removed`` and ``added``, and to ``complete``: functions called
+    with a new store folder once it holds the new state, before it is swapped
+    in (so that what they write is committed with the rest).
     """
 
     replaced: list[str]
