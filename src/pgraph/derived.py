@@ -21,17 +21,18 @@ contributions to the counts. A build that writes a whole new store, changes
 the vocabularies, or finds no derived graph recomputes it from everything.
 
 The build does not call this module: it is a commit watcher (registered in
-``pgraph/__init__.py``, like incremental validation). It runs after the commit,
-as its own update. The derived graph is part of the dataset: dumped and
-published like the other graphs, so the queries that read it work wherever the
-dump is loaded (README, "Derived data").
+``pgraph/__init__.py``, like incremental validation), and what it writes is
+committed with the build (:func:`track_commit`). The derived graph is part of
+the dataset: dumped and published like the other graphs, so the queries that
+read it work wherever the dump is loaded (README, "Derived data").
 
 Example:
     >>> from pgraph.build import build_catalogue
     >>> from pgraph.resources import data_dir
     >>> store = build_catalogue([data_dir() / "pages"], store_path=None).store
-    >>> sorted(derived_summary(store))  # doctest: +NORMALIZE_WHITESPACE
-    ['acts', 'cells', 'facts']
+    >>> summary = derived_summary(store)
+    >>> summary["cells"] > 0 and summary["acts"] > 0
+    True
 """
 
 from __future__ import annotations
