@@ -51,7 +51,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 GRAPH_LABEL = "graph of derived data"
 _SHARED_GRAPHS = ("organisations", "unresolved", "builds", "vocabularies", "ontology")
 
@@ -183,20 +182,24 @@ def _fact_triples(facts: Iterable[Fact]) -> list[str]:
     return [f"<{s}> <{p}> <{o}>" for s, p, o in sorted(facts)]
 
 
-def _concept_labels(store, cells: Iterable[Cell]) -> dict[str, str]:
-    """Return a name for each concept of ``cells``: its English (or untagged) preferred label."""
-    concepts = {c for cell in cells for c in cell}
-    if not concepts:
-        return {}
-    query = f"""SELECT ?c (MIN(STR(?l)) AS ?label) {{ {_values('c', concepts)}
-        ?c <{SKOS_PREF_LABEL}> ?l FILTER(LANG(?l) IN ("en", "")) }} GROUP BY ?c"""
-    return dict(_rows(store, query))  # type: ignore[arg-type]
+def cell_label(cell: Cell) -> str:
+    """Return the name of a domain x type count: the two concepts' IRI endings.
+
+    Taken from the IRIs, not from the concepts' labels, so that it never changes
+    while the cell lives (an unmapped value's preferred label may change with
+    the pages that write it).
+
+    Example:
+        >>> cell_label(("https://e.org/domain/cyber-crime", "https://e.org/type/awareness"))
+        'domain cyber-crime, type awareness'
+    """
+    return f"domain {cell[0].rsplit('/', 1)[-1]}, type {cell[1].rsplit('/', 1)[-1]}"
 
 
-def _cell_triples(base: str, cell: Cell, count: int, labels: dict[str, str]) -> list[str]:
+def _cell_triples(base: str, cell: Cell, count: int) -> list[str]:
     node = f"<{cell_node(base, cell)}>"
     # Every resource pgraph describes has an rdfs:label (README, "Names").
-    name = " / ".join(labels.get(c, c.rsplit("/", 1)[-1]) for c in cell)
+    name = cell_label(cell)
     return [
         f"{node} <{RDF_TYPE}> <{PG.DomainTypeCount}>",
         f"{node} <{RDFS_LABEL}> {_literal(name)}",
@@ -236,9 +239,8 @@ def rebuild_derived(store, base: str) -> int:
     graph = derived_graph(base)
     practices = practice_contributions(store, None)
     lines = [_label(base), *_fact_triples(practices.facts)]
-    labels = _concept_labels(store, practices.cells)
     for cell, count in sorted(practices.cells.items()):
-        lines += _cell_triples(base, cell, count, labels)
+        lines += _cell_triples(base, cell, count)
     for act, count in sorted(practices.memberships.items()):
         lines += _act_triples(act, count, practices.citing[act])
     store.update(f"DROP SILENT GRAPH <{graph}>")
@@ -263,13 +265,12 @@ def _count(said: list[tuple], predicate: str) -> int:
 
 
 def change_lines(
-    store, base: str, before: Contributions, after: Contributions, labels_from=None
+    store, base: str, before: Contributions, after: Contributions
 ) -> tuple[list[str], list[str]]:
     """Return the triples (N-Triples, no final dot) to delete from and insert into the derived
     graph of ``store`` for the change from ``before`` to ``after``.
 
     Facts are replaced; counts move by the difference (a count falling to 0 goes).
-    New cells are named from the concept labels of ``labels_from`` (default: ``store``).
     """
     graph = derived_graph(base)
     deletes = _fact_triples(before.facts - after.facts)
@@ -279,13 +280,12 @@ def change_lines(
     changed_cells = {cell: n for cell, n in cells.items() if n}
     nodes = {cell_node(base, cell): cell for cell in changed_cells}
     stored = _stored(store, graph, nodes)
-    labels = _concept_labels(store if labels_from is None else labels_from, changed_cells)
     for node, cell in nodes.items():
         said = stored.get(node, [])
         deletes += [f"<{node}> {p} {o}" for p, o in said]
         count = _count(said, str(PG.practiceCount)) + changed_cells[cell]
         if count > 0:
-            inserts += _cell_triples(base, cell, count, labels)
+            inserts += _cell_triples(base, cell, count)
     memberships, citing = Counter(after.memberships), Counter(after.citing)
     memberships.subtract(before.memberships)
     citing.subtract(before.citing)
@@ -430,9 +430,7 @@ def track_commit(transaction, change) -> Callable[[ox.Store], None] | None:
     practices = _practices_in(live, graphs) | _practices_in(staged, graphs)
     before = practice_contributions(live, practices)
     view = post_commit_view(live, staged, change, practices)
-    deletes, inserts = change_lines(
-        live, base, before, practice_contributions(view, practices), labels_from=view
-    )
+    deletes, inserts = change_lines(live, base, before, practice_contributions(view, practices))
     graph = derived_graph(base)
     change.removed.extend(_as_quads(deletes, graph))
     change.added.extend(_as_quads(inserts, graph))
