@@ -235,10 +235,6 @@ class Aside(Transaction):
     def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         assert self.new is not None and self.path is not None, "the transaction is over"
         _copy_unchanged(self.store, self.new, change)
-        if change.complete:
-            for complete in change.complete:
-                complete(self.new)
-            self.new.flush()
         # Both stores close (the handle's and this one, the last references) before
         # the folders move; the handle then opens the new folder.
         self.store.close()
@@ -262,6 +258,8 @@ def _copy_unchanged(old: Store, new: ox.Store, change: Commit) -> None:
         if change.provenance is not None:
             graph, triples = change.provenance
             bulk_load(new, [nquads(triples, graph).encode()])
+        for complete in change.complete:  # e.g. the derived graph, from the whole new state
+            complete(new)
         new.flush()
         # A bulk load leaves many overlapping files; compacting them once makes every
         # later read faster (at 10k practices validation takes a third less CPU).
