@@ -41,6 +41,7 @@ from pgraph.build.reading import (
     ReadJob,
     ReadResult,
     discover,
+    in_file_order,
     mapping_fingerprint,
     preload,
     read_files,
@@ -59,6 +60,7 @@ from pgraph.mapping import (
 from pgraph.resources import ontology_dir
 from pgraph.stats import resource_counts
 from pgraph.store import Commit, Store, Transaction, begin, nquads, open_store, writing
+from pgraph.store.sources import source_graphs
 from pgraph.vocab import DEFAULT_BASE, PG, VOCABULARIES_SOURCE, load_vocabulary_graph
 
 __all__ = ["BuildReport", "build_catalogue", "stored_source_graphs"]
@@ -112,10 +114,13 @@ class _Plan:
     known: dict[str, tuple[str, str]]  # name -> (graph, hash), as stored
     changed: list[tuple[Path, Path, str, str]]  # (file, root, name, hash) to read
     vocabulary_changed: bool
+    hashes: HashCache | None = None
+    remembered: dict[str, ReadResult] = field(default_factory=dict)
+    """Changed files that failed with the same content last time: re-reported, not re-read."""
 
     @property
     def changes(self) -> int:
-        return len(self.changed) + 2 * self.vocabulary_changed
+        return len(self.changed) - len(self.remembered) + 2 * self.vocabulary_changed
 
 
 def build_catalogue(
@@ -171,7 +176,7 @@ def _plan(
     known = stored_source_graphs(store)
     files = discover(sources)
     clashing = _clashing_names(files, iris, report, strict=strict)
-    changed = []
+    changed, remembered = [], {}
     hashes = HashCache(store.path, fingerprint)
     for path, root, name in files:
         if name in clashing:
@@ -181,6 +186,8 @@ def _plan(
             report.unchanged.append(name)
         else:
             changed.append((path, root, name, content_hash))
+            if (failure := hashes.failure(name, content_hash)) is not None:
+                remembered[name] = failure
     hashes.save()
     built = {name for _, _, name in files}
     roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
@@ -200,7 +207,7 @@ def _plan(
             hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
         )
     vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
-    return _Plan(fingerprint, known, changed, vocabulary_changed)
+    return _Plan(fingerprint, known, changed, vocabulary_changed, hashes, remembered)
 
 
 def _write(
@@ -208,10 +215,12 @@ def _write(
     strict: bool, jobs: int | None,
 ) -> tuple[list[ReadResult], dict[URIRef, Counter[str]], list[tuple[str, BareAcronym]]]:
     """Read and map the changed files into the transaction; return what each gave."""
-    jobs_to_read = [
-        ReadJob(path, root, name, content_hash, str(iris.source_graph(name)))
+    entries = [
+        plan.remembered.get(name) or ReadJob(path, root, name, content_hash,
+                                             str(iris.source_graph(name)))
         for path, root, name, content_hash in plan.changed
     ]
+    jobs_to_read = [entry for entry in entries if isinstance(entry, ReadJob)]
     written: list[ReadResult] = []
     mentions: dict[URIRef, Counter[str]] = {}  # organisation -> names, in the files read
     bare: list[tuple[str, BareAcronym]] = []  # memberships naming a partner by an acronym
@@ -219,8 +228,9 @@ def _write(
     try:
         transaction.write(
             _chunks(
-                progress.track(read_files(jobs_to_read, base=base, workers=jobs),
-                               "build: reading files", total=len(jobs_to_read), unit="file"),
+                plan.hashes.note(in_file_order(entries, progress.track(
+                    read_files(jobs_to_read, base=base, workers=jobs),
+                    "build: reading files", total=len(jobs_to_read), unit="file"))),
                 report,
                 written,
                 mentions,
@@ -236,6 +246,7 @@ def _write(
     except BaseException:
         transaction.abort()
         raise
+    plan.hashes.save()  # with the files that failed
     return written, mentions, bare
 
 
@@ -353,11 +364,7 @@ def _own_graphs(iris: Iris, fingerprint: str) -> Iterator[bytes]:
 
 def stored_source_graphs(store: Store) -> dict[str, tuple[str, str]]:
     """Return {source name: (graph IRI, content hash)} for every source graph in the store."""
-    rows = store.query(
-        f"SELECT ?g ?name ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.sourceFile}> ?name ; "
-        f"<{PG.contentHash}> ?hash }} }}"
-    )
-    return {row["name"].value: (row["g"].value, row["hash"].value) for row in rows}
+    return {name: (graph, content_hash) for graph, name, content_hash in source_graphs(store)}
 
 
 def _count(store: Store, report: BuildReport) -> None:
