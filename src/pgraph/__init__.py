@@ -12,3 +12,5 @@ from pgraph.store import register_commit_watcher
 
 # Incremental validation must hear of every commit; the build does not know it.
 register_commit_watcher("validation", "pgraph.shacl.state:track_commit")
+# The figures of `pgraph stats` are kept by every build, counting only what changed.
+register_commit_watcher("stats", "pgraph.stats:track_commit")

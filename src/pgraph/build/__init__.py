@@ -58,7 +58,7 @@ from pgraph.mapping import (
     country_triples,
 )
 from pgraph.resources import ontology_dir
-from pgraph.stats import resource_counts
+from pgraph.stats import resource_counts, stored_stats
 from pgraph.store import Commit, Store, Transaction, begin, nquads, open_store, writing
 from pgraph.store.sources import source_graphs
 from pgraph.vocab import DEFAULT_BASE, PG, VOCABULARIES_SOURCE, load_vocabulary_graph
@@ -368,9 +368,11 @@ def stored_source_graphs(store: Store) -> dict[str, tuple[str, str]]:
 
 
 def _count(store: Store, report: BuildReport) -> None:
-    counts = resource_counts(store)
+    # The figures the commit kept for pgraph stats (pgraph.stats), else counted.
+    kept = stored_stats(store.path) if store.path is not None else None
+    counts = kept if kept is not None else resource_counts(store)
     report.practices = counts["practices"]
     report.organisations = counts["organisations"]
     report.generic_partners = counts["generic_partners"]
     report.memberships = counts["memberships"]
-    report.triples = len(store)
+    report.triples = kept["triples"] if kept is not None else len(store)
