@@ -13,8 +13,15 @@ import pgraph.stats as stats
 import pgraph.store.transaction as transaction
 from pgraph.build import build_catalogue
 from pgraph.cli import cli
-from pgraph.stats import STATS_FILE, graph_stats, store_stats, stored_stats
+from pgraph.stats import (
+    STATS_FILE,
+    graph_stats,
+    store_stats,
+    stored_source_graphs,
+    stored_stats,
+)
 from pgraph.store import open_store
+from pgraph.store.sources import source_graphs
 from pgraph.synth import generate_catalogue
 from tests.test_incremental import edit
 
@@ -29,6 +36,11 @@ def catalogue(tmp_path_factory) -> Path:
 def counted(path: Path) -> dict:
     with open_store(path, read_only=True) as store:
         return graph_stats(store)
+
+
+def queried_sources(path: Path) -> list[tuple[str, str, str]]:
+    with open_store(path, read_only=True) as store:
+        return source_graphs(store, kept=False)
 
 
 def more_edits(folder: Path) -> None:
@@ -57,6 +69,9 @@ def test_kept_figures_equal_a_fresh_count_after_incremental_builds(catalogue, tm
             report = build_catalogue([folder], store_path=store)
         assert 0 < len(report.changed_graphs) < 20  # incremental: a staged commit
         assert stored_stats(store) == counted(store)
+        # The names and hashes of the source graphs, kept in the same file.
+        assert stored_source_graphs(store) == queried_sources(store)
+        assert {name for _, name, _ in queried_sources(store)} >= set(report.read)
     assert stored_stats(store) != stored_stats(tmp_path / "nowhere")  # the check can fail
     assert report.summary() != first.summary()
     fresh = build_catalogue([folder], store_path=tmp_path / "fresh")
@@ -90,10 +105,12 @@ def test_a_build_that_fails_at_its_commit_leaves_no_stale_figures(
         build_catalogue([folder], store_path=store)
     monkeypatch.undo()
     assert stored_stats(store) is None  # never trusted: counted instead
+    assert stored_source_graphs(store) is None
     assert store_stats(store) == counted(store)
     more_edits(folder)
     build_catalogue([folder], store_path=store)  # counts everything again, then keeps
     assert stored_stats(store) == counted(store)
+    assert stored_source_graphs(store) == queried_sources(store)
 
 
 def test_a_store_without_kept_figures_is_counted(catalogue, tmp_path):

@@ -4,6 +4,9 @@ Counting from the raw triples grows with the store (``len`` alone reads every
 quad: ~0.9 s at 10,000 practices). So each build keeps the figures in the
 store's folder (``STORE/pgraph-stats.json``), with the commit marker of the
 build they describe; ``pgraph stats`` and the build's summary read them.
+The same file keeps the source graphs' names and content hashes
+(:func:`stored_source_graphs`), which the next build and validation compare
+with the files and with their own state instead of querying the store.
 
 - A build that rewrites the store (a first build, many files changed) counts
   everything after its commit (:func:`graph_stats`).
@@ -13,7 +16,8 @@ build they describe; ``pgraph stats`` and the build's summary read them.
   content, the quads removed and added, the provenance — and, for each
   subject of those, the figures it counts in (its classes, flags,
   countries); after the commit it looks again and adds the differences to
-  the figures it had.
+  the figures it had (and reads the names and hashes of the graphs in
+  those quads again).
 - Nothing stale is ever read: the file is removed before the commit and
   written after it with the new commit marker; it is trusted only while that
   marker is the store's (:func:`stored_stats`). A build killed in between, a
@@ -136,15 +140,28 @@ def store_stats(path: Path) -> dict[str, object]:
 
 def stored_stats(path: Path) -> dict[str, object] | None:
     """Return the figures kept in the store's folder if they describe its committed state."""
+    kept = _kept(path)
+    return kept["figures"] if kept is not None else None
+
+
+def stored_source_graphs(path: Path) -> list[tuple[str, str, str]] | None:
+    """Return the store's source graphs as :func:`pgraph.store.sources.source_graphs` gives
+    them, from the file kept beside the figures, if it describes the committed state."""
+    kept = _kept(path)
+    return [tuple(row) for row in kept["sources"]] if kept is not None else None  # type: ignore[misc]
+
+
+def _kept(path: Path) -> dict | None:
     try:
         data = json.loads((Path(path) / STATS_FILE).read_text(encoding="utf-8"))
         marker = read_commit_marker(Path(path))
         if marker is None or data["marker"] != asdict(marker):
             return None
-        figures = data["figures"]
-        return figures if isinstance(figures, dict) else None
+        if isinstance(data["figures"], dict) and isinstance(data["sources"], list):
+            return data
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        pass
+    return None
 
 
 def track_commit(transaction, change) -> Callable | None:
@@ -156,24 +173,33 @@ def track_commit(transaction, change) -> Callable | None:
     path = transaction.path
     if path is None:
         return None
-    previous = stored_stats(path)
+    previous = _kept(path)
     (path / STATS_FILE).unlink(missing_ok=True)  # before the commit: never stale after a kill
     staged = transaction.staged
     if previous is None or staged is None:
-        return lambda store: _keep(path, graph_stats(store))
+        return lambda store: _keep(path, graph_stats(store), _source_graphs(store))
     before = _Change(transaction.store, change, staged)
-    return lambda store: _keep(path, before.apply(previous, store))
+    return lambda store: _keep(
+        path, before.apply(previous["figures"], store),
+        before.sources(previous["sources"], store),
+    )
 
 
-def _keep(path: Path, figures: dict[str, object]) -> None:
+def _source_graphs(store: ox.Store) -> list[tuple[str, str, str]]:
+    from pgraph.store.sources import source_graphs
+
+    return source_graphs(store, kept=False)
+
+
+def _keep(path: Path, figures: dict[str, object], sources: list[tuple[str, str, str]]) -> None:
     marker = read_commit_marker(path)
     if marker is None:
         return
     target = path / STATS_FILE
     temporary = target.with_name(f"{STATS_FILE}.tmp")
+    data = {"marker": asdict(marker), "figures": figures, "sources": sources}
     try:
-        temporary.write_text(json.dumps({"marker": asdict(marker), "figures": figures}),
-                             encoding="utf-8")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
         os.replace(temporary, target)
     except OSError:  # a shortcut only: stats counts when the file is missing
         temporary.unlink(missing_ok=True)
@@ -198,6 +224,8 @@ _FLAGS = [
      ox.NamedNode("https://w3id.org/pgraph/vocab/role/statutory-partner")),
 ]
 _COUNTRY = ox.NamedNode(f"{_PG}country")
+_SOURCE_FILE = ox.NamedNode(f"{_PG}sourceFile")
+_CONTENT_HASH = ox.NamedNode(f"{_PG}contentHash")
 _NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
 _PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 _COUNTRY_KEY = "country\t"
@@ -250,6 +278,19 @@ class _Change:
             sorted(((c, n) for c, n in countries.items() if n > 0), key=lambda c: (-c[1], c[0]))
         )
         return figures
+
+
+    def sources(self, previous: list, store: ox.Store) -> list[tuple[str, str, str]]:
+        """Return the ``previous`` source graphs with those of the graphs changed read again."""
+        graphs = {g.value for g in self.graphs}
+        rows = [tuple(row) for row in previous if row[0] not in graphs]
+        for graph in self.graphs:
+            hashes = [q.object.value
+                      for q in store.quads_for_pattern(graph, _CONTENT_HASH, None, graph)]
+            rows += [(graph.value, q.object.value, content_hash)
+                     for q in store.quads_for_pattern(graph, _SOURCE_FILE, None, graph)
+                     for content_hash in hashes]
+        return sorted(rows)  # type: ignore[arg-type]
 
 
 def node_keys(store: ox.Store, node) -> set[str]:

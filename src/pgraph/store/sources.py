@@ -26,12 +26,21 @@ import pyoxigraph as ox
 from pgraph.vocab import PG
 
 
-def source_graphs(store: ox.Store) -> list[tuple[str, str, str]]:
+def source_graphs(store: ox.Store, *, kept: bool = True) -> list[tuple[str, str, str]]:
     """Return (graph IRI, source name, content hash) for every graph describing its source.
 
     The rows of ``SELECT ?g ?name ?hash WHERE { GRAPH ?g { ?g pg:sourceFile
-    ?name ; pg:contentHash ?hash } }``, as term values, sorted.
+    ?name ; pg:contentHash ?hash } }``, as term values, sorted. For an on-disk
+    store, ``kept`` takes them from the file its last build kept when that
+    file describes the committed state (:func:`pgraph.stats.stored_source_graphs`).
     """
+    path = getattr(store, "path", None)
+    if kept and path is not None:
+        from pgraph.stats import stored_source_graphs
+
+        rows = stored_source_graphs(path)
+        if rows is not None:
+            return rows
     hashes: dict[str, list[str]] = {}
     for graph, content_hash in _about_graphs(store, PG.contentHash):
         hashes.setdefault(graph, []).append(content_hash)
