@@ -14,6 +14,7 @@ import pgraph.store.transaction as transaction
 from pgraph.build import build_catalogue
 from pgraph.cli import cli
 from pgraph.stats import (
+    SOURCES_FILE,
     STATS_FILE,
     graph_stats,
     store_stats,
@@ -120,6 +121,7 @@ def test_a_store_without_kept_figures_is_counted(catalogue, tmp_path):
     store = tmp_path / "store"
     build_catalogue([folder], store_path=store)
     (store / STATS_FILE).unlink()
+    (store / SOURCES_FILE).unlink()
     result = CliRunner().invoke(cli, ["stats", "--json", "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == counted(store)

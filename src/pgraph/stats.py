@@ -4,9 +4,10 @@ Counting from the raw triples grows with the store (``len`` alone reads every
 quad: ~0.9 s at 10,000 practices). So each build keeps the figures in the
 store's folder (``STORE/pgraph-stats.json``), with the commit marker of the
 build they describe; ``pgraph stats`` and the build's summary read them.
-The same file keeps the source graphs' names and content hashes
-(:func:`stored_source_graphs`), which the next build and validation compare
-with the files and with their own state instead of querying the store.
+Beside it, ``STORE/pgraph-sources.json`` keeps the source graphs' names and
+content hashes (:func:`stored_source_graphs`), which the next build and
+validation compare with the files and with their own state instead of
+querying the store.
 
 - A build that rewrites the store (a first build, many files changed) counts
   everything after its commit (:func:`graph_stats`).
@@ -18,9 +19,9 @@ with the files and with their own state instead of querying the store.
   countries); after the commit it looks again and adds the differences to
   the figures it had (and reads the names and hashes of the graphs in
   those quads again).
-- Nothing stale is ever read: the file is removed before the commit and
-  written after it with the new commit marker; it is trusted only while that
-  marker is the store's (:func:`stored_stats`). A build killed in between, a
+- Nothing stale is ever read: the files are removed before the commit and
+  written after it with the new commit marker; each is trusted only while
+  that marker is the store's (:func:`stored_stats`). A build killed in between, a
   store written by an older pgraph, or any other doubt means counting again.
 
 Example:
@@ -44,6 +45,8 @@ from pgraph.store.location import read_commit_marker
 
 STATS_FILE = "pgraph-stats.json"
 """Where a build keeps the figures, inside the store's folder."""
+SOURCES_FILE = "pgraph-sources.json"
+"""Where a build keeps the source graphs' names and hashes, inside the store's folder."""
 
 _CLASS_COUNTS = """
 PREFIX pg: <https://w3id.org/pgraph/ontology#>
@@ -140,25 +143,24 @@ def store_stats(path: Path) -> dict[str, object]:
 
 def stored_stats(path: Path) -> dict[str, object] | None:
     """Return the figures kept in the store's folder if they describe its committed state."""
-    kept = _kept(path)
-    return kept["figures"] if kept is not None else None
+    figures = _kept(path, STATS_FILE)
+    return figures if isinstance(figures, dict) else None
 
 
 def stored_source_graphs(path: Path) -> list[tuple[str, str, str]] | None:
     """Return the store's source graphs as :func:`pgraph.store.sources.source_graphs` gives
-    them, from the file kept beside the figures, if it describes the committed state."""
-    kept = _kept(path)
-    return [tuple(row) for row in kept["sources"]] if kept is not None else None  # type: ignore[misc]
+    them, from ``STORE/pgraph-sources.json``, if it describes the committed state."""
+    rows = _kept(path, SOURCES_FILE)
+    return [tuple(row) for row in rows] if isinstance(rows, list) else None  # type: ignore[misc]
 
 
-def _kept(path: Path) -> dict | None:
+def _kept(path: Path, name: str) -> object:
+    """Return the data of a file kept in the store's folder, or None if it is not the store's."""
     try:
-        data = json.loads((Path(path) / STATS_FILE).read_text(encoding="utf-8"))
+        data = json.loads((Path(path) / name).read_text(encoding="utf-8"))
         marker = read_commit_marker(Path(path))
-        if marker is None or data["marker"] != asdict(marker):
-            return None
-        if isinstance(data["figures"], dict) and isinstance(data["sources"], list):
-            return data
+        if marker is not None and data["marker"] == asdict(marker):
+            return data["data"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return None
@@ -173,15 +175,15 @@ def track_commit(transaction, change) -> Callable | None:
     path = transaction.path
     if path is None:
         return None
-    previous = _kept(path)
-    (path / STATS_FILE).unlink(missing_ok=True)  # before the commit: never stale after a kill
+    figures, sources = stored_stats(path), stored_source_graphs(path)
+    for name in (STATS_FILE, SOURCES_FILE):  # before the commit: never stale after a kill
+        (path / name).unlink(missing_ok=True)
     staged = transaction.staged
-    if previous is None or staged is None:
+    if figures is None or sources is None or staged is None:
         return lambda store: _keep(path, graph_stats(store), _source_graphs(store))
     before = _Change(transaction.store, change, staged)
     return lambda store: _keep(
-        path, before.apply(previous["figures"], store),
-        before.sources(previous["sources"], store),
+        path, before.apply(figures, store), before.sources(sources, store)
     )
 
 
@@ -195,14 +197,15 @@ def _keep(path: Path, figures: dict[str, object], sources: list[tuple[str, str, 
     marker = read_commit_marker(path)
     if marker is None:
         return
-    target = path / STATS_FILE
-    temporary = target.with_name(f"{STATS_FILE}.tmp")
-    data = {"marker": asdict(marker), "figures": figures, "sources": sources}
-    try:
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:  # a shortcut only: stats counts when the file is missing
-        temporary.unlink(missing_ok=True)
+    for name, data in ((SOURCES_FILE, sources), (STATS_FILE, figures)):
+        target = path / name
+        temporary = target.with_name(f"{name}.tmp")
+        try:
+            temporary.write_text(json.dumps({"marker": asdict(marker), "data": data}),
+                                 encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError:  # a shortcut only: without the file, figures are counted
+            temporary.unlink(missing_ok=True)
 
 
 _PG = "https://w3id.org/pgraph/ontology#"
