@@ -42,8 +42,8 @@ def test_every_class_and_property_is_listed_with_english_and_french_labels(writt
     _, doc = written
     graph = Graph().parse(ontology_dir() / "pgraph.ttl")
     terms = [*_terms(OWL.Class), *_terms(OWL.ObjectProperty), *_terms(OWL.DatatypeProperty)]
-    assert len(terms) == 50  # 46, and issue 11's GenericPartner, partnerKind, acronym,
-    # startDateAsWritten
+    assert len(terms) == 51  # 46, and issue 11's GenericPartner, partnerKind, acronym,
+    # startDateAsWritten, and issue 13's writtenAs
     for term in terms:
         row = doc.find("tr", id=curie(str(term)).replace(":", "-"))
         cells = {c.attrs.get("lang"): c.text for c in row.iter("td") if c.attrs.get("lang")}

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import SH, Graph
+from rdflib.namespace import PROV
 
 import pgraph.store.transaction as writing
 from pgraph.build import build_catalogue
+from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import run_plan
 from pgraph.shacl.state import load_state, state_path
 from pgraph.store import open_store
@@ -96,6 +99,30 @@ def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
     assert load_state(state)["dirty"] == []
     # Nothing changed since: the kept results are the report.
     assert validate_store(store, state=state).findings == full.findings
+
+
+def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, tmp_path):
+    # The first build generated every graph; the rebuild's provenance takes one graph
+    # from it. Nodes pointing at that build (every source graph) stay validated: no
+    # shape reads provenance.
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    assert not any(str(term).startswith(str(PROV)) for triple in shapes for term in triple)
+    assert "prov:" not in "".join(str(o) for o in shapes.objects(None, SH.select))
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store_path = tmp_path / "store"
+    build_catalogue([folder], store_path=store_path)
+    validate_store(open_store(store_path, read_only=True), state=state_path(store_path))
+    page = sorted((folder / "pages").glob("*.txt"))[5]
+    page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
+    build_catalogue([folder], store_path=store_path)
+    dirty = load_state(state_path(store_path))["dirty"]
+    graphs = [node for node in dirty if "/graph/source/" in node]
+    assert len(graphs) == 1 and page.stem.replace("_", "-") in graphs[0]  # the page's own
+    store = open_store(store_path, read_only=True)
+    incremental = validate_store(store, state=state_path(store_path))
+    full = report_from_results(store, run_plan(compiled_plan(), store))
+    assert incremental.findings == full.findings
 
 
 def _record(folder: Path, slug: str, *partners: str) -> None:
@@ -190,3 +217,38 @@ def test_a_just_written_file_is_hashed_again_next_time(tmp_path, monkeypatch):
     cache.save()
     assert reading.HashCache(tmp_path / "store", "fingerprint").entries.keys() == {str(page)}
     assert reading.HashCache(tmp_path / "store", "other fingerprint").entries == {}
+
+
+def _unresolved(store: ox.Store) -> set[str]:
+    graph = ox.NamedNode("https://w3id.org/pgraph/id/graph/unresolved")
+    described = store.quads_for_pattern(None, None, None, graph)
+    return {f"{q.subject} {q.predicate} {q.object}" for q in described}
+
+
+def test_an_unmapped_value_is_described_once_from_every_form_pages_write(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for slug, form in [("a", "Shoplifting"), ("b", "Shoplifting"), ("c", "SHOPLIFTING")]:
+        (folder / f"{slug}.yaml").write_text(
+            f"slug: {slug}\ntitle: {slug.title()}\ndomains: [{form}]\n", encoding="utf-8"
+        )
+    store_path = tmp_path / "store"
+    store = build_catalogue([folder], store_path=store_path).store
+    concept = "<https://w3id.org/pgraph/id/concept/domain/shoplifting>"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert {f'{concept} <{skos}prefLabel> "Shoplifting"',
+            f'{concept} <{skos}altLabel> "SHOPLIFTING"'} <= _unresolved(store)
+    labels = store.query(f"SELECT ?l WHERE {{ {concept} <{skos}prefLabel> ?l }}",
+                         use_default_graph_as_union=True)
+    assert len(list(labels)) == 1, "described once, not once per page"
+
+    (folder / "a.yaml").unlink()
+    (folder / "b.yaml").unlink()
+    store = build_catalogue([folder], store_path=store_path).store
+    assert f'{concept} <{skos}prefLabel> "SHOPLIFTING"' in _unresolved(store)
+    assert _unresolved(store) == _unresolved(
+        build_catalogue([folder], store_path=tmp_path / "fresh").store
+    )
+    (folder / "c.yaml").write_text("slug: c\ntitle: C\n", encoding="utf-8")
+    store = build_catalogue([folder], store_path=store_path).store
+    assert not [triple for triple in _unresolved(store) if triple.startswith(concept)]

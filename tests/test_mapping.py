@@ -37,7 +37,7 @@ def page_graph(path: Path, *, url: str | None = SEED_URL) -> Graph:
     graph.bind("org", ORG)
     graph.bind("schema", SCHEMA)
     for practice in records.practices:
-        for triple in map_practice(practice).triples_with_organisations():
+        for triple in map_practice(practice).standalone_triples():
             graph.add(triple)
     return graph
 
@@ -218,7 +218,7 @@ def test_unmapped_values_and_unresolved_acts_are_kept_and_reported():
                      "statutory_basis": {"name": "Safer Streets Act", "year": 2031}},
     ))
     graph = Graph()
-    for triple in mapped.triples_with_organisations():
+    for triple in mapped.standalone_triples():
         graph.add(triple)
     (concept,) = objects(graph, mapped.iri, PG.domain)
     assert (concept, PG.unmapped, Literal(True)) in graph
@@ -253,7 +253,7 @@ def test_bundled_seed_source_url_comes_from_sources_yaml():
 
 def _graph(mapped) -> Graph:
     graph = Graph()
-    for triple in mapped.triples_with_organisations():
+    for triple in mapped.standalone_triples():
         graph.add(triple)
     return graph
 

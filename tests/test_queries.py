@@ -27,6 +27,7 @@ from pgraph.mapping import (
     add_mentions,
     country_triples,
     describe_organisations,
+    describe_unresolved,
     map_practice,
 )
 from pgraph.query import list_queries, run_query
@@ -139,11 +140,14 @@ def store_of(practices: list[Practice]) -> ox.Store:
     store = ox.Store()
     graphs = {iris.graph("vocabularies"): [*load_vocabulary_graph(), *country_triples()]}
     mentions: dict = {}
+    values: dict = {}
     for practice in practices:
         mapped = map_practice(practice)
         graphs[iris.source_graph(practice.slug)] = mapped.triples
         add_mentions(mentions, mapped.organisations)
+        add_mentions(values, mapped.unresolved)
     graphs[iris.graph("organisations")] = describe_organisations(mentions)
+    graphs[iris.graph("unresolved")] = describe_unresolved(values, iris)
     replace_graphs(store, graphs)
     return store
 

@@ -42,7 +42,7 @@ def graph(vocabulary) -> Graph:
         source_file="data/pages/street-watch.txt",
     )
     data = Graph()
-    for triple in map_practice(practice).triples_with_organisations():
+    for triple in map_practice(practice).standalone_triples():
         data.add(triple)
     return data + vocabulary
 

@@ -3,7 +3,9 @@
 Words from pages (facet values, ratings, countries, Acts, partner names) are
 resolved here through the vocabularies; what cannot be resolved is kept —
 as a concept flagged ``pg:unmapped`` or an Act flagged ``pg:unresolved`` —
-and reported as a warning, never dropped.
+and reported as a warning, never dropped. Such a value is shared by every
+page writing it, so a page's graph keeps only how the page writes it
+(``pg:writtenAs``); ``describe_unresolved`` describes it once, from all of them.
 
 Example:
     >>> from pgraph.records import Practice
@@ -36,6 +38,7 @@ from pgraph.partners import (
     partner_name_as_written,  # noqa: F401  (re-exported: part of the mapping's interface)
     preferred_name,
     read_partner_name,
+    well_written,
 )
 from pgraph.records import CRITERIA, FACET_FIELDS, Practice, link_problem
 from pgraph.resources import cached_on_files, data_dir
@@ -209,10 +212,15 @@ class MappedPractice:
     """Each partner organisation's IRI, and how many memberships give it each name."""
     bare_acronyms: list[BareAcronym] = field(default_factory=list)
     """Memberships naming a partner by an acronym alone, which the catalogue may define."""
+    unresolved: dict[URIRef, set[str]] = field(default_factory=dict)
+    """Each unmapped concept's or unresolved Act's IRI, and how the practices write it."""
+    base: str = DEFAULT_BASE
 
-    def triples_with_organisations(self) -> list[Triple]:
-        """Return the triples and a description of each organisation named: a graph on its own."""
-        return self.triples + describe_organisations(self.organisations)
+    def standalone_triples(self) -> list[Triple]:
+        """Return the triples and a description of each organisation and unresolved value
+        named: a graph on its own."""
+        return (self.triples + describe_organisations(self.organisations)
+                + describe_unresolved(self.unresolved, Iris(self.base)))
 
 
 def map_practice(
@@ -232,7 +240,7 @@ def map_practices(
     not as rdflib terms: what a build hands to the store, made without an
     rdflib ``Literal`` per value. A term Oxigraph refuses raises ValueError.
     """
-    together = MappedPractice(URIRef(base))
+    together = MappedPractice(URIRef(base), base=base)
     iris, vocab = _iris(base), vocabularies()
     for practice in practices:
         mapped = _PracticeMapper(practice, iris, vocab, as_text=as_text).run()
@@ -241,6 +249,8 @@ def map_practices(
         together.warnings += mapped.warnings
         together.bare_acronyms += mapped.bare_acronyms
         add_mentions(together.organisations, mapped.organisations)
+        for value, written in mapped.unresolved.items():
+            together.unresolved.setdefault(value, set()).update(written)
     return together
 
 
@@ -283,7 +293,7 @@ class _PracticeMapper:
         self.iris = iris
         self.vocab = vocab
         self.subject = iris.practice(practice.slug)
-        self.out = MappedPractice(self.subject)
+        self.out = MappedPractice(self.subject, base=iris.base)
         self.lang = practice.language or None
         if as_text:  # N-Triples text straight away: no rdflib Literal per value
             self.add = self._add_text  # type: ignore[method-assign]
@@ -356,7 +366,7 @@ class _PracticeMapper:
         code = self.vocab.country_code(self.p.country)
         if code is None:
             concept = self.iris.concept(PGV.country, self.p.country)
-            self.unmapped_concept(concept, PGV.country, self.p.country)
+            self.unresolved_value(concept, self.p.country)
             self.warn(f'"{self.p.country}" is not an ISO 3166 country name; kept as unmapped',
                       "country")
         else:
@@ -369,7 +379,7 @@ class _PracticeMapper:
             concept = self.vocab.concept(facet, value)
             if concept is None:
                 concept = self.iris.concept(scheme, value)
-                self.unmapped_concept(concept, scheme, value)
+                self.unresolved_value(concept, value)
                 self.warn(f'"{value}" is not in the {facet} vocabulary; kept as unmapped', facet)
             self.add(self.subject, FACET_PROPERTIES[facet], concept)
 
@@ -387,13 +397,10 @@ class _PracticeMapper:
         if key not in {"country", "title"}:
             self.warn(f'"{key}" is not a field that can be not reported; ignored', "not_reported")
 
-    def unmapped_concept(self, concept: URIRef, scheme: URIRef, label: str) -> None:
-        # Not skos:inScheme the curated scheme: only a curator puts a value there.
-        self.add(concept, RDF.type, SKOS.Concept)
-        self.add(concept, PG.candidateFor, scheme)
-        self.add(concept, SKOS.prefLabel, self.literal(label))
-        self.add(concept, RDFS.label, self.literal(label))
-        self.add(concept, PG.unmapped, self.literal(True))
+    def unresolved_value(self, value: URIRef, written: str) -> None:
+        """Keep how the page writes a value no vocabulary has; it is described once, elsewhere."""
+        self.add(value, PG.writtenAs, self.literal(written))
+        self.out.unresolved.setdefault(value, set()).add(written)
 
     def map_partnership(self) -> None:
         partnership = self.p.partnership
@@ -470,14 +477,8 @@ class _PracticeMapper:
         if act is not None:
             return act
         act = self.iris.legislation(mention.name, mention.year)
-        self.add(act, RDF.type, SCHEMA.Legislation)
-        self.add(act, RDF.type, ELI.LegalResource)
         label = f"{mention.name} {mention.year}" if mention.year else mention.name
-        self.add(act, RDFS.label, self.literal(label))
-        self.add(act, DCTERMS.title, self.literal(label))
-        if mention.year:
-            self.add(act, PG.year, self.literal(str(mention.year), datatype=XSD.gYear))
-        self.add(act, PG.unresolved, self.literal(True))
+        self.unresolved_value(act, label)
         self.warn(f'the Act "{label}" is not in ontology/vocabularies/legislation.ttl; '
                   "kept as unresolved", "partnership")
         return act
@@ -499,7 +500,7 @@ class _PracticeMapper:
                 if rating is None:
                     scale = self.vocab.rating_scale(criterion)
                     rating = self.iris.concept(scale, assessment.rating)
-                    self.unmapped_concept(rating, scale, assessment.rating)
+                    self.unresolved_value(rating, assessment.rating)
                     self.warn(f'"{assessment.rating}" is not on the {criterion} rating scale; '
                               "kept as unmapped (unranked)", f"assessments.{criterion}.rating")
                 self.add(node, PG.rating, rating)
@@ -585,6 +586,65 @@ def describe_organisations(
         if wikidata:
             triples.append((organisation, OWL.sameAs, WD[wikidata]))
     return triples
+
+
+# ---------------------------------------------------------------- unresolved values
+
+
+def describe_unresolved(
+    mentions: Mapping[URIRef, Mapping[str, int] | Iterable[str]], iris: Iris | None = None
+) -> list[Triple]:
+    """Return one description per unmapped concept or unresolved Act, from how pages write it.
+
+    The label is the form most pages write (ties going to well-written forms,
+    then to string order), every other form an alternative label, so the
+    description depends on the mentions only. A concept is a candidate for
+    the scheme its IRI names; an Act's year is the year its label ends with.
+
+    Example:
+        >>> iris = Iris()
+        >>> act = iris.legislation("Safer Streets Act", 2031)
+        >>> for _, p, o in describe_unresolved({act: ["Safer Streets Act 2031"]}, iris):
+        ...     print(p.split("#")[-1].split("/")[-1], o)
+        type https://schema.org/Legislation
+        type http://data.europa.eu/eli/ontology#LegalResource
+        label Safer Streets Act 2031
+        title Safer Streets Act 2031
+        year 2031
+        unresolved true
+    """
+    iris = iris or Iris()
+    triples: list[Triple] = []
+    for value in sorted(mentions):
+        counts = mentions[value]
+        counts = counts if isinstance(counts, Mapping) else Counter(counts)
+        forms = sorted(counts, key=lambda f: (-counts[f], [not w for w in well_written(f)], f))
+        label = Literal(forms[0])
+        kind, _, rest = value.removeprefix(iris.base).partition("/")
+        if kind == "legislation":
+            triples += [(value, RDF.type, SCHEMA.Legislation), (value, RDF.type, ELI.LegalResource),
+                        (value, RDFS.label, label), (value, DCTERMS.title, label)]
+            year = forms[0].rsplit(" ", 1)[-1]
+            if len(year) == 4 and year.isdigit():
+                triples.append((value, PG.year, Literal(year, datatype=XSD.gYear)))
+            triples.append((value, PG.unresolved, Literal(True)))
+            continue
+        # Not skos:inScheme the curated scheme: only a curator puts a value there.
+        triples += [(value, RDF.type, SKOS.Concept),
+                    (value, PG.candidateFor, _candidate_schemes()[rest.partition("/")[0]]),
+                    (value, SKOS.prefLabel, label), (value, RDFS.label, label)]
+        triples += [(value, SKOS.altLabel, Literal(form)) for form in forms[1:]]
+        triples.append((value, PG.unmapped, Literal(True)))
+    return triples
+
+
+@lru_cache(maxsize=1)
+def _candidate_schemes() -> dict[str, URIRef]:
+    """The schemes an unmapped concept can be a candidate for, by their IRI's last segment."""
+    vocab = vocabularies()
+    schemes = [PGV.country, *(vocab.scheme_of_facet(f) for f in FACET_FIELDS),
+               *(vocab.rating_scale(c) for c in CRITERIA)]
+    return {scheme.rsplit("/", 1)[-1]: scheme for scheme in schemes}
 
 
 def organisation_key(name: str) -> str:

@@ -106,6 +106,7 @@ class PG(DefinedNamespace):
     unmapped: URIRef
     partnership: URIRef
     partnerName: URIRef
+    writtenAs: URIRef
     statutoryBasis: URIRef
     unresolved: URIRef
     year: URIRef

@@ -3,7 +3,8 @@
 Each source file becomes one named graph holding its practices and, about
 the graph itself, the file's name and a content hash. Partner organisations,
 shared by many files, are described once in the organisations graph
-(``pgraph.build.organisations``). A rebuild reads only
+(``pgraph.build.organisations``), and so are unmapped concepts and unresolved
+Acts, in the graph of unresolved values (``pgraph.build.unresolved``). A rebuild reads only
 the files whose hash changed (or all of them when pgraph's vocabularies or
 version changed), replaces their graphs, drops the graphs of files that
 disappeared, and records the build with PROV-O — all or nothing: a build
@@ -48,6 +49,7 @@ from pgraph.build.reading import (
     root_prefix,
 )
 from pgraph.build.report import update_kept_report
+from pgraph.build.unresolved import unresolved_change
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import (
     BareAcronym,
@@ -107,6 +109,19 @@ class BuildReport:
 
 
 @dataclass
+class _Read:
+    """What the files read gave: their graphs, and what they say about shared nodes."""
+
+    written: list[ReadResult] = field(default_factory=list)
+    organisations: dict[URIRef, Counter[str]] = field(default_factory=dict)
+    """Organisation -> the names the files give it."""
+    bare: list[tuple[str, BareAcronym]] = field(default_factory=list)
+    """Memberships naming a partner by an acronym alone, with their graph."""
+    unresolved: dict[URIRef, Counter[str]] = field(default_factory=dict)
+    """Unmapped concept or unresolved Act -> its forms, counted once per file."""
+
+
+@dataclass
 class _Plan:
     """What a build has to do, from the files found and what the store holds."""
 
@@ -152,10 +167,8 @@ def build_catalogue(
         transaction = begin(
             store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
-        written, mentions, bare = _write(
-            transaction, plan, iris, base, report, strict=strict, jobs=jobs
-        )
-        change = _commit_for(store, plan, iris, written, mentions, bare, report, started)
+        read = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
+        change = _commit_for(store, plan, iris, read, report, started)
         transaction.commit(change)
         report.changed_graphs = change.changed_graphs
         _count(store, report)
@@ -213,17 +226,15 @@ def _plan(
 def _write(
     transaction: Transaction, plan: _Plan, iris: Iris, base: str, report: BuildReport, *,
     strict: bool, jobs: int | None,
-) -> tuple[list[ReadResult], dict[URIRef, Counter[str]], list[tuple[str, BareAcronym]]]:
-    """Read and map the changed files into the transaction; return what each gave."""
+) -> _Read:
+    """Read and map the changed files into the transaction; return what they gave."""
     entries = [
         plan.remembered.get(name) or ReadJob(path, root, name, content_hash,
                                              str(iris.source_graph(name)))
         for path, root, name, content_hash in plan.changed
     ]
     jobs_to_read = [entry for entry in entries if isinstance(entry, ReadJob)]
-    written: list[ReadResult] = []
-    mentions: dict[URIRef, Counter[str]] = {}  # organisation -> names, in the files read
-    bare: list[tuple[str, BareAcronym]] = []  # memberships naming a partner by an acronym
+    read = _Read()
     stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
     try:
         transaction.write(
@@ -232,10 +243,7 @@ def _write(
                     read_files(jobs_to_read, base=base, workers=jobs),
                     "build: reading files", total=len(jobs_to_read), unit="file"))),
                 report,
-                written,
-                mentions,
-                bare,
-                iris,
+                read,
                 stop_at=stopped if strict else None,
             )
         )
@@ -247,21 +255,25 @@ def _write(
         transaction.abort()
         raise
     plan.hashes.save()  # with the files that failed
-    return written, mentions, bare
+    return read
 
 
 def _commit_for(
-    store: Store, plan: _Plan, iris: Iris, written: list[ReadResult],
-    mentions: dict[URIRef, Counter[str]], bare: list[tuple[str, BareAcronym]],
-    report: BuildReport, started: dt.datetime,
+    store: Store, plan: _Plan, iris: Iris, read: _Read, report: BuildReport,
+    started: dt.datetime,
 ) -> Commit:
-    """Return the commit: graphs replaced and dropped, the organisations' change, provenance."""
+    """Return the commit: graphs replaced and dropped, the shared graphs' change, provenance."""
+    written = read.written
     replaced = [r.graph for r in written]  # the job's graph: iris.source_graph(r.name)
     if plan.vocabulary_changed:
         replaced += [str(iris.graph("vocabularies")), str(iris.graph("ontology"))]
     dropped = [plan.known[name][0] for name in report.removed]
+    leaving = {*replaced, *dropped}
     organisations = organisation_change(
-        store, iris, mentions, leaving={*replaced, *dropped}, bare_acronyms=bare
+        store, iris, read.organisations, leaving=leaving, bare_acronyms=read.bare
+    )
+    unresolved_removed, unresolved_added = unresolved_change(
+        store, iris, read.unresolved, leaving=leaving
     )
     report.notes = organisations.notes
     build = URIRef(f"{iris.base}build/{started.strftime('%Y%m%dT%H%M%S%fZ')}")
@@ -279,8 +291,8 @@ def _commit_for(
         replaced,
         dropped,
         provenance=(str(iris.graph("builds")), activity),
-        removed=organisations.removed + superseded,
-        added=organisations.added,
+        removed=organisations.removed + unresolved_removed + superseded,
+        added=organisations.added + unresolved_added,
         build=str(build),
     )
 
@@ -314,10 +326,7 @@ def _clashing_names(
 def _chunks(
     results: Iterator[ReadResult],
     report: BuildReport,
-    written: list[ReadResult],
-    mentions: dict[URIRef, Counter[str]],
-    bare: list[tuple[str, BareAcronym]],
-    iris: Iris,
+    read: _Read,
     *,
     stop_at: list[PgraphError] | None,
 ) -> Iterator[bytes]:
@@ -336,9 +345,10 @@ def _chunks(
         if result.skipped is not None:
             report.skipped.append(result.skipped)
         report.read.append(result.name)
-        written.append(ReadResult(result.name, result.content_hash, result.graph))
-        add_mentions(mentions, result.organisations)  # the partners it names
-        bare += [(result.graph, mention) for mention in result.bare_acronyms]
+        read.written.append(ReadResult(result.name, result.content_hash, result.graph))
+        add_mentions(read.organisations, result.organisations)  # the partners it names
+        read.bare += [(result.graph, mention) for mention in result.bare_acronyms]
+        add_mentions(read.unresolved, result.unresolved)  # each form once per file
         yield result.nquads.encode()
 
 

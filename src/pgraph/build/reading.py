@@ -78,6 +78,8 @@ class ReadResult:
     """The partners the file names: organisation IRI → names as written, with counts."""
     bare_acronyms: list[BareAcronym] = field(default_factory=list)
     """Its memberships naming a partner by an acronym alone."""
+    unresolved: dict[URIRef, set[str]] = field(default_factory=dict)
+    """The unmapped concepts and unresolved Acts it writes, and how."""
 
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
@@ -309,6 +311,7 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.warnings += mapped.warnings
     result.organisations = mapped.organisations
     result.bare_acronyms = mapped.bare_acronyms
+    result.unresolved = mapped.unresolved
     result.triples = len(mapped.lines) + len(triples)
     result.practices = len(records.practices)
     return result

@@ -127,7 +127,13 @@ def track_commit(transaction: Transaction, change: Commit) -> Callable[[Store], 
     if plan is None or staged is None:
         mark_full(state_path(transaction.path))
         return None
-    described = {str(q.subject) for q in [*change.removed, *change.added]}
+    # No shape reads provenance (tests/test_incremental.py checks shapes.ttl): an earlier
+    # build that no longer generated a replaced graph must not send every graph it did
+    # generate back to validation.
+    builds = change.provenance[0] if change.provenance else None
+    described = {
+        str(q.subject) for q in [*change.removed, *change.added] if q.graph_name.value != builds
+    }
     tracker = ChangeTracker(
         plan, transaction.store, state_path(transaction.path), change.changed_graphs, staged,
         described,

@@ -80,9 +80,9 @@ class Commit:
 
     The ``replaced`` graphs take the content written for them (none written:
     the graph goes), the ``dropped`` ones go, the ``removed`` quads go and the
-    ``added`` ones come (the organisations graph's change), and the
-    ``provenance`` triples are added to their graph. ``build`` names the
-    build in the commit marker.
+    ``added`` ones come (the change to the shared graphs: organisations,
+    unresolved values), and the ``provenance`` triples are added to their
+    graph. ``build`` names the build in the commit marker.
     """
 
     replaced: list[str]
