@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import DATA
 
@@ -69,3 +70,32 @@ def test_a_network_command_does_import_networkx(small_build):
     _pages, store = small_build
     assert "networkx" in imported_by(["network", "stats", "co-partnership", "--store",
                                       str(store)])
+
+
+def test_a_command_imports_only_its_own_command_module(small_build):
+    # pgraph.cli loads a command's module when the command runs (a lazy click group).
+    _pages, store = small_build
+    probe = RUN.replace('name.split(".")[0] in heavy', 'name.startswith("pgraph.cli.")')
+    result = subprocess.run(
+        [sys.executable, "-c", probe.format(heavy=HEAVY, argv=["stats", "--store", str(store)])],
+        capture_output=True, text=True, timeout=300)
+    line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
+    assert json.loads(line.removeprefix("MODULES ")) == [
+        "pgraph.cli.main", "pgraph.cli.options", "pgraph.cli.stats"]
+
+
+def test_the_lazy_group_names_every_command_of_every_module():
+    import importlib
+    import pkgutil
+
+    import pgraph.cli
+    from pgraph.cli import cli
+
+    for module in pkgutil.iter_modules(pgraph.cli.__path__):
+        importlib.import_module(f"pgraph.cli.{module.name}")
+    # Every command a module adds is one the group loads that module for, and no other.
+    assert set(cli._commands) == set(cli.lazy)
+    for name, command in cli._commands.items():
+        assert command.callback.__module__ == cli.lazy[name], name
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    assert all(f"\n  {name} " in help_text for name in cli.lazy)

@@ -141,3 +141,17 @@ def test_the_default_is_the_sparql_plan_and_whole_is_pyshacl_with_the_same_repor
     # The bundled data gives the reference report (one pySHACL run serves both checks).
     assert [str(f) for f in fast.findings] == [str(f) for f in report.findings]
     assert fast.findings == report.findings
+
+
+def test_warnings_left_undescribed_give_the_same_violations_and_counts(tmp_path):
+    # pgraph validate --no-warnings prints only violations: warnings are not tied to practices.
+    generate_catalogue(tmp_path / "catalogue", practices=30, seed=3, malformed_share=0.1)
+    store = build_catalogue([tmp_path / "catalogue"], store_path=None).store
+    inject_faults(store, seed=3, per_kind=1)
+    full = validate_store(store)
+    quick = validate_store(store, describe_warnings=False)
+    assert full.violations and full.warnings  # both kinds present: the check can fail
+    assert quick.summary() == full.summary() and quick.conforms == full.conforms
+    assert [str(f) for f in quick.violations] == [str(f) for f in full.violations]
+    assert any(f.practice for f in full.warnings)
+    assert not any(f.practice for f in quick.warnings)

@@ -14,3 +14,6 @@ from pgraph.store import register_commit_watcher
 register_commit_watcher("validation", "pgraph.shacl.state:track_commit")
 # The derived graph (small summaries computed once) follows every build the same way.
 register_commit_watcher("derived", "pgraph.derived:track_commit")
+# The figures of `pgraph stats` are kept by every build, counting only what changed
+# (after the derived graph's watcher, which adds to the commit's patches).
+register_commit_watcher("stats", "pgraph.stats:track_commit")

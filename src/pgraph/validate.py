@@ -120,7 +120,8 @@ def validate_graph(data: Graph) -> ValidationReport:
 
 
 def validate_store(
-    store: ox.Store, *, whole: bool = False, state: Path | None = None, workers: int | None = None
+    store: ox.Store, *, whole: bool = False, state: Path | None = None, workers: int | None = None,
+    describe_warnings: bool = True,
 ) -> ValidationReport:
     """Return the SHACL validation report of everything in the store (union of its graphs).
 
@@ -129,6 +130,9 @@ def validate_store(
     instead (also the fallback for shapes the SPARQL plan does not cover).
     With ``state`` (a JSON file), results are kept there and only the nodes of
     source graphs changed since the last validation are checked again.
+    ``describe_warnings=False`` leaves warnings untied to their practice (no
+    title, source file or line; the same findings, counted the same): for a
+    caller that shows only violations (``pgraph validate --no-warnings``).
     """
     check_file_caches()  # shapes edited since the last validation in this process
     plan = None if whole else compiled_plan()
@@ -140,15 +144,25 @@ def validate_store(
         results = validate_incrementally(plan, store, state, workers=workers)
     else:
         results = run_plan(plan, store, workers=workers)
-    return report_from_results(store, results)
+    return report_from_results(store, results, describe_warnings=describe_warnings)
 
 
-def report_from_results(store: ox.Store, results: Iterable[ShaclResult]) -> ValidationReport:
-    """Return the readable report of raw results, each tied to its practice in the store."""
+def report_from_results(
+    store: ox.Store, results: Iterable[ShaclResult], *, describe_warnings: bool = True
+) -> ValidationReport:
+    """Return the readable report of raw results, each tied to its practice in the store.
+
+    With ``describe_warnings=False`` only violations are tied to theirs (a
+    finding's practice, title, file and line follow from its focus node, so
+    the findings and their counts are the same).
+    """
     results = set(results)
-    owners = owners_in_store(store, {r.focus for r in results})
+    tied = results if describe_warnings else {r for r in results if r.severity == "Violation"}
+    owners = owners_in_store(store, {r.focus for r in tied})
     described = describe_in_store(store, owners.values())
-    findings = {_finding(r, owners.get(r.focus), described.get) for r in results}
+    findings = {
+        _finding(r, owners.get(r.focus) if r in tied else None, described.get) for r in results
+    }
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
     )

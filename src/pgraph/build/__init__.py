@@ -42,6 +42,7 @@ from pgraph.build.reading import (
     ReadJob,
     ReadResult,
     discover,
+    in_file_order,
     mapping_fingerprint,
     preload,
     read_files,
@@ -59,8 +60,9 @@ from pgraph.mapping import (
     country_triples,
 )
 from pgraph.resources import ontology_dir
-from pgraph.stats import resource_counts
+from pgraph.stats import resource_counts, stored_stats
 from pgraph.store import Commit, Store, Transaction, begin, nquads, open_store, writing
+from pgraph.store.sources import source_graphs
 from pgraph.vocab import DEFAULT_BASE, PG, VOCABULARIES_SOURCE, load_vocabulary_graph
 
 __all__ = ["BuildReport", "build_catalogue", "stored_source_graphs"]
@@ -127,10 +129,13 @@ class _Plan:
     known: dict[str, tuple[str, str]]  # name -> (graph, hash), as stored
     changed: list[tuple[Path, Path, str, str]]  # (file, root, name, hash) to read
     vocabulary_changed: bool
+    hashes: HashCache | None = None
+    remembered: dict[str, ReadResult] = field(default_factory=dict)
+    """Changed files that failed with the same content last time: re-reported, not re-read."""
 
     @property
     def changes(self) -> int:
-        return len(self.changed) + 2 * self.vocabulary_changed
+        return len(self.changed) - len(self.remembered) + 2 * self.vocabulary_changed
 
 
 def build_catalogue(
@@ -184,7 +189,7 @@ def _plan(
     known = stored_source_graphs(store)
     files = discover(sources)
     clashing = _clashing_names(files, iris, report, strict=strict)
-    changed = []
+    changed, remembered = [], {}
     hashes = HashCache(store.path, fingerprint)
     for path, root, name in files:
         if name in clashing:
@@ -194,6 +199,8 @@ def _plan(
             report.unchanged.append(name)
         else:
             changed.append((path, root, name, content_hash))
+            if (failure := hashes.failure(name, content_hash)) is not None:
+                remembered[name] = failure
     hashes.save()
     built = {name for _, _, name in files}
     roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
@@ -213,7 +220,7 @@ def _plan(
             hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
         )
     vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
-    return _Plan(fingerprint, known, changed, vocabulary_changed)
+    return _Plan(fingerprint, known, changed, vocabulary_changed, hashes, remembered)
 
 
 def _write(
@@ -221,17 +228,20 @@ def _write(
     strict: bool, jobs: int | None,
 ) -> _Read:
     """Read and map the changed files into the transaction; return what they gave."""
-    jobs_to_read = [
-        ReadJob(path, root, name, content_hash, str(iris.source_graph(name)))
+    entries = [
+        plan.remembered.get(name) or ReadJob(path, root, name, content_hash,
+                                             str(iris.source_graph(name)))
         for path, root, name, content_hash in plan.changed
     ]
+    jobs_to_read = [entry for entry in entries if isinstance(entry, ReadJob)]
     read = _Read()
     stopped: list[PgraphError] = []  # strict: the first error, raised once the writer is done
     try:
         transaction.write(
             _chunks(
-                progress.track(read_files(jobs_to_read, base=base, workers=jobs),
-                               "build: reading files", total=len(jobs_to_read), unit="file"),
+                plan.hashes.note(in_file_order(entries, progress.track(
+                    read_files(jobs_to_read, base=base, workers=jobs),
+                    "build: reading files", total=len(jobs_to_read), unit="file"))),
                 report,
                 read,
                 stop_at=stopped if strict else None,
@@ -244,6 +254,7 @@ def _write(
     except BaseException:
         transaction.abort()
         raise
+    plan.hashes.save()  # with the files that failed
     return read
 
 
@@ -363,17 +374,15 @@ def _own_graphs(iris: Iris, fingerprint: str) -> Iterator[bytes]:
 
 def stored_source_graphs(store: Store) -> dict[str, tuple[str, str]]:
     """Return {source name: (graph IRI, content hash)} for every source graph in the store."""
-    rows = store.query(
-        f"SELECT ?g ?name ?hash WHERE {{ GRAPH ?g {{ ?g <{PG.sourceFile}> ?name ; "
-        f"<{PG.contentHash}> ?hash }} }}"
-    )
-    return {row["name"].value: (row["g"].value, row["hash"].value) for row in rows}
+    return {name: (graph, content_hash) for graph, name, content_hash in source_graphs(store)}
 
 
 def _count(store: Store, report: BuildReport) -> None:
-    counts = resource_counts(store)
+    # The figures the commit kept for pgraph stats (pgraph.stats), else counted.
+    kept = stored_stats(store.path) if store.path is not None else None
+    counts = kept if kept is not None else resource_counts(store)
     report.practices = counts["practices"]
     report.organisations = counts["organisations"]
     report.generic_partners = counts["generic_partners"]
     report.memberships = counts["memberships"]
-    report.triples = len(store)
+    report.triples = kept["triples"] if kept is not None else len(store)

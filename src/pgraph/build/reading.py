@@ -33,7 +33,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from pgraph import __version__
+from pgraph import __version__, errors
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
@@ -139,6 +139,13 @@ class HashCache:
     atomically, and is only ever a shortcut to the hash: a missing, stale or
     unreadable cache means files are hashed, never that a change is missed.
 
+    It also remembers the files that could not be read: their content hash
+    with the error and warnings reading them gave. Such a file has no graph
+    and so no stored hash, and every rebuild would read it again; while its
+    hash is unchanged, :meth:`failure` gives back the same messages without
+    reading it (the hash is salted with the fingerprint, so a new pgraph or
+    vocabulary reads it again, and so does any edit).
+
     Example:
         >>> import tempfile
         >>> folder = Path(tempfile.mkdtemp())
@@ -160,14 +167,17 @@ class HashCache:
         self.fingerprint = fingerprint
         self.entries: dict[str, list] = {}
         self.kept: dict[str, list] = {}
+        self.failed: dict[str, dict] = {}  # source name -> its hash, error and warnings
+        self.failing: dict[str, dict] = {}  # the same, for this build's files
         self.hashed = self.reused = 0
         if self.path is not None:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if data.get("fingerprint") == fingerprint and data.get("folder") == os.getcwd():
                     self.entries = dict(data["files"])
+                    self.failed = dict(data.get("failed", {}))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                self.entries = {}
+                self.entries, self.failed = {}, {}
 
     def hash(self, path: Path) -> str:
         """Return the file's content hash (as :func:`hash_file`), from the cache when it may."""
@@ -186,13 +196,49 @@ class HashCache:
             self.kept[key] = [*signature, content_hash]
         return content_hash
 
+    def failure(self, name: str, content_hash: str) -> ReadResult | None:
+        """Return what reading the file gave last time if it failed with this very content."""
+        entry = self.failed.get(name)
+        try:
+            if entry is None or entry["hash"] != content_hash:
+                return None
+            kind, message, path, line, field_, hint = entry["error"]
+            error_class = getattr(errors, kind)
+            if not (isinstance(error_class, type) and issubclass(error_class, PgraphError)):
+                return None
+            error = error_class(message, path=path, line=line, field=field_, hint=hint)
+            warnings = [Warning_(*w) for w in entry["warnings"]]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # not what this version writes: read the file
+        return ReadResult(name, content_hash, "", warnings=warnings, error=error)
+
+    def note(self, results: Iterator[ReadResult]) -> Iterator[ReadResult]:
+        """Yield the results, remembering the failures (for :meth:`failure` in the next build)."""
+        for result in results:
+            if result.error is not None:
+                error = result.error
+                self.failing[result.name] = {
+                    "hash": result.content_hash,
+                    "error": [type(error).__name__, error.message, error.path, error.line,
+                              error.field, error.hint],
+                    "warnings": [[w.message, w.path, w.line, w.field, w.record_skipped]
+                                 for w in result.warnings],
+                }
+            yield result
+
     def save(self) -> None:
-        """Write the hashes of this build's files (and only theirs) beside the store."""
-        if self.path is None or (self.kept == self.entries and self.hashed == 0):
+        """Write the hashes of this build's files (and only theirs) beside the store.
+
+        The failures kept are those this build read or re-reported (:meth:`note`).
+        """
+        if self.path is None or (
+            self.kept == self.entries and self.hashed == 0 and self.failing == self.failed
+        ):
             return
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
-            kept = {"fingerprint": self.fingerprint, "folder": os.getcwd(), "files": self.kept}
+            kept = {"fingerprint": self.fingerprint, "folder": os.getcwd(), "files": self.kept,
+                    "failed": self.failing}
             temporary.write_text(json.dumps(kept), encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError:  # a shortcut only: a read-only or full disk must not fail the build
@@ -269,6 +315,17 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     result.triples = len(mapped.lines) + len(triples)
     result.practices = len(records.practices)
     return result
+
+
+def in_file_order(
+    entries: Sequence[ReadJob | ReadResult], results: Iterator[ReadResult]
+) -> Iterator[ReadResult]:
+    """Yield a result per entry: the entry itself when it is one, else the next of ``results``.
+
+    ``results`` are those of the entries' jobs, in order (as :func:`read_files` yields them).
+    """
+    for entry in entries:
+        yield entry if isinstance(entry, ReadResult) else next(results)
 
 
 def _read_batch(jobs: list[ReadJob], base: str) -> list[ReadResult]:

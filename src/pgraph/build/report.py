@@ -80,35 +80,43 @@ def report_path(store_path: Path) -> Path:
 
 def read_kept_report(store_path: Path) -> KeptReport:
     """Return the kept report of a store (empty when no build kept one)."""
-    path = report_path(Path(store_path))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return KeptReport()
-    except (OSError, ValueError) as error:
-        raise StoreError(
-            f"cannot read the kept build report: {error}",
-            path=str(path),
-            hint="run pgraph build again to write a new one",
-        ) from error
+    data = _read_data(store_path)
     return KeptReport(
         sources={name: SourceReport(**report) for name, report in data.get("sources", {}).items()},
         last_build=data.get("last_build", {}),
     )
 
 
+def _read_data(store_path: Path) -> dict:
+    """Return the kept report's JSON as it is written (``{}`` when there is none)."""
+    path = report_path(Path(store_path))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise StoreError(
+            f"cannot read the kept build report: {error}",
+            path=str(path),
+            hint="run pgraph build again to write a new one",
+        ) from error
+
+
 def write_kept_report(store_path: Path, report: KeptReport) -> None:
     """Write the kept report beside the store (atomically: a reader sees the old or the new)."""
-    path = report_path(Path(store_path))
-    temporary = path.with_name(path.name + ".tmp")
-    data = {
+    _write_data(store_path, {
         # What dataclasses.asdict gives, without its deep copy (10,000 sources: 0.3 s).
         "sources": {
             name: {"warnings": r.warnings, "errors": r.errors, "skipped": r.skipped}
             for name, r in sorted(report.sources.items())
         },
         "last_build": report.last_build,
-    }
+    })
+
+
+def _write_data(store_path: Path, data: dict) -> None:
+    path = report_path(Path(store_path))
+    temporary = path.with_name(path.name + ".tmp")
     try:
         # One line: the C encoder (json's indented output is written in Python, five times slower).
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -122,31 +130,37 @@ def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None
     """Replace the messages of the sources a build read or removed; keep the others'.
 
     ``build`` is the ``BuildReport``; ``kept_names`` are the sources still in the store.
+    The other sources' entries are carried over as JSON, never turned into objects
+    (a one-page rebuild of 10,000 sources touches one).
     """
-    kept = read_kept_report(store_path) if report_path(Path(store_path)).exists() else KeptReport()
+    sources: dict[str, dict] = _read_data(store_path).get("sources", {})
     for name in [*build.read, *build.removed, *(getattr(e, "path", None) for e in build.errors)]:
         if name:
-            kept.sources.pop(name, None)
-    by_source: dict[str, SourceReport] = {}
+            sources.pop(name, None)
+    by_source: dict[str, dict] = {}
+
+    def entry(name: str) -> dict:
+        return by_source.setdefault(name, {"warnings": [], "errors": [], "skipped": None})
+
     for warning in build.warnings:
-        by_source.setdefault(warning.path or "", SourceReport()).warnings.append(str(warning))
+        entry(warning.path or "")["warnings"].append(str(warning))
     for error in build.errors:
-        by_source.setdefault(error.path or "", SourceReport()).errors.append(str(error))
+        entry(error.path or "")["errors"].append(str(error))
     for skipped in build.skipped:
-        name = skipped.split(":", 1)[0]
-        by_source.setdefault(name, SourceReport()).skipped = skipped
+        entry(skipped.split(":", 1)[0])["skipped"] = skipped
     for name in build.read:
-        kept.sources[name] = by_source.pop(name, SourceReport())
+        sources[name] = by_source.pop(name, None) or {"warnings": [], "errors": [], "skipped": None}
     for name, report in by_source.items():
-        if name in kept_names or report.errors:
-            kept.sources[name] = report
-    kept.sources = {
-        name: r for name, r in kept.sources.items()
-        if name in kept_names or r.errors or r.warnings or r.skipped
-    }
-    kept.last_build = {
-        "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "summary": build.summary(),
-        "notes": list(build.notes),
-    }
-    write_kept_report(store_path, kept)
+        if name in kept_names or report["errors"]:
+            sources[name] = report
+    _write_data(store_path, {
+        "sources": {
+            name: r for name, r in sorted(sources.items())
+            if name in kept_names or r.get("errors") or r.get("warnings") or r.get("skipped")
+        },
+        "last_build": {
+            "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "summary": build.summary(),
+            "notes": list(build.notes),
+        },
+    })

@@ -4,21 +4,11 @@ Each module of this package adds its commands to the ``cli`` group and is
 named after them (``build``, ``validate``, ``stats``, ``demo``, ``query``,
 ``network``, ``publish``: dump/export, describe, publish, link; ``site``:
 site, docs; ``synth``; ``fetch``); ``options`` holds the options they share.
+A module is imported when one of its commands runs (``pgraph.cli.main``
+lists which module adds which command), so a command pays only for its own
+imports.
 """
 
-from pgraph.cli import (  # noqa: F401  (register commands)
-    build,
-    demo,
-    fetch,
-    network,
-    organisations,
-    publish,
-    query,
-    site,
-    stats,
-    synth,
-    validate,
-)
 from pgraph.cli.main import cli, main
 
 __all__ = ["cli", "main"]

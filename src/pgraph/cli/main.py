@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import signal
@@ -17,10 +18,48 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 class PgraphGroup(click.Group):
-    """Turns pgraph's errors into one ``Error: …`` line and exit code 2, never a traceback."""
+    """Turns pgraph's errors into one ``Error: …`` line and exit code 2, never a traceback.
+
+    Commands may be *lazy* (click's documented "LazyGroup" pattern): ``lazy``
+    maps a command's name to the module that defines it, imported only when
+    that command runs or is listed, so ``pgraph build`` does not import the
+    network, publishing or site commands. ``commands`` holds every command,
+    importing the modules not yet imported (as ``pgraph --help`` does).
+    """
 
     command_class = AliasingCommand
     group_class = type  # subgroups are PgraphGroups too
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+        self.lazy = dict(lazy or {})
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        for name in self.lazy:
+            self._load(name)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value) -> None:
+        self._commands = dict(value or {})
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._commands[name] = cmd
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self._commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    def _load(self, name: str) -> click.Command | None:
+        if name not in self._commands and name in self.lazy:
+            importlib.import_module(self.lazy[name])  # its decorators add its commands
+        return self._commands.get(name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -67,7 +106,26 @@ def redact_secrets(text: str) -> str:
     return text
 
 
-@click.group(cls=PgraphGroup)
+_COMMAND_MODULES = {
+    "build": ("build", "report"),
+    "demo": ("demo",),
+    "fetch": ("fetch",),
+    "network": ("network",),
+    "organisations": ("organisations",),
+    "publish": ("dump", "export", "describe", "publish", "link"),
+    "query": ("queries", "query", "serve"),
+    "site": ("site", "docs"),
+    "stats": ("stats",),
+    "synth": ("synth",),
+    "validate": ("validate",),
+}
+"""The modules of ``pgraph.cli`` and the commands each adds (imported when one is used)."""
+
+
+@click.group(cls=PgraphGroup, lazy={
+    command: f"pgraph.cli.{module}"
+    for module, commands in _COMMAND_MODULES.items() for command in commands
+})
 @click.version_option(__version__, prog_name="pgraph")
 def cli() -> None:
     """pgraph: catalogues of crime-prevention practices as a linked-data knowledge graph.

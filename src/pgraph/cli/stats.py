@@ -8,8 +8,7 @@ import click
 
 from pgraph.cli.main import cli
 from pgraph.cli.options import store_option
-from pgraph.stats import graph_stats
-from pgraph.store import open_store
+from pgraph.stats import store_stats
 
 
 @cli.command()
@@ -20,7 +19,7 @@ def stats(store, as_json):
 
     Example: pgraph stats --json
     """
-    figures = graph_stats(open_store(store, read_only=True))
+    figures = dict(store_stats(store))
     if as_json:
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
         return

@@ -35,7 +35,8 @@ def validate(store, warnings, strict, whole):
     Example: pgraph validate --strict --store .pgraph/store
     """
     report = validate_store(
-        open_store(store, read_only=True), whole=whole, state=None if whole else state_path(store)
+        open_store(store, read_only=True), whole=whole, state=None if whole else state_path(store),
+        describe_warnings=warnings,
     )
     for finding in report.findings:
         if finding.severity == "Violation" or warnings:

@@ -44,15 +44,11 @@ from pgraph.store import (
     term_to_json,
     to_oxigraph,
 )
-from pgraph.vocab import PG, VOCABULARIES_SOURCE
+from pgraph.store.sources import source_graphs
+from pgraph.vocab import VOCABULARIES_SOURCE
 
 FULL_RUN_SHARE = 0.2
 """When more than this share of the graphs changed, validating everything is cheaper."""
-
-_HASHES = (
-    f"SELECT ?g ?hash ?name WHERE {{ GRAPH ?g {{ ?g <{PG.contentHash}> ?hash ; "
-    f"<{PG.sourceFile}> ?name }} }}"
-)
 
 
 def state_path(store_path: Path) -> Path:
@@ -73,9 +69,9 @@ def validate_incrementally(
     plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
 ) -> set[ShaclResult]:
     """Return the results for the whole store, checking again only the nodes of changed graphs."""
-    rows = list(store.query(_HASHES))  # type: ignore[arg-type]  # a SELECT: solutions
-    graphs = {row["g"].value: row["hash"].value for row in rows}
-    vocabularies = {row["g"].value for row in rows if row["name"].value == VOCABULARIES_SOURCE}
+    rows = source_graphs(store)
+    graphs = {graph: content_hash for graph, _, content_hash in rows}
+    vocabularies = {graph for graph, name, _ in rows if name == VOCABULARIES_SOURCE}
     state = load_state(path)
     changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:

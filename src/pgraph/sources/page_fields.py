@@ -312,6 +312,8 @@ def _identifier() -> Any:
     """
     from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 
+    from pgraph.sources.language_model import language_model
+
     class FastIdentifier(LanguageIdentifier):
         """py3langid's classifier, with its feature counts taken by numpy (the same counts)."""
 
@@ -330,7 +332,10 @@ def _identifier() -> Any:
             return self._sparse_score(visits, self.nb_ptc)
 
     try:
-        identifier = FastIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # py3langid's from_model_file, with the model from the uncompressed copy.
+        ptc, pc, classes, nextmove, row, output = language_model()
+        identifier = FastIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+                                    norm_probs=True, tk_row=row)
         probe = _LANGID_PROBE.encode()
         agrees = list(_feature_counts(identifier.tables, probe).items()) == list(
             visit_counts(*identifier.tables, probe).items()
