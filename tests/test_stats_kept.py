@@ -130,3 +130,17 @@ def test_a_store_without_kept_figures_is_counted(catalogue, tmp_path):
     assert stored_stats(store) == counted(store)
     kept = CliRunner().invoke(cli, ["stats", "--json", "--store", str(store)])
     assert json.loads(kept.output) == counted(store)
+
+
+def test_figures_count_the_derived_graph_recomputed_after_a_commit(catalogue, tmp_path):
+    # A store without a derived graph (an older pgraph's) gets it right after the next
+    # staged commit: the figures must count it too.
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store = tmp_path / "store"
+    build_catalogue([folder], store_path=store)
+    with open_store(store) as handle:
+        handle.update("DROP GRAPH <https://w3id.org/pgraph/id/graph/derived>")
+    edit(folder)
+    build_catalogue([folder], store_path=store)
+    assert stored_stats(store) == counted(store)

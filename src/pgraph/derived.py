@@ -343,6 +343,17 @@ def _base(change) -> str | None:
     return None
 
 
+def rebuilt_after_commit(transaction, change) -> bool:
+    """Whether this staged build's commit leaves the derived graph to be recomputed after it
+    (the vocabularies change, or the store has no derived graph yet): then what the commit
+    patches does not say everything the build changes."""
+    base = _base(change)
+    if base is None or transaction.staged is None:
+        return False
+    return (f"{base}graph/vocabularies" in change.changed_graphs
+            or not _has_derived(transaction.store, base))
+
+
 def _has_derived(store, base: str) -> bool:
     """Whether the store has a derived graph (its label: the graph may hold nothing else)."""
     return bool(store.query(f"ASK {{ GRAPH <{derived_graph(base)}> {{ {_label(base)} }} }}"))
@@ -417,7 +428,7 @@ def track_commit(transaction, change) -> Callable[[ox.Store], None] | None:
             change.complete.append(lambda new: _rebuild(new, base))
             return None
         return lambda store: _rebuild(store, base)  # in memory: nothing reads it yet
-    if f"{base}graph/vocabularies" in change.changed_graphs or not _has_derived(live, base):
+    if rebuilt_after_commit(transaction, change):
         return lambda store: _rebuild(store, base)
     # The shared graphs' patch may touch page graphs too (acronyms): those pages count
     # as changed. The shared graphs themselves describe no practice.

@@ -178,8 +178,12 @@ def track_commit(transaction, change) -> Callable | None:
     figures, sources = stored_stats(path), stored_source_graphs(path)
     for name in (STATS_FILE, SOURCES_FILE):  # before the commit: never stale after a kill
         (path / name).unlink(missing_ok=True)
+    from pgraph.derived import rebuilt_after_commit
+
     staged = transaction.staged
-    if figures is None or sources is None or staged is None:
+    if figures is None or sources is None or staged is None or rebuilt_after_commit(
+        transaction, change
+    ):
         return lambda store: _keep(path, graph_stats(store), _source_graphs(store))
     before = _Change(transaction.store, change, staged)
     return lambda store: _keep(
