@@ -134,10 +134,15 @@ def _record(folder: Path, slug: str, *partners: str) -> None:
     )
 
 
-def _organisations(store: ox.Store) -> set[str]:
-    graph = ox.NamedNode("https://w3id.org/pgraph/id/graph/organisations")
+def _graph_triples(store: ox.Store, name: str) -> set[str]:
+    """The triples of one of pgraph's own graphs (``organisations``, ``unresolved``)."""
+    graph = ox.NamedNode(f"https://w3id.org/pgraph/id/graph/{name}")
     described = store.quads_for_pattern(None, None, None, graph)
     return {f"{q.subject} {q.predicate} {q.object}" for q in described}
+
+
+def _organisations(store: ox.Store) -> set[str]:
+    return _graph_triples(store, "organisations")
 
 
 def test_an_organisation_is_described_once_from_every_name_it_is_given(tmp_path):
@@ -220,9 +225,7 @@ def test_a_just_written_file_is_hashed_again_next_time(tmp_path, monkeypatch):
 
 
 def _unresolved(store: ox.Store) -> set[str]:
-    graph = ox.NamedNode("https://w3id.org/pgraph/id/graph/unresolved")
-    described = store.quads_for_pattern(None, None, None, graph)
-    return {f"{q.subject} {q.predicate} {q.object}" for q in described}
+    return _graph_triples(store, "unresolved")
 
 
 def test_an_unmapped_value_is_described_once_from_every_form_pages_write(tmp_path):
