@@ -70,13 +70,13 @@ def test_each_query_reading_derived_data_answers_as_over_the_raw_triples(built, 
 def _spy_full_rebuilds(monkeypatch) -> list:
     """The folders of the stores whose derived graph is recomputed from everything."""
     calls: list = []
-    original = derived.rebuild_derived
+    original = derived._derived_lines
 
     def spy(store, base):
         calls.append(getattr(store, "path", None))
         return original(store, base)
 
-    monkeypatch.setattr(derived, "rebuild_derived", spy)
+    monkeypatch.setattr(derived, "_derived_lines", spy)
     return calls
 
 

@@ -237,15 +237,30 @@ def rebuild_derived(store, base: str) -> int:
         1
     """
     graph = derived_graph(base)
+    lines = _derived_lines(store, base)
+    store.update(f"DROP SILENT GRAPH <{graph}>")
+    _update(store, graph, [], lines)
+    return len(lines)
+
+
+def _derived_lines(store, base: str) -> list[str]:
+    """The whole derived graph computed from the store, as N-Triples lines (no final dot)."""
     practices = practice_contributions(store, None)
     lines = [_label(base), *_fact_triples(practices.facts)]
     for cell, count in sorted(practices.cells.items()):
         lines += _cell_triples(base, cell, count)
     for act, count in sorted(practices.memberships.items()):
         lines += _act_triples(act, count, practices.citing[act])
-    store.update(f"DROP SILENT GRAPH <{graph}>")
-    _update(store, graph, [], lines)
-    return len(lines)
+    return lines
+
+
+def _fill_new_folder(new: ox.Store, base: str) -> None:
+    """Write the derived graph into a new store folder as the build's other quads are
+    written there: a bulk write, never a transaction a reader could see alone."""
+    graph = ox.NamedNode(derived_graph(base))
+    if next(iter(new.quads_for_pattern(None, None, None, graph)), None) is not None:
+        new.remove_graph(graph)  # copied from the store this folder replaces
+    new.bulk_extend(_as_quads(_derived_lines(new, base), graph.value))
 
 
 def _stored(store, graph: str, nodes: Iterable[str]) -> dict[str, list[tuple]]:
@@ -425,7 +440,7 @@ def track_commit(transaction, change) -> Callable[[ox.Store], None] | None:
     live, staged = transaction.store, transaction.staged
     if staged is None:
         if transaction.path is not None:  # a new folder, swapped in at the commit
-            change.complete.append(lambda new: _rebuild(new, base))
+            change.complete.append(lambda new: _fill_new_folder(new, base))
             return None
         return lambda store: _rebuild(store, base)  # in memory: nothing reads it yet
     if rebuilt_after_commit(transaction, change):
