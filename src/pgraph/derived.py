@@ -388,10 +388,6 @@ def _practices_in(store, graphs: list[str]) -> set[str]:
     return {p for (p,) in _rows(store, query)}
 
 
-def _rebuild(store, base: str) -> None:
-    rebuild_derived(store, base)
-
-
 def _as_quads(lines: list[str], graph: str) -> list[ox.Quad]:
     data = "".join(f"{line} <{graph}> .\n" for line in lines)
     return list(ox.parse(data.encode(), format=ox.RdfFormat.N_QUADS))
@@ -442,9 +438,9 @@ def track_commit(transaction, change) -> Callable[[ox.Store], None] | None:
         if transaction.path is not None:  # a new folder, swapped in at the commit
             change.complete.append(lambda new: _fill_new_folder(new, base))
             return None
-        return lambda store: _rebuild(store, base)  # in memory: nothing reads it yet
+        return lambda store: rebuild_derived(store, base)  # in memory: nothing reads it yet
     if rebuilt_after_commit(transaction, change):
-        return lambda store: _rebuild(store, base)
+        return lambda store: rebuild_derived(store, base)
     # The shared graphs' patch may touch page graphs too (acronyms): those pages count
     # as changed. The shared graphs themselves describe no practice.
     own = {derived_graph(base), *(f"{base}graph/{name}" for name in _SHARED_GRAPHS)}
