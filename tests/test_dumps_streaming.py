@@ -148,3 +148,62 @@ def test_the_sorted_lines_reach_the_parser_a_block_at_a_time():
     assert len(taken) == 1
     whole = dumps_module._LineReader(blocks())
     assert len(list(ox.parse(whole, format=ox.RdfFormat.N_TRIPLES))) == 1000
+
+
+@pytest.mark.parametrize("fmt", list(DumpFormat), ids=lambda f: f.value)
+def test_graphs_larger_than_a_chunk_give_the_same_bytes(synthetic_store, monkeypatch, fmt):
+    # Every graph of more than 23 statements comes in pieces (JSON-LD regroups them by subject
+    # on disk, a few subjects at a time); the blank-node store keeps its graphs whole.
+    from pgraph.publish import jsonld
+
+    expected = [reference_dump(store, fmt)
+                for store in (synthetic_store, _store_with_shared_blank_nodes())]
+    monkeypatch.setattr(dumps_module, "GRAPH_CHUNK", 23)
+    monkeypatch.setattr(jsonld, "SUBJECT_BATCH", 7)
+    assert [_streamed(synthetic_store, fmt), _streamed(_store_with_shared_blank_nodes(), fmt)] \
+        == expected
+
+
+def test_a_large_graph_alone_is_the_document_with_its_context(synthetic_store, monkeypatch):
+    from pgraph.publish import jsonld
+
+    sizes = {g.value: len(list(synthetic_store.quads_for_pattern(None, None, None, g)))
+             for g in synthetic_store.named_graphs()}
+    largest = max(sizes, key=sizes.__getitem__)
+    expected = reference_dump(synthetic_store, DumpFormat.JSONLD, graphs=[largest])
+    monkeypatch.setattr(dumps_module, "GRAPH_CHUNK", sizes[largest] // 3)
+    monkeypatch.setattr(jsonld, "SUBJECT_BATCH", 5)
+    assert _streamed(synthetic_store, DumpFormat.JSONLD, graphs=[largest]) == expected
+
+
+def test_large_keys_compare_as_their_text(tmp_path):
+    from pgraph.publish.jsonld import _LargeKey
+
+    texts = ["", "a", "ab", "abc" * 5000, "abc" * 5000 + "d", "abd", "b"]
+    keys = []
+    for index, text in enumerate(texts):
+        path = tmp_path / f"{index}.key"
+        path.write_text(text, encoding="utf-8")
+        keys.append(_LargeKey(path))
+    for text, key in zip(texts, keys, strict=True):
+        for other_text, other in zip(texts, keys, strict=True):
+            assert (key < other) == (text < other_text) == (key < other_text)
+            assert (key == other) == (text == other_text) == (key == other_text)
+            assert (other_text > key) == (other_text > text)
+
+
+def test_several_formats_read_the_store_once_and_give_the_same_bytes(synthetic_store, tmp_path,
+                                                                     monkeypatch):
+    # write_dumps copies the graphs into one temporary N-Quads file and parses it per format.
+    from pgraph.publish.dumps import write_dumps
+
+    def read_again(*_args):
+        pytest.fail("the store was read once per format")
+
+    for index, source in enumerate((synthetic_store, _store_with_shared_blank_nodes())):
+        with monkeypatch.context() as patch:
+            patch.setattr(dumps_module, "_store_graphs", read_again)
+            written = write_dumps(source, tmp_path / str(index), list(DumpFormat))
+        assert [dump.format for dump in written] == list(DumpFormat)
+        for dump in written:
+            assert dump.path.read_bytes() == reference_dump(source, dump.format), dump.format

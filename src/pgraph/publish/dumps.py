@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import gzip as gzip_module
 import hashlib
 import io
@@ -197,17 +198,27 @@ def write_dumps(
     gzip: bool = False,
     stem: str = "pgraph",
 ) -> list[Dump]:
-    """Return the dumps written into ``directory``: one file per format, named ``stem.ext[.gz]``."""
+    """Return the dumps written into ``directory``: one file per format, named ``stem.ext[.gz]``.
+
+    With several formats the store is read once: its graphs are copied into
+    a temporary N-Quads file that each format then parses, four times faster
+    than decoding the store again (``bench/RESULTS.md``, round five).
+    """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    graph_list = None if graphs is None else list(graphs)
-    return [
-        write_dump(
-            store, folder / dump_file_name(fmt, gzip=gzip, stem=stem), fmt, graphs=graph_list,
-            gzip=gzip,
-        )
-        for fmt in (DumpFormat.parse(f) for f in formats)
-    ]
+    fmts = [DumpFormat.parse(f) for f in formats]
+    selected = _select_graphs(store, None if graphs is None else list(graphs))
+    with contextlib.ExitStack() as stack:
+        if len(fmts) > 1:
+            spool = stack.enter_context(tempfile.TemporaryFile(prefix="pgraph-dump-"))
+            source = _spooled_graphs(store, selected, spool)
+        else:
+            source = _store_graphs(store, selected)
+        return [
+            _write_file_atomically(folder / dump_file_name(fmt, gzip=gzip, stem=stem), source,
+                                   fmt, selected, gzip=gzip)
+            for fmt in fmts
+        ]
 
 
 def file_digest(path: str | os.PathLike[str]) -> tuple[int, str]:
@@ -244,37 +255,113 @@ GraphQuads = Callable[[], Iterator[tuple[Graph, list[ox.Quad]]]]
 
 
 def _store_graphs(store: ox.Store, graphs: list[ox.NamedNode] | None) -> GraphQuads:
-    """Return the source of the selected graphs' quads, one graph at a time, blank nodes canonical.
+    """Return the source of the selected graphs' quads, in bounded pieces, blank nodes canonical.
 
-    Only one graph's quads are in memory at a time, plus the statements with
-    blank nodes: RDFC-1.0 labels a blank node from the quads that mention
-    blank nodes only, so canonicalising those alone gives the labels the
-    whole dataset would give them. Graphs with blank nodes come last.
+    A graph of at most :data:`GRAPH_CHUNK` statements comes whole; a larger
+    one without blank nodes comes as consecutive pieces of ``GRAPH_CHUNK``
+    (the writers sort anyway; JSON-LD regroups by subject), so a graph of
+    half a million statements is never one list. The statements with blank
+    nodes are kept in memory: RDFC-1.0 labels a blank node from the quads
+    that mention blank nodes only, so canonicalising those alone gives the
+    labels the whole dataset would give them. A graph with blank nodes comes
+    whole, and last.
     """
     def source() -> Iterator[tuple[Graph, list[ox.Quad]]]:
-        if graphs is None:
-            names: list[Graph] = [ox.DefaultGraph()]
-            names += sorted(store.named_graphs(), key=lambda g: g.value)
-        else:
-            names = list(dict.fromkeys(graphs))
-        deferred: dict[Graph, list[ox.Quad]] = {}
-        blank_quads: list[ox.Quad] = []
-        for name in progress.track(names, "dump: reading graphs", unit="graph"):
-            quads = list(store.quads_for_pattern(None, None, None, name))
-            blank = [q for q in quads if _has_blank_node(q)]
-            if blank:
-                deferred[name] = [q for q in quads if not _has_blank_node(q)]
-                blank_quads += blank
-            elif quads:
-                yield name, quads
-        if blank_quads:
-            dataset = ox.Dataset(blank_quads)
-            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-            for quad in dataset:
-                deferred[quad.graph_name].append(quad)
-        yield from deferred.items()
+        names = progress.track(_graph_names(store, graphs), "dump: reading graphs", unit="graph")
+        yield from _graph_pieces(
+            ((name, store.quads_for_pattern(None, None, None, name)) for name in names),
+            lambda name: _graph_has_blank_node(store, name))
 
     return source
+
+
+def _graph_names(store: ox.Store, graphs: list[ox.NamedNode] | None) -> list[Graph]:
+    if graphs is None:
+        return [ox.DefaultGraph(), *sorted(store.named_graphs(), key=lambda g: g.value)]
+    return list(dict.fromkeys(graphs))
+
+
+def _graph_pieces(graphs: Iterable[tuple[Graph, Iterator[ox.Quad]]],
+                  has_blank_node: Callable[[Graph], bool]) -> Iterator[tuple[Graph, list[ox.Quad]]]:
+    """Yield each graph whole, or in consecutive pieces when large; blank nodes canonical, last."""
+    deferred: dict[Graph, list[ox.Quad]] = {}
+    blank_quads: list[ox.Quad] = []
+    chunk = GRAPH_CHUNK
+    for name, statements in graphs:
+        quads = list(itertools.islice(statements, chunk + 1))
+        if len(quads) > chunk and not has_blank_node(name):
+            yield name, quads[:chunk]
+            rest = itertools.chain(quads[chunk:], statements)
+            del quads
+            while piece := list(itertools.islice(rest, chunk)):
+                yield name, piece
+            continue
+        quads += statements
+        blank = [q for q in quads if _has_blank_node(q)]
+        if blank:
+            deferred[name] = [q for q in quads if not _has_blank_node(q)]
+            blank_quads += blank
+        elif quads:
+            yield name, quads
+    if blank_quads:
+        dataset = ox.Dataset(blank_quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        for quad in dataset:
+            deferred[quad.graph_name].append(quad)
+    yield from deferred.items()
+
+
+def _spooled_graphs(store: ox.Store, graphs: list[ox.NamedNode] | None,
+                    spool: IO[bytes]) -> GraphQuads:
+    """Return the source :func:`_store_graphs` gives, read from a copy of the graphs in ``spool``.
+
+    The store is read once, here, in Rust (N-Quads, graph after graph); each
+    call of the source parses the copy. Parsing keeps blank node labels and
+    literals as they are, so the statements are those the store gives.
+    """
+    regions: list[tuple[Graph, int, int]] = []
+    for name in progress.track(_graph_names(store, graphs), "dump: copying graphs", unit="graph"):
+        start = spool.tell()
+        store.dump(spool, format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        regions.append((name, start, spool.tell() - start))
+    spool.flush()
+    descriptor = spool.fileno()
+
+    def source() -> Iterator[tuple[Graph, list[ox.Quad]]]:
+        yield from _graph_pieces(
+            ((name, _parsed_region(descriptor, start, size, name))
+             for name, start, size in progress.track(regions, "dump: reading graphs",
+                                                      unit="graph")),
+            lambda name: _graph_has_blank_node(store, name))
+
+    return source
+
+
+def _parsed_region(descriptor: int, start: int, size: int, name: Graph) -> Iterator[ox.Quad]:
+    """Yield the quads of graph ``name`` copied at ``start`` (as triples: Oxigraph writes one
+    graph without its name)."""
+    def blocks() -> Iterator[bytes]:
+        offset, end = start, start + size
+        while offset < end:
+            block = os.pread(descriptor, min(1 << 20, end - offset), offset)
+            if not block:
+                return
+            offset += len(block)
+            yield block
+
+    triples = ox.parse(_LineReader(blocks()), format=ox.RdfFormat.N_TRIPLES)
+    if isinstance(name, ox.DefaultGraph):
+        return iter(triples)
+    return (ox.Quad(q.subject, q.predicate, q.object, name) for q in triples)
+
+
+GRAPH_CHUNK = 20_000
+"""Statements of one graph handed to a writer at a time (about 11 MB of pyoxigraph quads)."""
+
+
+def _graph_has_blank_node(store: ox.Store, name: Graph) -> bool:
+    pattern = "?s ?p ?o" if isinstance(name, ox.DefaultGraph) else f"GRAPH {name} {{ ?s ?p ?o }}"
+    return bool(store.query(f"ASK {{ {pattern} FILTER(isBlank(?s) || isBlank(?o)) }}"))
 
 
 def _triples_source(triples: Iterable[ox.Triple]) -> GraphQuads:
