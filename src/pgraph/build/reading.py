@@ -38,7 +38,7 @@ from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
-from pgraph.sources import discover_sources, read_source, relative_name
+from pgraph.sources import discover_source_names, read_source
 from pgraph.store.terms import iri_text, nquads
 from pgraph.vocab import PG
 
@@ -91,9 +91,9 @@ def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
             path=", ".join(missing),
             hint="pass catalogue pages, record files or folders of them",
         )
-    found = discover_sources([Path(s) for s in sources])
-    prefixes = {root: root_prefix(root) for root in {root for _, root in found}}
-    return [(path, root, f"{prefixes[root]}{relative_name(path, root)}") for path, root in found]
+    found = discover_source_names([Path(s) for s in sources])
+    prefixes = {root: root_prefix(root) for root in {root for _, root, _ in found}}
+    return [(Path(file), root, f"{prefixes[root]}{name}") for file, root, name in found]
 
 
 def root_prefix(root: Path) -> str:
