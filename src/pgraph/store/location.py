@@ -15,7 +15,8 @@ Beside the store folder ``STORE`` live the files that belong to it:
 - ``STORE.lock``: the write lock (``pgraph.store.opening.store_lock``);
 - ``STORE.new`` and ``STORE.new.complete``: a new folder being written, and
   the marker that commits it (``pgraph.store.transaction``);
-- ``STORE.validation.json``: the last validation's results (``pgraph.shacl.state``).
+- ``STORE.validation.json``: the last validation's results, and
+  ``STORE.validation.pending.json``: what builds since then changed (``pgraph.shacl.state``).
 
 Example:
     >>> import tempfile
