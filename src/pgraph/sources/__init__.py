@@ -238,7 +238,21 @@ def load_source_urls(root: Path) -> dict[str, str]:
         raise SourceError(
             "expected a mapping of file names (relative to this folder) to URLs", path=name
         )
-    return {Path(k).as_posix(): v.strip() for k, v in data.items()}
+    return {_posix_name(k): v.strip() for k, v in data.items()}
+
+
+def _posix_name(name: str) -> str:
+    """Return ``Path(name).as_posix()``, without a ``Path`` when the name is normal already.
+
+    Example:
+        >>> _posix_name("pages/a.txt"), _posix_name("./pages//a.txt")
+        ('pages/a.txt', 'pages/a.txt')
+    """
+    if os.sep == "/" and name and not name.startswith("./") and name != "." and not any(
+        part in name for part in ("//", "/./")
+    ) and not name.endswith(("/", "/.")):
+        return name
+    return Path(name).as_posix()
 
 
 def _plain_table(text: str) -> dict[str, str] | None:
