@@ -128,11 +128,11 @@ def write_kept_report(store_path: Path, report: KeptReport) -> None:
 
 
 def _write_data(store_path: Path, data: dict) -> None:
-    # The last build's summary goes with the sources' messages: a separate one is stale now.
-    last_build_path(Path(store_path)).unlink(missing_ok=True)
     path = report_path(Path(store_path))
     temporary = path.with_name(path.name + ".tmp")
     try:
+        # The last build's summary goes with the sources' messages: a separate one is stale now.
+        last_build_path(Path(store_path)).unlink(missing_ok=True)
         # One line: the C encoder (json's indented output is written in Python, five times slower).
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)
