@@ -323,7 +323,7 @@ class _Stream(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self.chunks = chunks
-        self.buffer = b""
+        self.buffer = memoryview(b"")  # a view: taking its head copies nothing of the rest
 
     def readable(self) -> bool:
         return True
@@ -333,7 +333,7 @@ class _Stream(io.RawIOBase):
             chunk = next(self.chunks, None)
             if chunk is None:
                 return 0
-            self.buffer = chunk
+            self.buffer = memoryview(chunk)
         size = min(len(target), len(self.buffer))
         target[:size] = self.buffer[:size]
         self.buffer = self.buffer[size:]
