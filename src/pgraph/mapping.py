@@ -130,7 +130,12 @@ class Iris:
 
     def source_graph(self, source_name: str) -> URIRef:
         """The named graph holding what one source file says."""
-        return self._mint("graph", "source", slugify(source_name))
+        return self._mint("graph", "source", self.source_key(source_name))
+
+    @staticmethod
+    def source_key(source_name: str) -> str:
+        """The key of a source file's graph: two files share a graph when they share it."""
+        return slugify(source_name)
 
     def graph(self, name: str) -> URIRef:
         """A named graph of pgraph's own: ``vocabularies``, ``ontology``, ``builds``."""

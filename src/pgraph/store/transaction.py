@@ -165,6 +165,8 @@ class Transaction(ABC):
                 build=change.build,
                 committed=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 changed_graphs=len(change.changed_graphs),
+                # This store was opened for writing, which drops staging graphs of old builds.
+                staging_checked=True,
             )
         self._commit(change, marker)
         for after in then:
