@@ -165,6 +165,8 @@ class Transaction(ABC):
                 build=change.build,
                 committed=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 changed_graphs=len(change.changed_graphs),
+                # This store was opened for writing, which drops staging graphs of old builds.
+                staging_checked=True,
             )
         self._commit(change, marker)
         for after in then:
@@ -321,7 +323,7 @@ class _Stream(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self.chunks = chunks
-        self.buffer = b""
+        self.buffer = memoryview(b"")  # a view: taking its head copies nothing of the rest
 
     def readable(self) -> bool:
         return True
@@ -331,7 +333,7 @@ class _Stream(io.RawIOBase):
             chunk = next(self.chunks, None)
             if chunk is None:
                 return 0
-            self.buffer = chunk
+            self.buffer = memoryview(chunk)
         size = min(len(target), len(self.buffer))
         target[:size] = self.buffer[:size]
         self.buffer = self.buffer[size:]
