@@ -125,6 +125,30 @@ def test_a_build_names_itself_in_the_commit_marker(tmp_path, seed_page):
         }
 
 
+def test_the_commit_marker_counts_the_graphs_and_an_open_looks_for_staging_only_if_it_differs(
+        tmp_path, seed_page, monkeypatch):
+    path = tmp_path / "store"
+    build_catalogue([seed_page], store_path=path)  # a new folder (Aside)
+    with reading(path) as store:
+        count = sum(1 for _ in store.named_graphs())
+    assert read_commit_marker(path).named_graphs == count
+    with writing(path) as store:  # a staged commit
+        replace_graphs(store, {G + "a": triples("one")})
+    assert read_commit_marker(path).named_graphs == count + 1
+    listed = []
+    real = ox.Store.named_graphs
+    monkeypatch.setattr(ox.Store, "named_graphs", lambda self: listed.append(1) or real(self))
+    with reading(path):
+        pass
+    assert not listed  # the count matched: no graph name read
+    store = ox.Store(str(path))  # what a killed build of an older pgraph left
+    store.add(ox.Quad(ox.NamedNode(str(S)), ox.NamedNode(str(P)), ox.Literal("x"),
+                      ox.NamedNode(G + "a#staging")))
+    del store
+    with reading(path) as store:
+        assert listed and ox.NamedNode(G + "a#staging") not in set(store.named_graphs())
+
+
 def test_the_commit_marker_moves_with_a_folder_swap(tmp_path):
     path = tmp_path / "store"
     with writing(path) as store:

@@ -100,6 +100,12 @@ class CommitMarker:
     """When the commit happened (ISO 8601, UTC)."""
     changed_graphs: int
     """How many graphs the build replaced, added or dropped."""
+    named_graphs: int | None = None
+    """How many named graphs the store held right after the commit (None: not recorded).
+
+    A read-only open that counts the same number knows no graph was added since (such
+    as the staging graphs of a killed build of an older pgraph) without reading every
+    graph's name: at 10,000 practices that reading cost ~0.4 s of each ``pgraph query``."""
 
 
 COMMIT_MARKER = "pgraph-commit.json"
@@ -121,6 +127,21 @@ def read_commit_marker(path: Path) -> CommitMarker | None:
         return CommitMarker(**data)
     except (OSError, ValueError, TypeError):
         return None
+
+
+def count_named_graphs(store: object) -> int:
+    """Return how many named graphs a pyoxigraph store holds, without decoding their names.
+
+    Example:
+        >>> import pyoxigraph as ox
+        >>> store = ox.Store()
+        >>> store.add(ox.Quad(ox.NamedNode("https://e.org/s"), ox.NamedNode("https://e.org/p"),
+        ...                   ox.Literal("o"), ox.NamedNode("https://e.org/g")))
+        >>> count_named_graphs(store)
+        1
+    """
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { } }")  # type: ignore[attr-defined]
+    return int(next(iter(rows))[0].value)
 
 
 def committed_generation(path: Path) -> int:

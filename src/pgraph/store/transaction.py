@@ -50,7 +50,7 @@ import importlib
 import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,6 +62,7 @@ from pgraph.store.location import (
     CommitMarker,
     aside,
     committed_generation,
+    count_named_graphs,
     write_commit_marker,
 )
 from pgraph.store.opening import Store, hint_for
@@ -201,6 +202,7 @@ class Staged(Transaction):
         commit_in_one_update(self.store, change, self._staged)
         self._staged = None
         if marker is not None and self.path is not None:
+            marker = replace(marker, named_graphs=count_named_graphs(self.store))
             write_commit_marker(self.path, marker)
 
     def abort(self) -> None:
@@ -235,12 +237,13 @@ class Aside(Transaction):
     def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         assert self.new is not None and self.path is not None, "the transaction is over"
         _copy_unchanged(self.store, self.new, change)
+        graphs = count_named_graphs(self.new)
         # Both stores close (the handle's and this one, the last references) before
         # the folders move; the handle then opens the new folder.
         self.store.close()
         self.new = None
         if marker is not None:
-            write_commit_marker(aside(self.path, ".new"), marker)
+            write_commit_marker(aside(self.path, ".new"), replace(marker, named_graphs=graphs))
         replace_store_folder(self.path)
         self.store.reopen()
 
