@@ -111,7 +111,8 @@ def _query_child(store: str, name: str, params: dict, pipe) -> None:
     seconds, rows = [], 0
     for _ in range(QUERY_RUNS):
         started = time.perf_counter()
-        rows = len(run_query(name, store=opened, params=params).rows)
+        result = run_query(name, store=opened, params=params)
+        rows = 1 if result.kind == "ask" else len(result.rows)  # an ASK answers one boolean
         seconds.append(time.perf_counter() - started)
     pipe.send((statistics.median(seconds), rows))
 
