@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pgraph.store.transaction as writing
 from pgraph.build import build_catalogue
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import run_plan
-from pgraph.shacl.state import load_state, state_path
+from pgraph.shacl.state import load_state, pending_path, state_path
 from pgraph.store import open_store
 from pgraph.synth import generate_catalogue
 from pgraph.validate import compiled_plan, report_from_results, validate_store
@@ -113,9 +114,13 @@ def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, t
     store_path = tmp_path / "store"
     build_catalogue([folder], store_path=store_path)
     validate_store(open_store(store_path, read_only=True), state=state_path(store_path))
+    validated = state_path(store_path).read_bytes()
     page = sorted((folder / "pages").glob("*.txt"))[5]
     page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
     build_catalogue([folder], store_path=store_path)
+    # The build notes what to check again beside the state, and leaves the state as it was.
+    assert state_path(store_path).read_bytes() == validated
+    assert pending_path(state_path(store_path)).exists()
     dirty = load_state(state_path(store_path))["dirty"]
     graphs = [node for node in dirty if "/graph/source/" in node]
     assert len(graphs) == 1 and page.stem.replace("_", "-") in graphs[0]  # the page's own
@@ -123,6 +128,46 @@ def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, t
     incremental = validate_store(store, state=state_path(store_path))
     full = report_from_results(store, run_plan(compiled_plan(), store))
     assert incremental.findings == full.findings
+    assert not pending_path(state_path(store_path)).exists()
+    assert load_state(state_path(store_path))["dirty"] == []
+
+
+def test_a_validation_state_of_results_in_one_list_is_still_read(catalogue, tmp_path):
+    # The state keeps its results by focus node; a state written before, with one sorted
+    # list of results, is read as it was: the next validation stays incremental and equal.
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store_path = tmp_path / "store"
+    build_catalogue([folder], store_path=store_path)
+    state = state_path(store_path)
+    validate_store(open_store(store_path, read_only=True), state=state)
+    saved = load_state(state)
+    assert isinstance(saved["results"], dict) and saved["results"]
+    saved["results"] = sorted((row for rows in saved["results"].values() for row in rows),
+                              key=json.dumps)
+    state.write_text(json.dumps(saved), encoding="utf-8")
+    page = sorted((folder / "pages").glob("*.txt"))[5]
+    page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
+    build_catalogue([folder], store_path=store_path)
+    store = open_store(store_path, read_only=True)
+    incremental = validate_store(store, state=state)
+    full = report_from_results(store, run_plan(compiled_plan(), store))
+    assert incremental.findings == full.findings
+    assert isinstance(load_state(state)["results"], dict)
+
+
+def test_a_build_whose_notes_cannot_be_written_leaves_no_state_to_trust(catalogue, tmp_path):
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store_path = tmp_path / "store"
+    build_catalogue([folder], store_path=store_path)
+    state = state_path(store_path)
+    validate_store(open_store(store_path, read_only=True), state=state)
+    pending_path(state).mkdir()  # the notes cannot be written there
+    page = sorted((folder / "pages").glob("*.txt"))[5]
+    page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
+    build_catalogue([folder], store_path=store_path)
+    assert load_state(state) is None  # the next validation checks everything
 
 
 def _record(folder: Path, slug: str, *partners: str) -> None:

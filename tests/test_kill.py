@@ -226,7 +226,12 @@ def _difference(state_: dict, before: dict, after: dict) -> str:
 
 def _staging_left(scenario: Scenario, store_path: Path) -> None:
     # What a build of an older pgraph, which staged into the store itself, left when killed
-    # after loading its staging graphs, before the MOVE.
+    # after loading its staging graphs, before the MOVE. Such a pgraph did not record in the
+    # commit marker that the store holds no staging graphs (CommitMarker.staging_checked).
+    marker = store_path / "pgraph-commit.json"
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    del data["staging_checked"]
+    marker.write_text(json.dumps(data), encoding="utf-8")
     store = ox.Store(str(store_path))
     after = ox.Store.read_only(str(scenario.after))
     store.extend(

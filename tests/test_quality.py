@@ -107,6 +107,12 @@ def test_the_build_report_is_kept_and_shown_again(faulty, tmp_path):
     shown = run("report", "--store", store)
     assert "Atlantis" not in shown.output
     assert "Lonely" not in shown.output or "lonely.yaml" in shown.output
+    assert "1 files read, 1 unchanged" in shown.output  # this build's summary, not the last
+    # A build that changes no source's messages keeps its summary apart: the same report.
+    run("build", faulty, "--store", store)
+    again = run("report", "--store", store)
+    assert "0 files read, 2 unchanged" in again.output
+    assert again.output.splitlines()[:-2] == shown.output.splitlines()[:-2]
     nothing = run("report", "--store", tmp_path / "none")
     assert nothing.exit_code == 2 and "no build report kept here" in nothing.output
 

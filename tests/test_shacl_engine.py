@@ -8,6 +8,7 @@ import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from pgraph.shacl import engine
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.plan import read_plan
 from pgraph.store import to_quad
@@ -93,6 +94,15 @@ def test_focus_nodes_restrict_the_checks_to_them(plan, store):
     assert run_plan(plan, store, focus=[]) == set()
 
 
+@pytest.mark.parametrize("few", [0, 1_000_000])
+def test_few_or_many_focus_nodes_give_the_results_of_the_whole_run(plan, store, few, monkeypatch):
+    # Few focus nodes: classes and missing matches tested per row; many: joined with every
+    # match read once. Every node as a focus node gives what the run over the store gives.
+    monkeypatch.setattr(engine, "FEW_FOCUS_NODES", few)
+    nodes = {str(q.subject) for q in store} | {str(q.object) for q in store}
+    assert run_plan(plan, store, focus=nodes) == EXPECTED
+
+
 @pytest.mark.parametrize(("lexical", "valid"), [
     ("true", True), ("false", True), ("1", True), ("0", True),
     ("TRUE", False), ("yes", False), ("1.5", False), ("", False),
@@ -136,7 +146,7 @@ ex:UnmappedShape a sh:NodeShape ; sh:targetClass ex:Practice ;
 """
 
 
-def test_sparql_constraints_over_many_graphs_describing_one_node_are_pyshacls():
+def test_sparql_constraints_over_many_graphs_describing_one_node_are_pyshacls(monkeypatch):
     """One concept described in every practice's graph (as the build writes an unmapped
     value): the union of the graphs gives its triples once per graph, pySHACL's graph once."""
     lines = []
@@ -169,3 +179,7 @@ def test_sparql_constraints_over_many_graphs_describing_one_node_are_pyshacls():
     some = [f"<{EX}p0>", f"<{EX}p1>", f"<{EX}p2>"]
     assert run_plan(plan, store, focus=some) == {r for r in expected if str(r.focus) in
                                                   {s[1:-1] for s in some}}
+    every = {str(q.subject) for q in store} | {str(q.object) for q in store}
+    for few in (0, 1_000_000):  # joined with every match, or tested per row: the same
+        monkeypatch.setattr(engine, "FEW_FOCUS_NODES", few)
+        assert run_plan(plan, store, focus=every) == expected

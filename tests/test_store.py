@@ -125,30 +125,6 @@ def test_a_build_names_itself_in_the_commit_marker(tmp_path, seed_page):
         }
 
 
-def test_the_commit_marker_counts_the_graphs_and_an_open_looks_for_staging_only_if_it_differs(
-        tmp_path, seed_page, monkeypatch):
-    path = tmp_path / "store"
-    build_catalogue([seed_page], store_path=path)  # a new folder (Aside)
-    with reading(path) as store:
-        count = sum(1 for _ in store.named_graphs())
-    assert read_commit_marker(path).named_graphs == count
-    with writing(path) as store:  # a staged commit
-        replace_graphs(store, {G + "a": triples("one")})
-    assert read_commit_marker(path).named_graphs == count + 1
-    listed = []
-    real = ox.Store.named_graphs
-    monkeypatch.setattr(ox.Store, "named_graphs", lambda self: listed.append(1) or real(self))
-    with reading(path):
-        pass
-    assert not listed  # the count matched: no graph name read
-    store = ox.Store(str(path))  # what a killed build of an older pgraph left
-    store.add(ox.Quad(ox.NamedNode(str(S)), ox.NamedNode(str(P)), ox.Literal("x"),
-                      ox.NamedNode(G + "a#staging")))
-    del store
-    with reading(path) as store:
-        assert listed and ox.NamedNode(G + "a#staging") not in set(store.named_graphs())
-
-
 def test_the_commit_marker_moves_with_a_folder_swap(tmp_path):
     path = tmp_path / "store"
     with writing(path) as store:
@@ -164,6 +140,76 @@ def test_the_commit_marker_moves_with_a_folder_swap(tmp_path):
     with reading(path) as store:  # a reader finishes the swap, and sees the new build
         assert [q.object.value for q in store] == ["new"]
     assert committed_generation(path) == 2
+
+
+# ---------------------------------------------------------------- staging graphs of old builds
+
+STAGED = G + "a#staging"  # what a build of pgraph before 0.1, killed before its MOVE, left
+
+
+def _leave_staging_graph(path: Path) -> None:
+    store = ox.Store(str(path))
+    store.add(ox.Quad(ox.NamedNode(str(S)), ox.NamedNode(str(P)), ox.Literal("staged"),
+                      ox.NamedNode(STAGED)))
+    store.flush()
+
+
+def _graphs(path: Path) -> list[str]:
+    with reading(path) as store:
+        return sorted(g.value for g in store.named_graphs())
+
+
+def _old_marker(path: Path) -> None:
+    # The marker as a pgraph that did not record the check wrote it.
+    (path / "pgraph-commit.json").write_text(
+        '{"generation": 1, "build": "b", "committed": "now", "changed_graphs": 1}')
+
+
+def test_every_commit_records_that_the_store_holds_no_staging_graphs_of_old_builds(tmp_path):
+    path = tmp_path / "store"
+    for changes in (1, 10_000):  # staged, then a new folder
+        with writing(path) as store:
+            transaction = begin(store, changes=changes, stored_graphs=1)
+            transaction.write([nquads(triples("one"), G + "a").encode()])
+            transaction.commit(Commit(replaced=[G + "a"], dropped=[]))
+        marker = read_commit_marker(path)
+        assert marker is not None and marker.staging_checked
+
+
+@pytest.mark.parametrize("how", ["read-only", "read-write"])
+@pytest.mark.parametrize("marker", ["none", "without the check"])
+def test_staging_graphs_of_old_builds_are_dropped_from_a_store_not_known_to_be_clean(
+    tmp_path, how, marker
+):
+    path = tmp_path / "store"
+    with writing(path) as store:
+        replace_graphs(store, {G + "a": triples("one")})
+    _leave_staging_graph(path)
+    if marker == "none":  # a store only a pgraph before 0.1 wrote
+        (path / "pgraph-commit.json").unlink()
+    else:
+        _old_marker(path)
+    if how == "read-only":
+        assert _graphs(path) == [G + "a"]
+    else:
+        with writing(path) as store:
+            assert sorted(g.value for g in store.named_graphs()) == [G + "a"]
+    assert _graphs(path) == [G + "a"]
+
+
+def test_a_store_whose_marker_records_the_check_is_not_searched_for_staging_graphs(tmp_path):
+    # A graph named like a staging graph in a store built by this pgraph is not looked for
+    # at any opening: the marker says none can be there (no listing of every graph).
+    path = tmp_path / "store"
+    with writing(path) as store:
+        replace_graphs(store, {G + "a": triples("one")})
+    _leave_staging_graph(path)
+    assert _graphs(path) == [G + "a", STAGED]
+    with writing(path) as store:
+        assert sorted(g.value for g in store.named_graphs()) == [G + "a", STAGED]
+    _old_marker(path)  # the same store, marked by a pgraph that did not record the check
+    with writing(path) as store:
+        assert sorted(g.value for g in store.named_graphs()) == [G + "a"]
 
 
 # ---------------------------------------------------------------- commit watchers

@@ -130,7 +130,12 @@ class Iris:
 
     def source_graph(self, source_name: str) -> URIRef:
         """The named graph holding what one source file says."""
-        return self._mint("graph", "source", slugify(source_name))
+        return self._mint("graph", "source", self.source_key(source_name))
+
+    @staticmethod
+    def source_key(source_name: str) -> str:
+        """The key of a source file's graph: two files share a graph when they share it."""
+        return slugify(source_name)
 
     def graph(self, name: str) -> URIRef:
         """A named graph of pgraph's own: ``vocabularies``, ``ontology``, ``builds``."""
@@ -777,12 +782,15 @@ def build_activity_triples(
         (agent, RDFS.label, Literal(f"pgraph {version}")),
         (build, RDFS.label, Literal(f"pgraph build of {ended.isoformat()}")),
     ]
+    # The terms looked up once: a namespace attribute costs a lookup each time.
+    label, made, made_by = RDFS.label, PROV.generated, PROV.wasGeneratedBy
+    source_file, hash_of = PG.sourceFile, PG.contentHash
     for graph, source_name, content_hash in generated:
         triples += [
-            (graph, RDFS.label, Literal(f"graph of {source_name}")),
-            (build, PROV.generated, graph),
-            (graph, PROV.wasGeneratedBy, build),
-            (graph, PG.sourceFile, Literal(source_name)),
-            (graph, PG.contentHash, Literal(content_hash)),
+            (graph, label, Literal(f"graph of {source_name}")),
+            (build, made, graph),
+            (graph, made_by, build),
+            (graph, source_file, Literal(source_name)),
+            (graph, hash_of, Literal(content_hash)),
         ]
     return triples

@@ -15,9 +15,10 @@ Example:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -220,7 +221,14 @@ def _finding(result: ShaclResult, practice, describe) -> Finding:
 
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: ["" if v is None else str(v) for v in astuple(f)])
+    # Ordered by every field as text, in their order (a finding's fields are plain values:
+    # read them directly, as dataclasses.astuple would after a deep copy of each).
+    return sorted(
+        findings, key=lambda f: ["" if v is None else str(v) for v in _FINDING_FIELDS(f)]
+    )
+
+
+_FINDING_FIELDS = operator.attrgetter(*(f.name for f in fields(Finding)))
 
 
 _PREFIXES = prefixes(

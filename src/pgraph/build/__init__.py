@@ -305,10 +305,10 @@ def _clashing_names(
     Two files sharing a graph would merge, and deleting one would drop the
     other: the first (in name order) is built, the others refused until renamed.
     """
-    owners: dict[URIRef, str] = {}
+    owners: dict[str, str] = {}  # by the graph's key: the graph's IRI only for a clash
     clashing: set[str] = set()
     for _, _, name in files:
-        first = owners.setdefault(iris.source_graph(name), name)
+        first = owners.setdefault(iris.source_key(name), name)
         if first != name:
             error = SourceError(
                 f'its graph <{iris.source_graph(name)}> is the graph of "{first}" already'

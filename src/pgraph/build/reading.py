@@ -38,7 +38,7 @@ from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
 from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
-from pgraph.sources import discover_sources, read_source, relative_name
+from pgraph.sources import discover_source_names, read_source
 from pgraph.store.terms import iri_text, nquads
 from pgraph.vocab import PG
 
@@ -91,9 +91,9 @@ def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
             path=", ".join(missing),
             hint="pass catalogue pages, record files or folders of them",
         )
-    found = discover_sources([Path(s) for s in sources])
-    prefixes = {root: root_prefix(root) for root in {root for _, root in found}}
-    return [(path, root, f"{prefixes[root]}{relative_name(path, root)}") for path, root in found]
+    found = discover_source_names([Path(s) for s in sources])
+    prefixes = {root: root_prefix(root) for root in {root for _, root, _ in found}}
+    return [(Path(file), root, f"{prefixes[root]}{name}") for file, root, name in found]
 
 
 def root_prefix(root: Path) -> str:
@@ -170,6 +170,7 @@ class HashCache:
         self.failed: dict[str, dict] = {}  # source name -> its hash, error and warnings
         self.failing: dict[str, dict] = {}  # the same, for this build's files
         self.hashed = self.reused = 0
+        self._saved: tuple[dict, dict] | None = None
         if self.path is not None:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -210,6 +211,7 @@ class HashCache:
             warnings = [Warning_(*w) for w in entry["warnings"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # not what this version writes: read the file
+        self.failing[name] = entry  # re-reported by this build: kept (as :meth:`note` keeps it)
         return ReadResult(name, content_hash, "", warnings=warnings, error=error)
 
     def note(self, results: Iterator[ReadResult]) -> Iterator[ReadResult]:
@@ -233,7 +235,7 @@ class HashCache:
         """
         if self.path is None or (
             self.kept == self.entries and self.hashed == 0 and self.failing == self.failed
-        ):
+        ) or self._saved == (self.kept, self.failing):  # as this build saved it already
             return
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -241,6 +243,7 @@ class HashCache:
                     "failed": self.failing}
             temporary.write_text(json.dumps(kept), encoding="utf-8")
             os.replace(temporary, self.path)
+            self._saved = (dict(self.kept), dict(self.failing))
         except OSError:  # a shortcut only: a read-only or full disk must not fail the build
             temporary.unlink(missing_ok=True)
 

@@ -3,7 +3,11 @@
 A rebuild reads only the files that changed, so its own output says nothing
 about the others. The kept report (``STORE.build-report.json``, beside the
 store) holds, per source file, the warnings and errors of the build that last
-read it, and, for the last build, its summary and notes. ``pgraph report``
+read it, and, for the last build, its summary and notes. A build that leaves
+every source's messages as they were (a one-page edit that changes no
+message) writes only its summary and notes, in ``STORE.build-report.last.json``
+(:func:`last_build_path`), instead of rewriting the report (megabytes at
+10,000 pages). ``pgraph report``
 prints it: the data-quality messages of the whole catalogue as it is stored,
 whichever build found them.
 
@@ -78,12 +82,21 @@ def report_path(store_path: Path) -> Path:
     return store_path.with_name(f"{store_path.name}.build-report.json")
 
 
+def last_build_path(store_path: Path) -> Path:
+    """Return where a build that changed no source's messages keeps its summary and notes."""
+    return store_path.with_name(f"{store_path.name}.build-report.last.json")
+
+
 def read_kept_report(store_path: Path) -> KeptReport:
     """Return the kept report of a store (empty when no build kept one)."""
     data = _read_data(store_path)
+    try:
+        last_build = json.loads(last_build_path(Path(store_path)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last_build = data.get("last_build", {})
     return KeptReport(
         sources={name: SourceReport(**report) for name, report in data.get("sources", {}).items()},
-        last_build=data.get("last_build", {}),
+        last_build=last_build if isinstance(last_build, dict) else {},
     )
 
 
@@ -118,6 +131,8 @@ def _write_data(store_path: Path, data: dict) -> None:
     path = report_path(Path(store_path))
     temporary = path.with_name(path.name + ".tmp")
     try:
+        # The last build's summary goes with the sources' messages: a separate one is stale now.
+        last_build_path(Path(store_path)).unlink(missing_ok=True)
         # One line: the C encoder (json's indented output is written in Python, five times slower).
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)
@@ -133,7 +148,9 @@ def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None
     The other sources' entries are carried over as JSON, never turned into objects
     (a one-page rebuild of 10,000 sources touches one).
     """
-    sources: dict[str, dict] = _read_data(store_path).get("sources", {})
+    data = _read_data(store_path)
+    sources: dict[str, dict] = data.get("sources", {})
+    before = dict(sources)
     for name in [*build.read, *build.removed, *(getattr(e, "path", None) for e in build.errors)]:
         if name:
             sources.pop(name, None)
@@ -153,14 +170,26 @@ def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None
     for name, report in by_source.items():
         if name in kept_names or report["errors"]:
             sources[name] = report
-    _write_data(store_path, {
-        "sources": {
-            name: r for name, r in sorted(sources.items())
-            if name in kept_names or r.get("errors") or r.get("warnings") or r.get("skipped")
-        },
-        "last_build": {
-            "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "summary": build.summary(),
-            "notes": list(build.notes),
-        },
-    })
+    sources = {
+        name: r for name, r in sorted(sources.items())
+        if name in kept_names or r.get("errors") or r.get("warnings") or r.get("skipped")
+    }
+    last_build = {
+        "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "summary": build.summary(),
+        "notes": list(build.notes),
+    }
+    if data and sources == before:
+        _write_last_build(store_path, last_build)
+    else:
+        _write_data(store_path, {"sources": sources, "last_build": last_build})
+
+
+def _write_last_build(store_path: Path, last_build: dict) -> None:
+    path = last_build_path(Path(store_path))
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(last_build, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:  # a convenience, as the report: the build goes on
+        temporary.unlink(missing_ok=True)

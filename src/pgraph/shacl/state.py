@@ -1,13 +1,16 @@
 """Incremental validation: keep the last results beside the store, check again only what changed.
 
 ``STORE.validation.json`` holds, for the last validation, the content hash of
-every source graph and every raw result. The next validation compares the
-hashes with the store's: nodes of graphs that changed are validated again
-(with the SPARQL plan restricted to them), the other results are kept. A
-build that replaces or drops graphs adds to the file the nodes that are gone
-with the old content, and the nodes pointing at a node whose description
-changed (``ChangeTracker``), since their checks look one step ahead (the
-class of a value, its concept scheme).
+every source graph and every raw result, grouped by focus node (its N-Triples
+text: the results of the nodes to check again are dropped without reading the
+others, and the file is written in key order by the JSON encoder, not sorted in
+Python). The next validation compares the hashes with the store's: nodes of
+graphs that changed are validated again (with the SPARQL plan restricted to
+them), the other results are kept. A build that replaces or drops graphs notes
+beside it, in ``STORE.validation.pending.json`` (:func:`pending_path`; the state
+itself is not rewritten), the nodes that are gone with the old content, and the
+nodes pointing at a node whose description changed (``ChangeTracker``), since
+their checks look one step ahead (the class of a value, its concept scheme).
 
 Anything that changes how every node is judged — the shapes, pgraph's
 version, the vocabularies — or a change to many graphs means a full run.
@@ -56,13 +59,58 @@ def state_path(store_path: Path) -> Path:
     return store_path.with_name(f"{store_path.name}.validation.json")
 
 
+def pending_path(path: Path) -> Path:
+    """Return where builds note what the next validation must check again, beside the state.
+
+    A build does not rewrite the state (megabytes at 10,000 pages): it adds
+    the nodes to check again, or that everything must be, to this small file;
+    :func:`load_state` reads both, and a validation removes it once it saved.
+    """
+    return path.with_name(f"{path.name.removesuffix('.json')}.pending.json")
+
+
 def load_state(path: Path) -> dict | None:
-    """Return the saved state, or None when there is none (or it cannot be read)."""
+    """Return the saved state with what builds noted since, or None when there is none
+    (or it cannot be read)."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return state if isinstance(state, dict) and state.get("fingerprint") == _fingerprint() else None
+    if not isinstance(state, dict) or state.get("fingerprint") != _fingerprint():
+        return None
+    pending = _load_pending(path)
+    if pending.get("dirty"):
+        state["dirty"] = sorted({*state.get("dirty", []), *pending["dirty"]})
+    if pending.get("full"):
+        state["full"] = True
+    return state
+
+
+def _load_pending(path: Path) -> dict:
+    try:
+        pending = json.loads(pending_path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {"full": True}  # what the builds noted is lost: check everything
+    return pending if isinstance(pending, dict) else {"full": True}
+
+
+def _add_pending(path: Path, *, dirty: Iterable[str] = (), full: bool = False) -> None:
+    """Note, for the validation state at ``path``, nodes to check again or a full run."""
+    pending = _load_pending(path)
+    pending["dirty"] = sorted({*pending.get("dirty", []), *dirty})
+    pending["full"] = bool(pending.get("full")) or full
+    target = pending_path(path)
+    temporary = target.with_name(f"{target.name}.tmp")
+    try:
+        temporary.write_text(json.dumps(pending), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        # What must be checked again could not be noted: the state must not be trusted.
+        for leftover in (temporary, path):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
 
 def validate_incrementally(
@@ -75,16 +123,17 @@ def validate_incrementally(
     state = load_state(path)
     changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:
-        results = run_plan(plan, store, workers=workers)
+        rows = _rows(run_plan(plan, store, workers=workers))
     else:
         focus = set(state.get("dirty", []))
         for graph in changed:
             if graph in graphs:
                 focus |= graph_nodes(plan, store, graph)
-        kept = {r for r in map(_result_from_json, state["results"]) if _nt(r.focus) not in focus}
-        results = kept | run_plan(plan, store, focus=focus, workers=workers)
-    _save(path, graphs, results)
-    return results
+        rows = {node: kept for node, kept in _state_rows(state).items() if node not in focus}
+        # Every new result is about a node in ``focus``: none of the rows kept.
+        rows.update(_rows(run_plan(plan, store, focus=focus, workers=workers)))
+    _save(path, graphs, rows)
+    return {_result_from_json(row) for found in rows.values() for row in found}
 
 
 def _changed_graphs(
@@ -166,17 +215,15 @@ class ChangeTracker:
         self.before = {s: _description(store, s) for s in subjects}
 
     def finish(self, store: ox.Store | Store) -> None:
-        """Add the nodes to check again to the state file (if there is one)."""
-        state = load_state(self.path)
-        if state is None:
+        """Note the nodes to check again beside the state file (if there is one)."""
+        if not self.path.exists():
             return
         changed = [s for s, digest in self.before.items() if _description(store, s) != digest]
-        dirty = set(state.get("dirty", [])) | self.old_nodes | set(changed)
+        dirty = self.old_nodes | set(changed)
         if changed:
             query = f"SELECT DISTINCT ?f WHERE {{ VALUES ?x {{ {' '.join(changed)} }} ?f ?p ?x }}"
             dirty |= {str(row["f"]) for row in store.query(query, use_default_graph_as_union=True)}
-        state["dirty"] = sorted(dirty)
-        _write(self.path, state)
+        _add_pending(self.path, dirty=dirty)
 
 
 def _subjects(quads: Iterable[ox.Quad]) -> set[str]:
@@ -185,10 +232,8 @@ def _subjects(quads: Iterable[ox.Quad]) -> set[str]:
 
 def mark_full(path: Path) -> None:
     """Make the next validation a full one (after a build that changed many graphs)."""
-    state = load_state(path)
-    if state is not None:
-        state["full"] = True
-        _write(path, state)
+    if path.exists():
+        _add_pending(path, full=True)
 
 
 def _description(store: ox.Store, subject: str) -> str:
@@ -205,22 +250,33 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _save(path: Path, graphs: dict[str, str], results: set[ShaclResult]) -> None:
-    _write(
-        path,
-        {
-            "fingerprint": _fingerprint(),
-            "graphs": graphs,
-            "results": sorted((_result_to_json(r) for r in results), key=json.dumps),
-            "dirty": [],
-        },
-    )
+def _rows(results: Iterable[ShaclResult]) -> dict[str, list[list]]:
+    """Return the results as the state keeps them: JSON rows by focus node, each group sorted."""
+    rows: dict[str, list[list]] = {}
+    for result in results:
+        rows.setdefault(_nt(result.focus), []).append(_result_to_json(result))
+    return {node: sorted(found, key=json.dumps) for node, found in rows.items()}
+
+
+def _state_rows(state: dict) -> dict[str, list[list]]:
+    """Return the rows of a saved state by focus node (a list of rows: as written before 0.1)."""
+    results = state["results"]
+    if isinstance(results, dict):
+        return results
+    return _rows(map(_result_from_json, results))
+
+
+def _save(path: Path, graphs: dict[str, str], rows: dict[str, list[list]]) -> None:
+    _write(path, {"fingerprint": _fingerprint(), "graphs": graphs, "results": rows, "dirty": []})
+    with contextlib.suppress(OSError):  # checked now (a read-only disk: the state is gone too)
+        pending_path(path).unlink(missing_ok=True)
 
 
 def _write(path: Path, state: dict) -> None:
     temporary = path.with_name(f"{path.name}.tmp")
     try:
-        temporary.write_text(json.dumps(state), encoding="utf-8")
+        # Keys in order (graphs, focus nodes), by the C encoder: the same results, the same file.
+        temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
         # The state is a cache: a read-only or full disk must not stop validation. A

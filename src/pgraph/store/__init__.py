@@ -19,7 +19,7 @@ everything about the store's lifetime; the rest of pgraph asks it:
   :func:`replace_graphs` is that same path for scripts and tests.
 - **The committed build** (``location``): every commit writes the marker
   ``STORE/pgraph-commit.json`` (JSON: ``generation``, ``build``, ``committed``,
-  ``changed_graphs``) atomically, with the commit (in the new folder before a
+  ``changed_graphs``, ``staging_checked``) atomically, with the commit (in the new folder before a
   swap, or right after the one update).
   :func:`committed_generation` returns its ``generation``: 0 before the first
   build, one more at each. A server following the store polls it and reopens

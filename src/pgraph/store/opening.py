@@ -35,9 +35,8 @@ from pgraph.errors import StoreError
 from pgraph.store.location import (
     aside,
     commit_marker_path,
-    count_named_graphs,
-    read_commit_marker,
     require_store,
+    staging_checked,
     store_location,
 )
 from pgraph.store.recovery import LEGACY_STAGING_SUFFIX, recover_store_folder
@@ -128,9 +127,13 @@ def open_store(path: Path | None, *, read_only: bool = False) -> Store:
     """Return the store at ``path`` (created if missing), or an in-memory store for None.
 
     A writable open finishes or discards what an interrupted build left
-    (``pgraph.store.recovery``). A read-only open sees the last committed
-    build and never what a running build is writing. Prefer :func:`reading`
-    and :func:`writing`, which also close the store.
+    (``pgraph.store.recovery``), and drops the staging graphs a build of a
+    pgraph before 0.1 left, unless the commit marker records that there can be
+    none (:attr:`~pgraph.store.location.CommitMarker.staging_checked`); a
+    read-only open does the same through a brief writable one. A read-only
+    open sees the last committed build and never what a running build is
+    writing. Prefer :func:`reading` and :func:`writing`, which also close the
+    store.
     """
     if path is None:
         return Store(ox.Store())
@@ -147,7 +150,8 @@ def open_store(path: Path | None, *, read_only: bool = False) -> Store:
             path=str(path),
             hint=hint_for(error),
         ) from error
-    _drop_legacy_staging_graphs(store)
+    if not staging_checked(path):  # a store no build of this pgraph has committed to
+        _drop_legacy_staging_graphs(store)
     return Store(store, path)
 
 
@@ -224,6 +228,8 @@ def _open_read_only(path: Path) -> ox.Store:
     if aside(location, ".new.complete").exists():  # a build is swapping folders: let it finish
         _finish_swap(location)
     require_store(location)
+    # The marker read before the opening: the store opened is that build's or a newer one.
+    checked = staging_checked(location)
     try:
         store = ox.Store.read_only(str(location))
     except (OSError, RuntimeError) as error:
@@ -237,20 +243,11 @@ def _open_read_only(path: Path) -> ox.Store:
         else:
             raise StoreError(f"cannot open the store: {getattr(error, 'strerror', None) or error}",
                              path=str(location), hint=_hint(error)) from error
-    if _may_hold_legacy_staging(location, store):
+    if not checked and any(
+        g.value.endswith(LEGACY_STAGING_SUFFIX) for g in store.named_graphs()
+    ):
         store = _clean_legacy_staging(location, store)
     return store
-
-
-def _may_hold_legacy_staging(location: Path, store: ox.Store) -> bool:
-    # Reading every graph's name costs ~0.4 s at 10,000 practices (more at 100,000), at each
-    # open. The last commit recorded how many graphs the store held: the same number now
-    # means no graph was added since, so none of a killed older build's staging graphs.
-    marker = read_commit_marker(location)
-    if marker is not None and marker.named_graphs is not None:
-        if count_named_graphs(store) == marker.named_graphs:
-            return False
-    return any(g.value.endswith(LEGACY_STAGING_SUFFIX) for g in store.named_graphs())
 
 
 def _hint(error: Exception) -> str:

@@ -50,7 +50,7 @@ import importlib
 import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,7 +62,6 @@ from pgraph.store.location import (
     CommitMarker,
     aside,
     committed_generation,
-    count_named_graphs,
     write_commit_marker,
 )
 from pgraph.store.opening import Store, hint_for
@@ -166,6 +165,8 @@ class Transaction(ABC):
                 build=change.build,
                 committed=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 changed_graphs=len(change.changed_graphs),
+                # This store was opened for writing, which drops staging graphs of old builds.
+                staging_checked=True,
             )
         self._commit(change, marker)
         for after in then:
@@ -202,7 +203,6 @@ class Staged(Transaction):
         commit_in_one_update(self.store, change, self._staged)
         self._staged = None
         if marker is not None and self.path is not None:
-            marker = replace(marker, named_graphs=count_named_graphs(self.store))
             write_commit_marker(self.path, marker)
 
     def abort(self) -> None:
@@ -237,13 +237,12 @@ class Aside(Transaction):
     def _commit(self, change: Commit, marker: CommitMarker | None) -> None:
         assert self.new is not None and self.path is not None, "the transaction is over"
         _copy_unchanged(self.store, self.new, change)
-        graphs = count_named_graphs(self.new)
         # Both stores close (the handle's and this one, the last references) before
         # the folders move; the handle then opens the new folder.
         self.store.close()
         self.new = None
         if marker is not None:
-            write_commit_marker(aside(self.path, ".new"), replace(marker, named_graphs=graphs))
+            write_commit_marker(aside(self.path, ".new"), marker)
         replace_store_folder(self.path)
         self.store.reopen()
 
@@ -324,7 +323,7 @@ class _Stream(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self.chunks = chunks
-        self.buffer = b""
+        self.buffer = memoryview(b"")  # a view: taking its head copies nothing of the rest
 
     def readable(self) -> bool:
         return True
@@ -334,7 +333,7 @@ class _Stream(io.RawIOBase):
             chunk = next(self.chunks, None)
             if chunk is None:
                 return 0
-            self.buffer = chunk
+            self.buffer = memoryview(chunk)
         size = min(len(target), len(self.buffer))
         target[:size] = self.buffer[:size]
         self.buffer = self.buffer[size:]
