@@ -12,6 +12,7 @@ from pgraph.cli.options import format_option, output_option
 from pgraph.errors import QueryError
 from pgraph.query import list_queries, run_query
 from pgraph.query.library import load_query
+from pgraph.query.results import write_text
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -87,7 +88,7 @@ def query(query_ref, params, endpoint, store, fmt, output, timeout, retries, ful
     if output is None:
         click.echo(text, nl=False)
     else:
-        result.write(chosen, output, full_iris=full_iris)
+        write_text(text, output)  # the text above: serializing twice cost seconds at 100k rows
         click.echo(f"Wrote {output} ({_summary(result)})", err=True)
 
 

@@ -139,20 +139,29 @@ class QueryResult:
     def write(self, fmt: str | ResultFormat, file: str | Path | IO[str] | None = None, *,
               full_iris: bool = False) -> None:
         """Write the result in a format to a file path or text stream (standard output: None)."""
-        text = self.serialize(fmt, full_iris=full_iris)
-        if file is None:
-            import sys
+        write_text(self.serialize(fmt, full_iris=full_iris), file)
 
-            sys.stdout.write(text)
-        elif isinstance(file, str | Path):
-            try:
-                Path(file).write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise QueryError(
-                    f"cannot write the result: {error.strerror}", path=str(file)
-                ) from error
-        else:
-            file.write(text)
+
+def write_text(text: str, file: str | Path | IO[str] | None = None) -> None:
+    """Write a serialized result to a file path or text stream (standard output: None).
+
+    Example:
+        >>> write_text("true")
+        true
+    """
+    if file is None:
+        import sys
+
+        sys.stdout.write(text)
+    elif isinstance(file, str | Path):
+        try:
+            Path(file).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise QueryError(
+                f"cannot write the result: {error.strerror}", path=str(file)
+            ) from error
+    else:
+        file.write(text)
 
 
 def _format(fmt: str | ResultFormat) -> ResultFormat:
