@@ -74,13 +74,19 @@ def test_a_rebuild_of_an_unchanged_catalogue_reads_nothing(catalogue, tmp_path):
     assert quads(again.store) == before
 
 
-def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
+def built_and_validated(catalogue, tmp_path):
+    """Copy the catalogue, build it and validate it with a kept state; return (folder, store)."""
     folder = tmp_path / "catalogue"
     shutil.copytree(catalogue, folder)
     store_path = tmp_path / "store"
     build_catalogue([folder], store_path=store_path)
+    validate_store(open_store(store_path, read_only=True), state=state_path(store_path))
+    return folder, store_path
+
+
+def test_incremental_validation_equals_a_full_validation(catalogue, tmp_path):
+    folder, store_path = built_and_validated(catalogue, tmp_path)
     state = state_path(store_path)
-    validate_store(open_store(store_path, read_only=True), state=state)
     assert load_state(state) is not None
 
     # A practice whose partnership shares its name with another one, roles disagreeing:
@@ -109,11 +115,7 @@ def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, t
     shapes = Graph().parse(ontology_dir() / "shapes.ttl")
     assert not any(str(term).startswith(str(PROV)) for triple in shapes for term in triple)
     assert "prov:" not in "".join(str(o) for o in shapes.objects(None, SH.select))
-    folder = tmp_path / "catalogue"
-    shutil.copytree(catalogue, folder)
-    store_path = tmp_path / "store"
-    build_catalogue([folder], store_path=store_path)
-    validate_store(open_store(store_path, read_only=True), state=state_path(store_path))
+    folder, store_path = built_and_validated(catalogue, tmp_path)
     validated = state_path(store_path).read_bytes()
     page = sorted((folder / "pages").glob("*.txt"))[5]
     page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
@@ -135,12 +137,8 @@ def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, t
 def test_a_validation_state_of_results_in_one_list_is_still_read(catalogue, tmp_path):
     # The state keeps its results by focus node; a state written before, with one sorted
     # list of results, is read as it was: the next validation stays incremental and equal.
-    folder = tmp_path / "catalogue"
-    shutil.copytree(catalogue, folder)
-    store_path = tmp_path / "store"
-    build_catalogue([folder], store_path=store_path)
+    folder, store_path = built_and_validated(catalogue, tmp_path)
     state = state_path(store_path)
-    validate_store(open_store(store_path, read_only=True), state=state)
     saved = load_state(state)
     assert isinstance(saved["results"], dict) and saved["results"]
     saved["results"] = sorted((row for rows in saved["results"].values() for row in rows),
@@ -157,12 +155,8 @@ def test_a_validation_state_of_results_in_one_list_is_still_read(catalogue, tmp_
 
 
 def test_a_build_whose_notes_cannot_be_written_leaves_no_state_to_trust(catalogue, tmp_path):
-    folder = tmp_path / "catalogue"
-    shutil.copytree(catalogue, folder)
-    store_path = tmp_path / "store"
-    build_catalogue([folder], store_path=store_path)
+    folder, store_path = built_and_validated(catalogue, tmp_path)
     state = state_path(store_path)
-    validate_store(open_store(store_path, read_only=True), state=state)
     pending_path(state).mkdir()  # the notes cannot be written there
     page = sorted((folder / "pages").glob("*.txt"))[5]
     page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
