@@ -24,11 +24,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from pgraph.resources import ontology_dir
+
+if TYPE_CHECKING:
+    from pgraph.publish.sorting import ExternalSort
 
 
 @cache
@@ -129,31 +132,36 @@ def write_jsonld(graphs: Iterable[tuple[ox.NamedNode | ox.DefaultGraph, list[ox.
             sorter.add(_keyed(item))
         if default_object is not None:
             sorter.add(_keyed(default_object))
-        if sorter.count <= 1:
-            # One object: it is the document itself (the context beside its keys); none: [].
-            items = [text for _key, text in sorter.merged()]
-            if items and isinstance(items[0], _LargeGraph):
-                for chunk in items[0].chunks(context=jsonld_context()):
-                    out.write(chunk.encode("utf-8"))
-                out.write(b"\n")
-                return count
-            loaded = [json.loads(text) for text in items]
-            document: Any = {**loaded[0], "@context": jsonld_context()} if loaded else []
-            out.write(json.dumps(_sorted_json(document), ensure_ascii=False, indent=2)
-                      .encode("utf-8") + b"\n")
-            return count
-        head, tail = json.dumps({"@context": jsonld_context(), "@graph": [_HOLE]},
-                                ensure_ascii=False, indent=2).split(json.dumps(_HOLE))
-        out.write(head.encode("utf-8"))
-        for index, (_key, text) in enumerate(sorter.merged()):
-            # The object as json.dumps indents it at depth 2 of the document.
-            if index:
-                out.write(b",\n    ")
-            chunks = text.chunks() if isinstance(text, _LargeGraph) else [text]
-            for chunk in chunks:
-                out.write(chunk.replace("\n", "\n    ").encode("utf-8"))
-        out.write(tail.encode("utf-8") + b"\n")
+        _write_document(sorter, out)
     return count
+
+
+def _write_document(sorter: ExternalSort, out: IO[bytes]) -> None:
+    """Write the sorted graph objects as one document, its context embedded, as json.dumps would."""
+    if sorter.count <= 1:
+        # One object: it is the document itself (the context beside its keys); none: [].
+        items = [text for _key, text in sorter.merged()]
+        if items and isinstance(items[0], _LargeGraph):
+            for chunk in items[0].chunks(context=jsonld_context()):
+                out.write(chunk.encode("utf-8"))
+            out.write(b"\n")
+            return
+        loaded = [json.loads(text) for text in items]
+        document: Any = {**loaded[0], "@context": jsonld_context()} if loaded else []
+        out.write(json.dumps(_sorted_json(document), ensure_ascii=False, indent=2)
+                  .encode("utf-8") + b"\n")
+        return
+    head, tail = json.dumps({"@context": jsonld_context(), "@graph": [_HOLE]},
+                            ensure_ascii=False, indent=2).split(json.dumps(_HOLE))
+    out.write(head.encode("utf-8"))
+    for index, (_key, text) in enumerate(sorter.merged()):
+        # The object as json.dumps indents it at depth 2 of the document.
+        if index:
+            out.write(b",\n    ")
+        chunks = text.chunks() if isinstance(text, _LargeGraph) else [text]
+        for chunk in chunks:
+            out.write(chunk.replace("\n", "\n    ").encode("utf-8"))
+    out.write(tail.encode("utf-8") + b"\n")
 
 
 _HOLE = "\x00pgraph-jsonld-items\x00"
