@@ -64,16 +64,19 @@ def start_site(root: Path, behaviours: dict[str, str] | None = None, port: int =
             path = self.path.split("?", 1)[0]
             hit = Hit(path, time.monotonic(), {k.lower(): v for k, v in self.headers.items()})
             site.log.append(hit)
+            self.hit = hit
             site.counts[path] = site.counts.get(path, 0) + 1
             behaviour = site.behaviours.get(path)
             if behaviour is None and path.endswith("-again"):  # the second URL of a loop
                 behaviour = site.behaviours.get(path.removesuffix("-again"))
             try:
-                hit.status = self._answer(path, behaviour, site.counts[path])
+                self._answer(path, behaviour, site.counts[path])
             except (BrokenPipeError, ConnectionResetError):
                 hit.status = -1
 
         def _send(self, status: int, body: bytes = b"", headers: dict | None = None) -> int:
+            # Logged before it is sent: a client that has its answer finds it in the log.
+            self.hit.status = status
             self.send_response(status)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
@@ -99,6 +102,7 @@ def start_site(root: Path, behaviours: dict[str, str] | None = None, port: int =
             if behaviour == "pdf":
                 return self._send(200, b"%PDF-1.4 ...", {"Content-Type": "application/pdf"})
             if behaviour == "huge":
+                self.hit.status = 200
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(50_000_000))

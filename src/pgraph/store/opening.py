@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -231,7 +232,7 @@ def _open_read_only(path: Path) -> ox.Store:
     # The marker read before the opening: the store opened is that build's or a newer one.
     checked = staging_checked(location)
     try:
-        store = ox.Store.read_only(str(location))
+        store = _read_only_rocksdb(location)
     except (OSError, RuntimeError) as error:
         if aside(location, ".new.complete").exists() or not location.exists():
             _finish_swap(location)  # the folder moved under us: open the new one
@@ -248,6 +249,24 @@ def _open_read_only(path: Path) -> ox.Store:
     ):
         store = _clean_legacy_staging(location, store)
     return store
+
+
+def _read_only_rocksdb(location: Path, attempts: int = 5) -> ox.Store:
+    """Open the folder read-only, again if a file it lists went before it was opened.
+
+    A read-only opening reads RocksDB's list of files, then opens them; a
+    writer reopening the store after a build (its compaction done) may remove
+    an old file in between: "Corruption: … No such file or directory". The
+    files listed a moment later are all there.
+    """
+    for attempt in range(1, attempts):
+        try:
+            return ox.Store.read_only(str(location))
+        except (OSError, RuntimeError) as error:
+            if "No such file or directory" not in str(error):
+                raise
+        time.sleep(0.02 * attempt)
+    return ox.Store.read_only(str(location))
 
 
 def _hint(error: Exception) -> str:
