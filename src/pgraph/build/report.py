@@ -128,16 +128,26 @@ def write_kept_report(store_path: Path, report: KeptReport) -> None:
 
 
 def _write_data(store_path: Path, data: dict) -> None:
-    path = report_path(Path(store_path))
-    temporary = path.with_name(path.name + ".tmp")
     try:
         # The last build's summary goes with the sources' messages: a separate one is stale now.
         last_build_path(Path(store_path)).unlink(missing_ok=True)
-        # One line: the C encoder (json's indented output is written in Python, five times slower).
+    except OSError:
+        return  # a read-only disk: the report stays as it was
+    _replace_json(report_path(Path(store_path)), data)
+
+
+def _replace_json(path: Path, data: dict) -> None:
+    """Put ``data`` in place of ``path`` at once, as one line of JSON.
+
+    One line: the C encoder (json's indented output is written in Python, five
+    times slower). The report is a convenience: a read-only or full disk must
+    not fail the build, so nothing is written then.
+    """
+    temporary = path.with_name(path.name + ".tmp")
+    try:
         temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        # The report is a convenience: a read-only or full disk must not fail the build.
         temporary.unlink(missing_ok=True)
 
 
@@ -180,16 +190,6 @@ def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None
         "notes": list(build.notes),
     }
     if data and sources == before:
-        _write_last_build(store_path, last_build)
+        _replace_json(last_build_path(Path(store_path)), last_build)
     else:
         _write_data(store_path, {"sources": sources, "last_build": last_build})
-
-
-def _write_last_build(store_path: Path, last_build: dict) -> None:
-    path = last_build_path(Path(store_path))
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(last_build, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:  # a convenience, as the report: the build goes on
-        temporary.unlink(missing_ok=True)
