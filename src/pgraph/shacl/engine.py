@@ -610,11 +610,18 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
     triples = [[pinned.get("?" + t[1:], t) if t[:1] in "?$" else t for t in triple]
                for triple in triples]
     bound = {v for triple in triples for v in _variables(triple)} | {"?this"} | pinned.keys()
-    joins = _ordered(triples, targets, targets_first)
+    joins = _ordered(triples, targets, targets_first, scans=not targets_first)
     joins += [f"VALUES {variable} {{ {term} }}" for variable, term in pinned.items()]
     if few:
         return " ".join(joins + others)
-    return " ".join(joins + [_anti_join(other, bound, n) for n, other in enumerate(others)])
+    elements = []
+    plain = [other for other in others if not re.search(r"(?i)\bEXISTS\b", other)]
+    for n, other in enumerate(others):
+        element = _anti_join(other, bound, n)
+        if element == other and not targets_first and other not in plain:
+            element = _per_distinct(other, joins + plain, bound, n) or f"LATERAL {{ {other} }}"
+        elements.append(element)
+    return " ".join(joins + elements)
 
 
 _PINNED = re.compile(
@@ -648,13 +655,51 @@ def _anti_join(element: str, bound: set[str], number: int) -> str:
     )
 
 
-def _ordered(triples: list[list[str]], targets: str, targets_first: bool) -> list[str]:
+_EXISTS = re.compile(r"(?is)^FILTER\s+(NOT\s+)?EXISTS\s*\{(.*)\}$")
+
+
+def _per_distinct(element: str, joins: list[str], bound: set[str], number: int) -> str | None:
+    """Return ``FILTER [NOT] EXISTS { … }`` tested once per distinct binding of the row's
+    variables it uses (``joins``: the group's joins and plain filters), or None when it
+    uses none.
+
+    The facets' scheme check tests each of 135,000 (practice, facet, value) rows
+    at 10k (1.9 s), for a few hundred distinct (facet, value) pairs: the pairs are
+    read from the same joins, tested, and joined back, flagged.
+    """
+    match = _EXISTS.match(element.strip())
+    if match is None:
+        return None
+    names = {"?" + v[1:] for v in re.findall(r"[?$]\w+", match[2])}
+    shared = " ".join(sorted(names & bound))
+    if not shared:
+        return None
+    holds = f"?_holds{number}"
+    tested = (
+        f"{{ SELECT DISTINCT {shared} WHERE {{ {' '.join(joins)} }} }} "
+        f"LATERAL {{ FILTER EXISTS {{ {match[2]} }} }}"
+    )
+    if match[1]:  # NOT EXISTS: the rows without a match
+        return (
+            f"OPTIONAL {{ SELECT DISTINCT {shared} (true AS {holds}) WHERE {{ {tested} }} }} "
+            f"FILTER (!BOUND({holds}))"
+        )
+    return f"{{ SELECT DISTINCT {shared} WHERE {{ {tested} }} }}"
+
+
+def _ordered(
+    triples: list[list[str]], targets: str, targets_first: bool, scans: bool = False
+) -> list[str]:
     """Return the triple patterns (and the targets) as joins, most bound first, without repeats.
 
     The first pattern, when two of its terms are fixed (``?c pg:unmapped true``), is
     read on its own and made DISTINCT; the targets then become a test on ``?this``
-    once a pattern binds it. Otherwise (or for a few given focus nodes) the targets
-    come first. Each next pattern is the one with the most terms fixed or bound.
+    once a pattern binds it, and each next pattern is looked up for each row.
+    Otherwise (or for a few given focus nodes) the targets come first; with
+    ``scans`` (all the targets of the store), a next pattern whose predicate is
+    known is then read whole, once, and joined by hash (a look-up for each of
+    60,000 assessments cost three times more), the others looked up. Each next
+    pattern is the one with the most terms fixed or bound.
     """
     variables, fixed = _variables, _fixed
     start = max(triples, key=lambda t: fixed(t, set()), default=None)
@@ -663,12 +708,13 @@ def _ordered(triples: list[list[str]], targets: str, targets_first: bool) -> lis
         joins, bound, tested = [targets], {"?this"}, True
     else:
         joins, bound, tested = [], set(), False
+    hashed = scans and bool(joins)  # the targets lead: many rows
     remaining = list(triples)
     while remaining:
         best = max(remaining, key=lambda t: fixed(t, bound))  # the first of equals
         remaining.remove(best)
         pattern = " ".join(best)
-        if not joins:
+        if not joins or (hashed and best[1][:1] not in "?$"):
             joins.append(f"{{ SELECT DISTINCT * WHERE {{ {pattern} }} }}")
         else:
             joins.append(f"LATERAL {{ SELECT DISTINCT * WHERE {{ {pattern} }} }}")
