@@ -610,7 +610,12 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
     triples = [[pinned.get("?" + t[1:], t) if t[:1] in "?$" else t for t in triple]
                for triple in triples]
     bound = {v for triple in triples for v in _variables(triple)} | {"?this"} | pinned.keys()
-    joins = _ordered(triples, targets, targets_first, scans=not targets_first)
+    choices = {}  # ?x IN (IRIs): the filter stays, VALUES lets each IRI's matches be read
+    for other in others:
+        match = _CHOICES.match(other)
+        if match and "?" + match[1][1:] not in pinned:
+            choices["?" + match[1][1:]] = " ".join(re.split(r"\s*,\s*", match[2].strip()))
+    joins = _ordered(triples, targets, targets_first, scans=not targets_first, choices=choices)
     joins += [f"VALUES {variable} {{ {term} }}" for variable, term in pinned.items()]
     if few:
         return " ".join(joins + others)
@@ -627,6 +632,10 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
 _PINNED = re.compile(
     r"^FILTER\s*\(\s*([?$]\w+|<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)\s*=\s*"
     r"([?$]\w+|<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)\s*\)$"
+)
+_IRI = r"(?:<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)"
+_CHOICES = re.compile(
+    rf"^FILTER\s*\(\s*([?$]\w+)\s+IN\s*\(\s*({_IRI}(?:\s*,\s*{_IRI})*)\s*\)\s*\)$", re.I
 )
 _NOT_EXISTS = re.compile(r"^FILTER\s+NOT\s+EXISTS\s*\{([^{}]*)\}$", re.I)
 
@@ -688,7 +697,8 @@ def _per_distinct(element: str, joins: list[str], bound: set[str], number: int) 
 
 
 def _ordered(
-    triples: list[list[str]], targets: str, targets_first: bool, scans: bool = False
+    triples: list[list[str]], targets: str, targets_first: bool, scans: bool = False,
+    choices: dict[str, str] | None = None,
 ) -> list[str]:
     """Return the triple patterns (and the targets) as joins, most bound first, without repeats.
 
@@ -699,8 +709,10 @@ def _ordered(
     ``scans`` (all the targets of the store), a next pattern whose predicate is
     known is then read whole, once, and joined by hash (a look-up for each of
     60,000 assessments cost three times more), the others looked up. Each next
-    pattern is the one with the most terms fixed or bound.
+    pattern is the one with the most terms fixed or bound. A predicate variable
+    with ``choices`` (IRIs a filter allows) is read IRI by IRI, the same way.
     """
+    choices = choices or {}
     variables, fixed = _variables, _fixed
     start = max(triples, key=lambda t: fixed(t, set()), default=None)
     anchored = start is not None and fixed(start, set())[1] >= 2
@@ -714,7 +726,13 @@ def _ordered(
         best = max(remaining, key=lambda t: fixed(t, bound))  # the first of equals
         remaining.remove(best)
         pattern = " ".join(best)
-        if not joins or (hashed and best[1][:1] not in "?$"):
+        verb = "?" + best[1][1:]
+        if hashed and best[1][:1] in "?$" and verb in choices and verb not in bound:
+            joins.append(
+                f"{{ VALUES {verb} {{ {choices[verb]} }} "
+                f"LATERAL {{ SELECT DISTINCT * WHERE {{ {pattern} }} }} }}"
+            )
+        elif not joins or (hashed and best[1][:1] not in "?$"):
             joins.append(f"{{ SELECT DISTINCT * WHERE {{ {pattern} }} }}")
         else:
             joins.append(f"LATERAL {{ SELECT DISTINCT * WHERE {{ {pattern} }} }}")
