@@ -183,3 +183,89 @@ def test_sparql_constraints_over_many_graphs_describing_one_node_are_pyshacls(mo
     for few in (0, 1_000_000):  # joined with every match, or tested per row: the same
         monkeypatch.setattr(engine, "FEW_FOCUS_NODES", few)
         assert run_plan(plan, store, focus=every) == expected
+
+
+WHOLE_STORE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://e.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+
+ex:prefixes a owl:Ontology ; sh:declare [ sh:prefix "ex" ; sh:namespace "https://e.org/" ] .
+ex:CriterionShape a sh:NodeShape ;
+  sh:property [ sh:path ex:inScheme ; sh:hasValue ex:criteria ] ,
+              [ sh:path ex:label ; sh:minCount 1 ] .
+ex:PracticeShape a sh:NodeShape ; sh:targetClass ex:Practice ;
+  sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ; sh:message "one name" ] ,
+              [ sh:path ex:label ; sh:uniqueLang true ; sh:message "one label a language" ] ,
+              [ sh:path ex:partner ; sh:class ex:Organisation ; sh:message "partners" ] ,
+              [ sh:path ex:criterion ; sh:node ex:CriterionShape ; sh:message "criteria" ] ,
+              [ sh:path ex:kind ; sh:hasValue ex:practice ; sh:message "kind" ] ;
+  sh:sparql [ sh:message "a facet off its scheme" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this ?path ?value WHERE {
+      $this ?path ?value . FILTER (?path IN (ex:a, ex:b))
+      FILTER NOT EXISTS { ?value ex:inScheme ?s . FILTER (?s = IF(?path = ex:a, ex:sa, ex:sb)) }
+    }''' ] , [ sh:message "assessed, never rated" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this WHERE {
+      $this ex:assessment ?any .
+      FILTER NOT EXISTS { $this ex:assessment ?x . ?x ex:rating ?r }
+    }''' ] , [ sh:message "a partner named in French" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this ?value WHERE {
+      $this ex:partner ?value . FILTER EXISTS { ?value ex:label ?l . FILTER (LANG(?l) = "fr") }
+    }''' ] .
+ex:ConceptShape a sh:NodeShape ; sh:targetObjectsOf ex:a , ex:b ;
+  sh:sparql [ sh:message "a concept in no scheme" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this WHERE {
+      FILTER (IF(EXISTS { $this ex:unmapped true }, false, NOT EXISTS { $this ex:inScheme ?u }))
+    }''' ] .
+"""
+
+
+def test_the_whole_store_rewrites_give_pyshacls_results(monkeypatch):
+    """Counts grouped before the targets are tested, classes and sh:node by MINUS, uniqueLang
+    on nodes with two values, EXISTS filters once per distinct binding, IN as VALUES: over
+    triples spread across graphs and repeated in several, pySHACL's results."""
+    lines = [
+        "ex:Member rdfs:subClassOf ex:Organisation . ex:o1 a ex:Organisation . ex:o2 a ex:Member .",
+        "ex:o1 ex:label 'Un'@fr . ex:o2 ex:label 'Two'@en .",
+        "ex:c1 ex:inScheme ex:criteria ; ex:label 'C' .",
+        "ex:c2 ex:inScheme ex:other ; ex:label 'D' .",
+        "ex:c3 ex:inScheme ex:criteria . ex:x1 ex:inScheme ex:sa . ex:x2 ex:inScheme ex:sb .",
+        "ex:x3 ex:unmapped true . ex:r ex:rating ex:five .",
+        "ex:other ex:name 'A', 'B' ; ex:label 'a'@en, 'b'@en ; ex:a ex:x4 .",  # no target
+    ]
+    for n in range(12):
+        p = f"ex:p{n}"
+        kind = "ex:other" if n == 9 else "ex:practice"
+        lines.append(f"{p} a ex:Practice ; ex:name 'P' ; ex:kind {kind} ; ex:label 'P'@en .")
+        lines.append(f"{p} ex:name 'P' ; ex:a ex:x1 ; ex:b ex:x{2 if n % 3 else 1} .")  # repeated
+        lines.append(f"{p} ex:partner ex:o{n % 4} ; ex:criterion ex:c{n % 4} .")
+        lines.append(f"{p} ex:assessment ex:{'r' if n % 5 else 'q'} .")
+    lines += [
+        "ex:p1 ex:name 'Q' . ex:p2 ex:label 'p'@EN . ex:p3 ex:label 'P'@fr , 'p'@fr-be .",
+        "ex:p4 ex:partner 'a literal' . ex:p5 ex:kind ex:other . ex:p6 ex:a ex:x3 , ex:x5 .",
+        "ex:p12 a ex:Practice . ex:p8 ex:a ex:x2 .",
+    ]
+    prologue = (
+        "@prefix ex: <https://e.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    )
+    graph, store = Graph(), ox.Store()
+    for number, line in enumerate(lines):
+        part = Graph().parse(data=prologue + line, format="turtle")
+        graph += part
+        for copy in range(2):  # every triple in two graphs, as shared descriptions are
+            store.extend(to_quad(triple, f"{EX}graph/{number}/{copy}") for triple in part)
+    shapes = Graph().parse(data=WHOLE_STORE_SHAPES, format="turtle")
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    expected = results_from_report(report)
+    assert {r.message for r in expected} == {
+        "one name", "one label a language", "partners", "criteria", "kind",
+        "a facet off its scheme", "assessed, never rated", "a partner named in French",
+        "a concept in no scheme",
+    }
+    plan = read_plan(shapes)
+    assert run_plan(plan, store, workers=1) == expected
+    assert run_plan(plan, store, workers=2) == expected
+    every = {str(q.subject) for q in store} | {str(q.object) for q in store}
+    for few in (0, 1_000_000):  # the focus-node queries agree with the whole-store ones
+        monkeypatch.setattr(engine, "FEW_FOCUS_NODES", few)
+        assert run_plan(plan, store, focus=every) == expected
