@@ -211,7 +211,9 @@ ex:PracticeShape a sh:NodeShape ; sh:targetClass ex:Practice ;
     }''' ] , [ sh:message "a partner named in French" ; sh:prefixes ex:prefixes ; sh:select '''
     SELECT $this ?value WHERE {
       $this ex:partner ?value . FILTER EXISTS { ?value ex:label ?l . FILTER (LANG(?l) = "fr") }
-    }''' ] .
+    }''' ] , [ sh:message "a partner of an odd practice" ; sh:prefixes ex:prefixes ; sh:select '''
+    SELECT $this ?value WHERE { $this ex:partner ?value ; ex:kind ?k . FILTER (?k != ex:practice) }
+    ''' ] .
 ex:ConceptShape a sh:NodeShape ; sh:targetObjectsOf ex:a , ex:b ;
   sh:sparql [ sh:message "a concept in no scheme" ; sh:prefixes ex:prefixes ; sh:select '''
     SELECT $this WHERE {
@@ -222,7 +224,8 @@ ex:ConceptShape a sh:NodeShape ; sh:targetObjectsOf ex:a , ex:b ;
 
 def test_the_whole_store_rewrites_give_pyshacls_results(monkeypatch):
     """Counts grouped before the targets are tested, classes and sh:node by MINUS, uniqueLang
-    on nodes with two values, EXISTS filters once per distinct binding, IN as VALUES: over
+    on nodes with two values, EXISTS filters once per distinct binding, IN as VALUES, targets
+    tested last: over
     triples spread across graphs and repeated in several, pySHACL's results."""
     lines = [
         "ex:Member rdfs:subClassOf ex:Organisation . ex:o1 a ex:Organisation . ex:o2 a ex:Member .",
@@ -243,7 +246,7 @@ def test_the_whole_store_rewrites_give_pyshacls_results(monkeypatch):
     lines += [
         "ex:p1 ex:name 'Q' . ex:p2 ex:label 'p'@EN . ex:p3 ex:label 'P'@fr , 'p'@fr-be .",
         "ex:p4 ex:partner 'a literal' . ex:p5 ex:kind ex:other . ex:p6 ex:a ex:x3 , ex:x5 .",
-        "ex:p12 a ex:Practice . ex:p8 ex:a ex:x2 .",
+        "ex:p12 a ex:Practice . ex:p8 ex:a ex:x2 . ex:nobody ex:partner ex:o1 ; ex:kind ex:odd .",
     ]
     prologue = (
         "@prefix ex: <https://e.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
@@ -260,7 +263,7 @@ def test_the_whole_store_rewrites_give_pyshacls_results(monkeypatch):
     assert {r.message for r in expected} == {
         "one name", "one label a language", "partners", "criteria", "kind",
         "a facet off its scheme", "assessed, never rated", "a partner named in French",
-        "a concept in no scheme",
+        "a concept in no scheme", "a partner of an odd practice",
     }
     plan = read_plan(shapes)
     assert run_plan(plan, store, workers=1) == expected

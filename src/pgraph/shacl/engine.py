@@ -110,7 +110,7 @@ def run_plan(
             for check in shape.properties
         ]
         tasks += [
-            (_sparql_results, (store, targets, constraint, focus is not None, few))
+            (_sparql_results, (store, targets, constraint, focus is not None, few, whole))
             for constraint in shape.sparql
         ]
     workers = workers or os.cpu_count() or 1
@@ -510,13 +510,16 @@ def _compiled_pattern(pattern: str, flags: str) -> re.Pattern:
 
 
 def _sparql_results(
-    store: ox.Store, targets: str, constraint, targets_first: bool = False, few: bool = False
+    store: ox.Store, targets: str, constraint, targets_first: bool = False, few: bool = False,
+    test: str | None = None,
 ) -> Iterator[ShaclResult]:
+    """Yield the results of a SPARQL constraint on the targets (``test``: the expression
+    true for a target, given for all the store's targets; see :func:`_one_by_one`)."""
     match = re.match(r"(?is)^(.*?)SELECT\s+(.*?)\bWHERE\s*\{(.*)\}\s*$", constraint.select)
     if match is None or _FORBIDDEN_IN_SPARQL.search(match[3]) or "$this" not in match[2]:
         raise UnsupportedShapes("a SPARQL constraint beyond SELECT $this … WHERE { pattern }")
     prologue, body = match[1], match[3]
-    group = _one_by_one(body, targets, targets_first, few)
+    group = _one_by_one(body, targets, targets_first, few, test)
     query = f"{prologue}\nSELECT DISTINCT ?this ?value ?path WHERE {{ {group} }}"
     for row in _select(store, query):
         focus, value, path = from_oxigraph(row["this"]), row["value"], row["path"]
@@ -543,7 +546,10 @@ _GROUPED = {"FILTER", "OPTIONAL", "EXISTS", "NOT"}
 _BRACKETS = {"{", "}", "[", "]", "(", ")"}
 
 
-def _one_by_one(body: str, targets: str, targets_first: bool = False, few: bool = False) -> str:
+def _one_by_one(
+    body: str, targets: str, targets_first: bool = False, few: bool = False,
+    test: str | None = None,
+) -> str:
     """Return the targets and ``body`` as a group whose triple patterns give each match once.
 
     Over the union of the store's graphs Oxigraph gives a triple once per graph
@@ -615,7 +621,21 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
         match = _CHOICES.match(other)
         if match and "?" + match[1][1:] not in pinned:
             choices["?" + match[1][1:]] = " ".join(re.split(r"\s*,\s*", match[2].strip()))
-    joins = _ordered(triples, targets, targets_first, scans=not targets_first, choices=choices)
+    start = max(triples, key=lambda t: _fixed(t, set()), default=None)
+    # All the store's targets (``test`` tells one), patterns each read whole and plain
+    # filters: the group is evaluated on them alone, the few rows it keeps tested as targets
+    # (with an EXISTS filter, the targets' join first is faster).
+    last = (
+        test is not None and not targets_first and start is not None
+        and _fixed(start, set())[1] < 2
+        and all(t[1][:1] not in "?$" or "?" + t[1][1:] in choices for t in triples)
+        and any("?this" in _variables(t) for t in triples)
+        and not any(re.search(r"(?i)\bEXISTS\b", other) for other in others)
+    )
+    joins = _ordered(
+        triples, targets, targets_first, scans=not targets_first, choices=choices,
+        targets_last=last,
+    )
     joins += [f"VALUES {variable} {{ {term} }}" for variable, term in pinned.items()]
     if few:
         return " ".join(joins + others)
@@ -626,6 +646,8 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
         if element == other and not targets_first and other not in plain:
             element = _per_distinct(other, joins + plain, bound, n) or f"LATERAL {{ {other} }}"
         elements.append(element)
+    if last:
+        elements.append(f"LATERAL {{ FILTER ({test}) }}")
     return " ".join(joins + elements)
 
 
@@ -698,7 +720,7 @@ def _per_distinct(element: str, joins: list[str], bound: set[str], number: int) 
 
 def _ordered(
     triples: list[list[str]], targets: str, targets_first: bool, scans: bool = False,
-    choices: dict[str, str] | None = None,
+    choices: dict[str, str] | None = None, targets_last: bool = False,
 ) -> list[str]:
     """Return the triple patterns (and the targets) as joins, most bound first, without repeats.
 
@@ -711,16 +733,20 @@ def _ordered(
     60,000 assessments cost three times more), the others looked up. Each next
     pattern is the one with the most terms fixed or bound. A predicate variable
     with ``choices`` (IRIs a filter allows) is read IRI by IRI, the same way.
+    ``targets_last``: the patterns are joined that way without the targets, which
+    the caller tests on the rows the group keeps.
     """
     choices = choices or {}
     variables, fixed = _variables, _fixed
     start = max(triples, key=lambda t: fixed(t, set()), default=None)
     anchored = start is not None and fixed(start, set())[1] >= 2
-    if targets_first or not anchored or not any("?this" in variables(t) for t in triples):
+    if targets_last:
+        joins, bound, tested = [], set(), True
+    elif targets_first or not anchored or not any("?this" in variables(t) for t in triples):
         joins, bound, tested = [targets], {"?this"}, True
     else:
         joins, bound, tested = [], set(), False
-    hashed = scans and bool(joins)  # the targets lead: many rows
+    hashed = scans and (bool(joins) or targets_last)  # the targets lead, or all are read
     remaining = list(triples)
     while remaining:
         best = max(remaining, key=lambda t: fixed(t, bound))  # the first of equals
