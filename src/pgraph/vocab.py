@@ -267,6 +267,9 @@ class Vocabularies:
         self._heading_cache: dict[str, Field | None] = {}
         self._organisation_types: dict[str, URIRef | None] = {}
         self._keywords: list[tuple[URIRef, str]] | None = None
+        # Every practice asks for these: answers from the graph, remembered per Vocabularies.
+        self._rating_scales: dict[str, URIRef] = {}
+        self._acts: dict[tuple[str, int | None], URIRef | None] = {}
         self._fields_by_key: dict[tuple[str, str], Field] = {}
         self.interface_languages: dict[str, set[str]] = {}  # folded heading -> languages
         self.not_reported_labels: set[str] = set()
@@ -349,7 +352,10 @@ class Vocabularies:
 
     def rating_scale(self, criterion_key: str) -> URIRef:
         """Return the scheme holding the ordered ratings of a criterion."""
-        return URIRef(self.graph.value(self.criterion(criterion_key), PG.ratingScale))
+        if criterion_key not in self._rating_scales:
+            scale = self.graph.value(self.criterion(criterion_key), PG.ratingScale)
+            self._rating_scales[criterion_key] = URIRef(scale)
+        return self._rating_scales[criterion_key]
 
     def rating(self, criterion_key: str, label: str) -> URIRef | None:
         """Return the rating concept a label names on a criterion's scale, or None."""
@@ -366,6 +372,11 @@ class Vocabularies:
             >>> str(vocabularies().act("Crime and Disorder Act", 1998))
             'http://www.legislation.gov.uk/id/ukpga/1998/37'
         """
+        if (name, year) not in self._acts:
+            self._acts[name, year] = self._find_act(name, year)
+        return self._acts[name, year]
+
+    def _find_act(self, name: str, year: int | None) -> URIRef | None:
         wanted = fold(re.sub(r"\(?\b(1[89]|20)\d\d\)?", "", name))
         for act in self.graph.subjects(RDF.type, SCHEMA.Legislation):
             act_year = self.graph.value(act, PG.year)
