@@ -574,53 +574,14 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
         >>> _one_by_one("$this ?p ?c . OPTIONAL { ?c ?q ?d }", "T")
         'T $this ?p ?c . OPTIONAL { ?c ?q ?d }'
     """
-    found = [m for m in _TOKEN.finditer(body) if m[0].strip() and not m[0].startswith("#")]
-    tokens = [m[0] for m in found]
-    triples: list[list[str]] = []
-    others: list[str] = []
-    block: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.upper() in _GROUPED or token in _BRACKETS:
-            if block or token.upper() != "FILTER":
-                # FILTER between the terms of a triple, a group, a blank node …
-                return f"{targets} {body}"
-            end = _element_end(tokens, i + 1)
-            if end is None:
-                return f"{targets} {body}"
-            others.append(_filter_text(body, found, i, end))
-            i = end
-            continue
-        if token == ".":
-            patterns = _triple_patterns(block)
-            if patterns is None:
-                return f"{targets} {body}"
-            triples += patterns
-            block = []
-        else:
-            block.append(token)
-        i += 1
-    if block:
-        patterns = _triple_patterns(block)
-        if patterns is None:
-            return f"{targets} {body}"
-        triples += patterns
-    pinned = {}
-    for other in others:
-        match = _PINNED.match(other)
-        if match:
-            variable, term = (match[1], match[2]) if match[1][0] in "?$" else (match[2], match[1])
-            if term[0] not in "?$":
-                pinned["?" + variable[1:]] = term
+    parts = _group_parts(body)
+    if parts is None:
+        return f"{targets} {body}"
+    triples, others = parts
+    pinned, choices = _pinned_and_choices(others)
     triples = [[pinned.get("?" + t[1:], t) if t[:1] in "?$" else t for t in triple]
                for triple in triples]
     bound = {v for triple in triples for v in _variables(triple)} | {"?this"} | pinned.keys()
-    choices = {}  # ?x IN (IRIs): the filter stays, VALUES lets each IRI's matches be read
-    for other in others:
-        match = _CHOICES.match(other)
-        if match and "?" + match[1][1:] not in pinned:
-            choices["?" + match[1][1:]] = " ".join(re.split(r"\s*,\s*", match[2].strip()))
     start = max(triples, key=lambda t: _fixed(t, set()), default=None)
     # All the store's targets (``test`` tells one), patterns each read whole and plain
     # filters: the group is evaluated on them alone, the few rows it keeps tested as targets
@@ -649,6 +610,61 @@ LATERAL { SELECT DISTINCT * WHERE { $this ?p ?c } } FILTER EXISTS { T }
     if last:
         elements.append(f"LATERAL {{ FILTER ({test}) }}")
     return " ".join(joins + elements)
+
+
+def _group_parts(body: str) -> tuple[list[list[str]], list[str]] | None:
+    """Return the triple patterns and the FILTERs of a group, or None for anything else."""
+    found = [m for m in _TOKEN.finditer(body) if m[0].strip() and not m[0].startswith("#")]
+    tokens = [m[0] for m in found]
+    triples: list[list[str]] = []
+    others: list[str] = []
+    block: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.upper() in _GROUPED or token in _BRACKETS:
+            if block or token.upper() != "FILTER":
+                # FILTER between the terms of a triple, a group, a blank node …
+                return None
+            end = _element_end(tokens, i + 1)
+            if end is None:
+                return None
+            others.append(_filter_text(body, found, i, end))
+            i = end
+            continue
+        if token == ".":
+            patterns = _triple_patterns(block)
+            if patterns is None:
+                return None
+            triples += patterns
+            block = []
+        else:
+            block.append(token)
+        i += 1
+    if block:
+        patterns = _triple_patterns(block)
+        if patterns is None:
+            return None
+        triples += patterns
+    return triples, others
+
+
+def _pinned_and_choices(others: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the variables FILTERs pin to one term, and those they allow a few IRIs
+    (``?x IN (IRIs)``: the filter stays, VALUES lets each IRI's matches be read)."""
+    pinned = {}
+    for other in others:
+        match = _PINNED.match(other)
+        if match:
+            variable, term = (match[1], match[2]) if match[1][0] in "?$" else (match[2], match[1])
+            if term[0] not in "?$":
+                pinned["?" + variable[1:]] = term
+    choices = {}
+    for other in others:
+        match = _CHOICES.match(other)
+        if match and "?" + match[1][1:] not in pinned:
+            choices["?" + match[1][1:]] = " ".join(re.split(r"\s*,\s*", match[2].strip()))
+    return pinned, choices
 
 
 _PINNED = re.compile(
