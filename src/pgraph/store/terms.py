@@ -184,6 +184,48 @@ def plain_value(term: OxigraphTerm | None) -> object:
     return term.value
 
 
+_XSD_INTEGER = _XSD + "integer"
+_XSD_DATE = _XSD + "date"
+_CANONICAL_INTEGER = re.compile(r"[+-]?[0-9]+")
+_CANONICAL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def python_value_of(term: OxigraphTerm | None) -> object:
+    """Return exactly what ``pgraph.query.python_value`` gives for this term's rdflib term,
+    without making one for IRIs, text, integers and dates (the cells of most results).
+
+    Other datatypes go through rdflib's own conversion, as ``python_value`` does.
+
+    Example:
+        >>> python_value_of(ox.Literal("07", datatype=ox.NamedNode(_XSD_INTEGER)))
+        7
+        >>> python_value_of(ox.Literal("1.50", datatype=ox.NamedNode(_XSD + "decimal")))
+        Decimal('1.50')
+    """
+    if term is None:
+        return None
+    kind = type(term)
+    if kind is ox.NamedNode or kind is ox.BlankNode:
+        return term.value
+    if kind is ox.Literal:
+        if term.language:
+            return term.value
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return term.value
+        text = term.value
+        if datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(text):
+            return int(text)
+        if datatype == _XSD_DATE and _CANONICAL_DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass  # rdflib decides what an impossible date gives
+    from pgraph.query.results import python_value
+
+    return python_value(from_oxigraph(term))
+
+
 # ---------------------------------------------------------------- rdflib -> N-Triples text
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
