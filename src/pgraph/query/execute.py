@@ -19,7 +19,6 @@ from pgraph.errors import QueryError
 from pgraph.query.binding import bind_params, bind_query
 from pgraph.query.library import QueryInfo, load_query, query_kind
 from pgraph.query.results import QueryResult, graph_result
-from pgraph.store.terms import python_value_of
 from pgraph.store import (
     DEFAULT_STORE,
     Store,
@@ -28,6 +27,7 @@ from pgraph.store import (
     open_store,
     require_store,
 )
+from pgraph.store.terms import python_value_of
 
 __all__ = ["DEFAULT_STORE", "Rows", "query", "result_from_oxigraph", "run_query"]
 

@@ -36,6 +36,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -221,11 +222,9 @@ def _text_filter(text: str | None) -> str:
         return ""
     wanted = sparql_term(Literal(text.lower()))
     same_iri = ""
-    if _looks_like_iri(text):
-        try:
+    with contextlib.suppress(QueryError):  # not an IRI after all: compared as a label only
+        if _looks_like_iri(text):
             same_iri = f"?concept = {sparql_term(URIRef(text))} || "
-        except QueryError:
-            pass  # not an IRI after all: compared as a label only
     return f"FILTER({same_iri}LCASE(STR(?label)) = {wanted})"
 
 
@@ -308,5 +307,10 @@ def _n(noun: str) -> str:
     return "n" if noun[:1].lower() in "aeiou" else ""
 
 
-__all__ = ["PARAMETER_RANGES", "ParameterRange", "local_lookup", "has_concept_defaults",
-           "resolve_params"]
+__all__ = [
+    "PARAMETER_RANGES",
+    "ParameterRange",
+    "has_concept_defaults",
+    "local_lookup",
+    "resolve_params",
+]
