@@ -221,9 +221,20 @@ def python_value_of(term: OxigraphTerm | None) -> object:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 pass  # rdflib decides what an impossible date gives
+        elif not _rdflib_converts(datatype):  # e.g. pg:ISO3166Alpha2: rdflib keeps the text
+            return text
     from pgraph.query.results import python_value
 
     return python_value(from_oxigraph(term))
+
+
+@lru_cache(maxsize=1024)
+def _rdflib_converts(datatype: str) -> bool:
+    """Whether rdflib maps literals of this datatype to a Python value (else a literal of it
+    stays a Literal, whose Python value is its text)."""
+    from rdflib.term import _toPythonMapping  # the table Literal.toPython reads
+
+    return URIRef(datatype) in _toPythonMapping
 
 
 # ---------------------------------------------------------------- rdflib -> N-Triples text
