@@ -66,11 +66,11 @@ Why some queries are still over target on this catalogue:
   practice's facets, memberships or assessments (60,000 assessments for the rated
   criteria); quality-* use MINUS, since Oxigraph evaluates a FILTER NOT EXISTS of
   two patterns without the outer bindings (seconds per query).
-- practices-rated-at-least and search-practices fold case and accents with chains
-  of REPLACE on every candidate label or text; practices-rated-at-least resolves
-  the criterion and the threshold first (a sub-SELECT: 25 s before), then reads
-  every assessment on that criterion; where its remaining time goes was not
-  investigated.
+- search-practices folds case and accents with chains of REPLACE on every
+  candidate text. practices-rated-at-least gets the concepts' IRIs (pgraph
+  resolves labels before the query runs) and starts from the country's practices:
+  what remains is one store lookup per assessment of those practices (~6 each),
+  their titles and the rating labels (bench/RESULTS.md, "Speed, round six").
 - Timings are on a 2-core machine; the load average is given above.
 """
 SLOW_SECONDS = 10.0
