@@ -19,6 +19,7 @@ import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -222,10 +223,13 @@ def _finding(result: ShaclResult, practice, describe) -> Finding:
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     # Ordered by every field as text, in their order (a finding's fields are plain values:
-    # read them directly, as dataclasses.astuple would after a deep copy of each).
-    return sorted(
-        findings, key=lambda f: ["" if v is None else str(v) for v in _FINDING_FIELDS(f)]
-    )
+    # read them directly, as dataclasses.astuple would after a deep copy of each). Most are
+    # plain text already, which needs no copy.
+    def key(finding: Finding) -> list[str]:
+        return [v if type(v) is str else "" if v is None else str(v)
+                for v in _FINDING_FIELDS(finding)]
+
+    return sorted(findings, key=key)
 
 
 _FINDING_FIELDS = operator.attrgetter(*(f.name for f in fields(Finding)))
@@ -243,6 +247,11 @@ def curie(iri: URIRef) -> str:
         >>> curie(URIRef("http://purl.org/dc/terms/title")), curie(URIRef("https://x.org/a"))
         ('dcterms:title', 'https://x.org/a')
     """
+    return _curie(str(iri))
+
+
+@lru_cache(maxsize=4_096)  # a report names a few dozen paths, thousands of times
+def _curie(iri: str) -> str:
     for prefix, namespace in _PREFIXES.items():
         if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
             return f"{prefix}:{iri[len(namespace):]}"
