@@ -32,8 +32,7 @@ Example:
 
 from __future__ import annotations
 
-import json
-import os
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -41,6 +40,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from pgraph.jsonfiles import read_json, write_json
 from pgraph.store.location import read_commit_marker
 
 STATS_FILE = "pgraph-stats.json"
@@ -157,7 +157,7 @@ def stored_source_graphs(path: Path) -> list[tuple[str, str, str]] | None:
 def _kept(path: Path, name: str) -> object:
     """Return the data of a file kept in the store's folder, or None if it is not the store's."""
     try:
-        data = json.loads((Path(path) / name).read_text(encoding="utf-8"))
+        data = read_json(Path(path) / name)
         marker = read_commit_marker(Path(path))
         if marker is not None and data["marker"] == asdict(marker):
             return data["data"]
@@ -202,14 +202,9 @@ def _keep(path: Path, figures: dict[str, object], sources: list[tuple[str, str, 
     if marker is None:
         return
     for name, data in ((SOURCES_FILE, sources), (STATS_FILE, figures)):
-        target = path / name
-        temporary = target.with_name(f"{name}.tmp")
-        try:
-            temporary.write_text(json.dumps({"marker": asdict(marker), "data": data}),
-                                 encoding="utf-8")
-            os.replace(temporary, target)
-        except OSError:  # a shortcut only: without the file, figures are counted
-            temporary.unlink(missing_ok=True)
+        # A shortcut only: without the file, figures are counted.
+        with contextlib.suppress(OSError):
+            write_json(path / name, {"marker": asdict(marker), "data": data})
 
 
 _PG = "https://w3id.org/pgraph/ontology#"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import threading
 import time
@@ -35,6 +34,7 @@ from rdflib import Literal, URIRef
 
 from pgraph import __version__, errors
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
+from pgraph.jsonfiles import read_json, write_json
 from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
@@ -179,7 +179,7 @@ class HashCache:
         self._saved: tuple[dict, dict] | None = None
         if self.path is not None:
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = read_json(self.path)
                 if data.get("fingerprint") == fingerprint and data.get("folder") == os.getcwd():
                     self.entries = dict(data["files"])
                     self.failed = dict(data.get("failed", {}))
@@ -243,15 +243,13 @@ class HashCache:
             self.kept == self.entries and self.hashed == 0 and self.failing == self.failed
         ) or self._saved == (self.kept, self.failing):  # as this build saved it already
             return
-        temporary = self.path.with_name(self.path.name + ".tmp")
         try:
             kept = {"fingerprint": self.fingerprint, "folder": os.getcwd(), "files": self.kept,
                     "failed": self.failing}
-            temporary.write_text(json.dumps(kept), encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_json(self.path, kept)
             self._saved = (dict(self.kept), dict(self.failing))
         except OSError:  # a shortcut only: a read-only or full disk must not fail the build
-            temporary.unlink(missing_ok=True)
+            pass
 
 
 def mapping_fingerprint(base: str) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from pgraph import __version__
+from pgraph.jsonfiles import read_json, write_json
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.plan import Plan
@@ -73,7 +73,7 @@ def load_state(path: Path) -> dict | None:
     """Return the saved state with what builds noted since, or None when there is none
     (or it cannot be read)."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        state = read_json(path)
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict) or state.get("fingerprint") != _fingerprint():
@@ -88,7 +88,7 @@ def load_state(path: Path) -> dict | None:
 
 def _load_pending(path: Path) -> dict:
     try:
-        pending = json.loads(pending_path(path).read_text(encoding="utf-8"))
+        pending = read_json(pending_path(path))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
@@ -101,16 +101,12 @@ def _add_pending(path: Path, *, dirty: Iterable[str] = (), full: bool = False) -
     pending = _load_pending(path)
     pending["dirty"] = sorted({*pending.get("dirty", []), *dirty})
     pending["full"] = bool(pending.get("full")) or full
-    target = pending_path(path)
-    temporary = target.with_name(f"{target.name}.tmp")
     try:
-        temporary.write_text(json.dumps(pending), encoding="utf-8")
-        os.replace(temporary, target)
+        write_json(pending_path(path), pending)
     except OSError:
         # What must be checked again could not be noted: the state must not be trusted.
-        for leftover in (temporary, path):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def validate_incrementally(
@@ -305,17 +301,14 @@ def _save(path: Path, graphs: dict[str, str], rows: dict[str, list[list]]) -> No
 
 
 def _write(path: Path, state: dict) -> None:
-    temporary = path.with_name(f"{path.name}.tmp")
     try:
-        # Keys in order (graphs, focus nodes), by the C encoder: the same results, the same file.
-        temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
+        # Keys in order (graphs, focus nodes), by the encoder: the same results, the same file.
+        write_json(path, state, sort_keys=True)
     except OSError:
         # The state is a cache: a read-only or full disk must not stop validation. A
         # state that could not be brought up to date must not be trusted next time.
-        for leftover in (temporary, path):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _nt(node: Node) -> str:
