@@ -35,7 +35,7 @@ from pgraph.shacl.owners import (
     owners_in_store,
 )
 from pgraph.shacl.plan import Plan, UnsupportedShapes, read_plan
-from pgraph.store import from_oxigraph
+from pgraph.store import from_oxigraph, read_turtle
 from pgraph.vocab import prefixes
 
 
@@ -96,7 +96,7 @@ class ValidationReport:
 @cached_on_files(shapes_files)
 def shapes_graph() -> Graph:
     """Return ``ontology/shapes.ttl``."""
-    return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    return read_turtle(ontology_dir() / "shapes.ttl")
 
 
 def validate_graph(data: Graph) -> ValidationReport:
