@@ -141,11 +141,11 @@ def validate_store(
     if plan is None:
         return validate_graph(store_graph(store))
     if state is not None:
-        from pgraph.shacl.state import validate_incrementally
+        from pgraph.shacl.state import validated_rows
 
-        results = validate_incrementally(plan, store, state, workers=workers)
-    else:
-        results = run_plan(plan, store, workers=workers)
+        rows = validated_rows(plan, store, state, workers=workers)
+        return report_from_rows(store, rows, describe_warnings=describe_warnings)
+    results = run_plan(plan, store, workers=workers)
     return report_from_results(store, results, describe_warnings=describe_warnings)
 
 
@@ -167,6 +167,49 @@ def report_from_results(
     }
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
+    )
+
+
+def report_from_rows(
+    store: ox.Store, rows: dict[str, list[list]], *, describe_warnings: bool = True
+) -> ValidationReport:
+    """Return :func:`report_from_results` of the results kept as the validation state's rows.
+
+    A result not tied to its practice (a warning, with ``describe_warnings=False``)
+    gives its finding straight from its row: thousands of kept warnings are
+    printed again at every validation, and need no rdflib term.
+    """
+    from pgraph.shacl.state import results_from_rows
+
+    tied: list[list] = []
+    findings: set[Finding] = set()
+    for found in rows.values():
+        for row in found:
+            if describe_warnings or row[2] == "Violation":
+                tied.append(row)
+            else:
+                findings.add(_finding_from_row(row))
+    results = results_from_rows({"": tied})
+    owners = owners_in_store(store, {r.focus for r in results})
+    described = describe_in_store(store, owners.values())
+    findings |= {_finding(r, owners.get(r.focus), described.get) for r in results}
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
+    )
+
+
+def _finding_from_row(row: list) -> Finding:
+    """Return what :func:`_finding` gives for a result of no practice, from its state row
+    (``[focus, path, severity, message, value]``, terms as ``term_to_json`` wrote them)."""
+    focus, path, severity, message, value = row
+    shown = None
+    if value is not None:
+        text = value[1]
+        shown = (f'"{text[:60]}{"…" if len(text) > 60 else ""}"' if value[0] == "literal"
+                 else f"<{text}>")
+    return Finding(
+        severity=severity, source_file=None, practice_title=None, practice=None,
+        focus=focus[1], field=_curie(path) if path else None, message=message, value=shown,
     )
 
 

@@ -113,6 +113,15 @@ def validate_incrementally(
     plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
 ) -> set[ShaclResult]:
     """Return the results for the whole store, checking again only the nodes of changed graphs."""
+    return results_from_rows(validated_rows(plan, store, path, workers=workers))
+
+
+def validated_rows(
+    plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
+) -> dict[str, list[list]]:
+    """Return what :func:`validate_incrementally` does as the state keeps it: by focus node
+    (N-Triples), a row per result, ``[focus, path, severity, message, value]`` (terms as
+    :func:`pgraph.store.term_to_json` writes them)."""
     rows = source_graphs(store)
     graphs = {graph: content_hash for graph, _, content_hash in rows}
     vocabularies = {graph for graph, name, _ in rows if name == VOCABULARIES_SOURCE}
@@ -129,7 +138,7 @@ def validate_incrementally(
         # Every new result is about a node in ``focus``: none of the rows kept.
         rows.update(_rows(run_plan(plan, store, focus=focus, workers=workers)))
     _save(path, graphs, rows)
-    return results_from_rows(rows)
+    return rows
 
 
 def results_from_rows(rows: dict[str, list[list]]) -> set[ShaclResult]:
