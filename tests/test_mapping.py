@@ -162,6 +162,25 @@ def test_prose_is_tagged_with_the_content_language_not_the_interface_language(se
         assert text.language == "en"
 
 
+@pytest.mark.parametrize("text", [
+    "The City of London experiences low levels of crime, and the police work with residents.",
+    "La police du quartier travaille avec les habitants et les associations.",
+    "Die Polizei arbeitet mit den Bewohnern des Viertels zusammen.",
+    "La policía trabaja con los vecinos del barrio.",
+    "x",
+])
+def test_fast_language_scores_equal_py3langid_bit_for_bit(text):
+    from py3langid.langid import LanguageIdentifier
+
+    from pgraph.sources.page_fields import _identifier
+
+    identifier = _identifier()
+    assert type(identifier).__name__ == "FastIdentifier"  # the numpy path is in use here
+    encoded = text.encode()
+    fast, own = identifier._raw_score(encoded), LanguageIdentifier._raw_score(identifier, encoded)
+    assert fast.dtype == own.dtype and fast.tobytes() == own.tobytes()
+
+
 def test_seed_matches_the_reviewed_golden_file(seed, request):
     golden = GOLDEN / "seed" / "expected.ttl"
     if request.config.getoption("--update-golden"):

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,11 +29,28 @@ from rdflib.namespace import DefinedNamespace
 
 from pgraph.resources import cached_on_files, vocabularies_dir, vocabulary_files
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
+
+class TermsKept(Namespace):
+    """rdflib's ``Namespace``, keeping each term it makes: ``ORG.member`` is then a plain lookup.
+
+    rdflib makes the term at every access (~0.8 µs); mapping one page asks for ~150 terms.
+
+    Example:
+        >>> ORG.member is ORG.member, ORG.member
+        (True, rdflib.term.URIRef('http://www.w3.org/ns/org#member'))
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term  # found by the next access, before __getattr__
+        return term
+
+
+ORG = TermsKept("http://www.w3.org/ns/org#")
+SCHEMA = TermsKept("https://schema.org/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 WD = Namespace("http://www.wikidata.org/entity/")
-PGV = Namespace("https://w3id.org/pgraph/vocab/")
+PGV = TermsKept("https://w3id.org/pgraph/vocab/")
 """Our vocabularies' concepts (fixed IRIs, not under the configurable data base)."""
 PG_NAMESPACE = Namespace("https://w3id.org/pgraph/ontology#")
 """The ontology's namespace (``PG`` checks its terms; rdflib keeps its namespace private)."""
@@ -148,6 +166,14 @@ class PG(DefinedNamespace):
     practiceCount: URIRef
     statutoryMembershipCount: URIRef
     citingPracticeCount: URIRef
+
+
+# Each term as a plain class attribute: rdflib's DefinedNamespace looks it up at
+# every access (~0.8 µs), and mapping a page asks for ~50 of them. Unknown terms
+# still fail, since they still reach DefinedNamespace's own lookup.
+for _term in inspect.get_annotations(PG):
+    setattr(PG, _term, PG[_term])
+del _term
 
 
 # Letters that Unicode does not decompose into a base letter plus accent.
@@ -267,6 +293,9 @@ class Vocabularies:
         self._heading_cache: dict[str, Field | None] = {}
         self._organisation_types: dict[str, URIRef | None] = {}
         self._keywords: list[tuple[URIRef, str]] | None = None
+        # Every practice asks for these: answers from the graph, remembered per Vocabularies.
+        self._rating_scales: dict[str, URIRef] = {}
+        self._acts: dict[tuple[str, int | None], URIRef | None] = {}
         self._fields_by_key: dict[tuple[str, str], Field] = {}
         self.interface_languages: dict[str, set[str]] = {}  # folded heading -> languages
         self.not_reported_labels: set[str] = set()
@@ -349,7 +378,10 @@ class Vocabularies:
 
     def rating_scale(self, criterion_key: str) -> URIRef:
         """Return the scheme holding the ordered ratings of a criterion."""
-        return URIRef(self.graph.value(self.criterion(criterion_key), PG.ratingScale))
+        if criterion_key not in self._rating_scales:
+            scale = self.graph.value(self.criterion(criterion_key), PG.ratingScale)
+            self._rating_scales[criterion_key] = URIRef(scale)
+        return self._rating_scales[criterion_key]
 
     def rating(self, criterion_key: str, label: str) -> URIRef | None:
         """Return the rating concept a label names on a criterion's scale, or None."""
@@ -366,6 +398,11 @@ class Vocabularies:
             >>> str(vocabularies().act("Crime and Disorder Act", 1998))
             'http://www.legislation.gov.uk/id/ukpga/1998/37'
         """
+        if (name, year) not in self._acts:
+            self._acts[name, year] = self._find_act(name, year)
+        return self._acts[name, year]
+
+    def _find_act(self, name: str, year: int | None) -> URIRef | None:
         wanted = fold(re.sub(r"\(?\b(1[89]|20)\d\d\)?", "", name))
         for act in self.graph.subjects(RDF.type, SCHEMA.Legislation):
             act_year = self.graph.value(act, PG.year)

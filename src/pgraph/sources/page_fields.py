@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -300,22 +299,22 @@ _LANGID_MODEL_DEPTH = 6
 
 @cache
 def _identifier() -> Any:
-    """Return py3langid's classifier, with its feature counts taken by numpy when they agree.
+    """Return py3langid's classifier, with its scores taken by numpy when they agree.
 
     py3langid's public API (``classify``) walks its automaton in Python, byte
     by byte: half the time of reading a page. It has no public way to count
     features faster, so ``FastIdentifier`` reads the model tables the
-    classifier keeps (``tk_nextmove``, ``_rowbase``, ``tk_output``) and
-    overrides ``_raw_score``. Whatever the installed version, it is used only
-    if those exist and its counts equal py3langid's own ``visit_counts`` on a
-    probe text; otherwise the public classifier is.
+    classifier keeps (``tk_nextmove``, ``_rowbase``, ``tk_output``, ``nb_ptc``,
+    ``nb_pc``) and overrides ``_raw_score``. Whatever the installed version, it
+    is used only if those exist and its scores equal py3langid's own, bit for
+    bit, on a probe text; otherwise the public classifier is.
     """
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     from pgraph.sources.language_model import language_model
 
     class FastIdentifier(LanguageIdentifier):
-        """py3langid's classifier, with its feature counts taken by numpy (the same counts)."""
+        """py3langid's classifier, with its feature counts and scores taken by numpy."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -326,10 +325,11 @@ def _identifier() -> Any:
             )
 
         def _raw_score(self, text: bytes) -> Any:
-            visits = _feature_counts(self.tables, text)
-            if not visits:  # no feature: py3langid's own answer
+            features, counts = _feature_counts(self.tables, text)
+            if not len(features):  # no feature: py3langid's own answer
                 return super()._raw_score(text)
-            return self._sparse_score(visits, self.nb_ptc)
+            # py3langid's _sparse_score, on the same features in the same order.
+            return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[features] + self.nb_pc
 
     try:
         # py3langid's from_model_file, with the model from the uncompressed copy.
@@ -337,8 +337,8 @@ def _identifier() -> Any:
         identifier = FastIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
                                     norm_probs=True, tk_row=row)
         probe = _LANGID_PROBE.encode()
-        agrees = list(_feature_counts(identifier.tables, probe).items()) == list(
-            visit_counts(*identifier.tables, probe).items()
+        agrees = np.array_equal(
+            identifier._raw_score(probe), LanguageIdentifier._raw_score(identifier, probe)
         )
     except (AttributeError, TypeError, ValueError, IndexError):
         agrees = False
@@ -348,8 +348,8 @@ def _identifier() -> Any:
     return identifier
 
 
-def _feature_counts(tables: tuple[Any, Any, Any], text: bytes) -> Counter[int]:
-    """Return {feature: count}, in order of first occurrence, as py3langid's ``visit_counts``.
+def _feature_counts(tables: tuple[Any, Any, Any], text: bytes) -> tuple[Any, Any]:
+    """Return the features and their counts, in order of first occurrence, as ``visit_counts``.
 
     py3langid walks its automaton (an Aho-Corasick one) byte by byte in
     Python. The state after a byte depends only on the last
@@ -360,7 +360,10 @@ def _feature_counts(tables: tuple[Any, Any, Any], text: bytes) -> Counter[int]:
     Example:
         >>> from py3langid.langid import visit_counts
         >>> tables, text = _identifier().tables, "La police du quartier.".encode()
-        >>> list(_feature_counts(tables, text).items()) == list(visit_counts(*tables, text).items())
+        >>> features, counts = _feature_counts(tables, text)
+        >>> dict(zip(features.tolist(), counts.tolist())) == visit_counts(*tables, text)
+        True
+        >>> list(features) == list(visit_counts(*tables, text))
         True
     """
     nextmove, rowbase, output = tables
@@ -371,7 +374,10 @@ def _feature_counts(tables: tuple[Any, Any, Any], text: bytes) -> Counter[int]:
         # the start of the text have fewer bytes: they wait at the start state).
         states[back:] = nextmove[rowbase[states[back:]] + data[: len(data) - back]]
     features = output[states]
-    return Counter(features[features >= 0].tolist())
+    features = features[features >= 0]
+    unique, first, counts = np.unique(features, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return unique[order], counts[order]
 
 
 def preload_language_model() -> None:

@@ -30,6 +30,8 @@ _MAX_HEADING_WORDS = 8
 # unambiguous; "-", "*", en and em dashes only count when a space follows, so
 # that "-5 %" or "*note" stay text.
 _BULLET = re.compile(r"^(?:[•·▪◦‣]\s*|[-*\u2013\u2014]\s+)(?P<value>.*)$")
+_BULLET_FIRST = frozenset("•·▪◦‣-*\u2013\u2014")
+"""The characters a bullet line starts with: other lines skip the regular expression."""
 # Dropped from pages: invisible characters, and control characters other than line ends.
 _DROPPED = re.compile(r"[\u200b\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
@@ -38,7 +40,7 @@ _FINAL_PUNCTUATION = tuple(".,;:!?…")
 _LABEL_VALUE = re.compile(r"^([^:]{1,60}?)\s*:\s*(.*)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class PageLine:
     """One line of a page: its 1-based number, its text (spaces normalised) and bullet value."""
 
@@ -73,16 +75,9 @@ def split_page(text: str) -> list[PageLine]:
     text = _DROPPED.sub("", text)
     if any(end in text for end in _OTHER_LINE_ENDS):  # most pages end their lines with "\n"
         text = _NEWLINES.sub("\n", text)
-    lines = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        # str.split() splits at tabs, no-break and the other Unicode spaces too.
-        line = " ".join(raw.split())
-        match = _BULLET.match(line)
-        if match:
-            lines.append(PageLine(number, line, bullet=True, value=match["value"].strip()))
-        else:
-            lines.append(PageLine(number, line, value=line))
-    return lines
+    # str.split() splits at tabs, no-break and the other Unicode spaces too.
+    return [page_line(number, " ".join(raw.split()))
+            for number, raw in enumerate(text.split("\n"), start=1)]
 
 
 def page_line(number: int, text: str) -> PageLine:
@@ -92,10 +87,10 @@ def page_line(number: int, text: str) -> PageLine:
         >>> page_line(7, "• Local")
         PageLine(number=7, text='• Local', bullet=True, value='Local')
     """
-    match = _BULLET.match(text)
+    match = _BULLET.match(text) if text[:1] in _BULLET_FIRST else None
     if match:
-        return PageLine(number, text, bullet=True, value=match["value"].strip())
-    return PageLine(number, text, value=text)
+        return PageLine(number, text, True, match["value"].strip())
+    return PageLine(number, text, False, text)
 
 
 def drop_invisible(text: str) -> str:
