@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -43,7 +44,7 @@ def dumps(data: object, *, sort_keys: bool = False) -> bytes:
                           separators=(",", ":")).encode()
 
 
-def read_json(path: Path) -> object:
+def read_json(path: Path) -> Any:
     """Return the data of a JSON file; ``ValueError`` when it is not JSON, ``OSError`` as open.
 
     Example:

@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -155,7 +156,7 @@ def stored_source_graphs(path: Path) -> list[tuple[str, str, str]] | None:
     return [tuple(row) for row in rows] if isinstance(rows, list) else None  # type: ignore[misc]
 
 
-_REMEMBERED: dict[str, tuple[tuple[int, ...], object]] = {}
+_REMEMBERED: dict[str, tuple[tuple[int, ...], Any]] = {}
 """Kept files read already in this process, by path, with the status they had then."""
 
 

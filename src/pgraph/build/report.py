@@ -105,7 +105,7 @@ def _read_data(store_path: Path) -> dict:
     """Return the kept report's JSON as it is written (``{}`` when there is none)."""
     path = report_path(Path(store_path))
     try:
-        return read_json(path)  # type: ignore[return-value]
+        return read_json(path)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:

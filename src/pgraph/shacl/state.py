@@ -122,9 +122,9 @@ def validated_rows(
     """Return what :func:`validate_incrementally` does as the state keeps it: by focus node
     (N-Triples), a row per result, ``[focus, path, severity, message, value]`` (terms as
     :func:`pgraph.store.term_to_json` writes them)."""
-    rows = source_graphs(store)
-    graphs = {graph: content_hash for graph, _, content_hash in rows}
-    vocabularies = {graph for graph, name, _ in rows if name == VOCABULARIES_SOURCE}
+    sources = source_graphs(store)
+    graphs = {graph: content_hash for graph, _, content_hash in sources}
+    vocabularies = {graph for graph, name, _ in sources if name == VOCABULARIES_SOURCE}
     state = load_state(path)
     changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:
@@ -153,7 +153,7 @@ def results_from_rows(rows: dict[str, list[list]]) -> set[ShaclResult]:
         >>> [r.value for r in results_from_rows({"<https://e.org/p>": [row, row]})]
         [rdflib.term.Literal('x')]
     """
-    terms: dict[tuple, Node | None] = {}
+    terms: dict[tuple | None, Node | None] = {}
     paths: dict[str | None, URIRef | None] = {None: None, "": None}
 
     def term(data: list | None) -> Node | None:
@@ -164,11 +164,11 @@ def results_from_rows(rows: dict[str, list[list]]) -> set[ShaclResult]:
 
     def path_of(iri: str | None) -> URIRef | None:
         if iri not in paths:
-            paths[iri] = URIRef(iri)
+            paths[iri] = URIRef(iri or "")
         return paths[iri]
 
     return {
-        ShaclResult(term(row[0]), path_of(row[1]), row[2], row[3], term(row[4]))
+        ShaclResult(term(row[0]), path_of(row[1]), row[2], row[3], term(row[4]))  # type: ignore[arg-type]
         for found in rows.values() for row in found
     }
 
