@@ -27,8 +27,11 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +51,7 @@ from pgraph.build.reading import (
     read_files,
     root_prefix,
 )
-from pgraph.build.report import update_kept_report
+from pgraph.build.report import phases_line, update_kept_report
 from pgraph.build.unresolved import unresolved_change
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import (
@@ -87,7 +90,38 @@ class BuildReport:
     changed_graphs: list[str] = field(default_factory=list)  # replaced, added or dropped
     notes: list[str] = field(default_factory=list)
     """What the build did to partner names: acronyms resolved, organisation IRIs retired."""
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Where the time went: per phase, its ``seconds``, the build process's ``cpu`` and its
+    ``workers_cpu`` (the reading processes, counted when they end), in seconds."""
     _store: Store | None = field(default=None, repr=False)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        """Add the wall and CPU time of the ``with`` block to :attr:`phases` under ``phase``."""
+        start, before = time.perf_counter(), os.times()
+        try:
+            yield
+        finally:
+            after = os.times()
+            own = after.user + after.system - before.user - before.system
+            workers = (after.children_user + after.children_system
+                       - before.children_user - before.children_system)
+            self.phases[phase] = {
+                "seconds": round(time.perf_counter() - start, 3),
+                "cpu": round(max(own, 0.0), 3),  # never "-0.00" from the clocks' rounding
+                "workers_cpu": round(max(workers, 0.0), 3),
+            }
+
+    def timing(self) -> str:
+        """Return where the build's time went, on one line (``pgraph report`` shows it).
+
+        Example:
+            >>> report = BuildReport(phases={"commit": {"seconds": 2.0, "cpu": 1.5,
+            ...                                         "workers_cpu": 0.0}})
+            >>> report.timing()
+            'commit 2.00 s (CPU 1.50 s)'
+        """
+        return phases_line(self.phases)
 
     @property
     def store(self) -> Store:
@@ -161,15 +195,19 @@ def build_catalogue(
     preloaded = preload()  # the language model loads while the files are found and hashed
     with writing(store_path, wait=wait) as store:
         try:
-            plan = _plan(store, sources, iris, base, report, strict=strict)
+            with report.timed("hashing files"):
+                plan = _plan(store, sources, iris, base, report, strict=strict)
         finally:
             preloaded()  # before any worker forks
         transaction = begin(
             store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
-        read = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
-        change = _commit_for(store, plan, iris, read, report, started)
-        transaction.commit(change)
+        with report.timed("reading and loading"):
+            read = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
+        with report.timed("shared graphs"):
+            change = _commit_for(store, plan, iris, read, report, started)
+        with report.timed("commit"):
+            transaction.commit(change)
         report.changed_graphs = change.changed_graphs
         _count(store, report)
         if store_path is None:

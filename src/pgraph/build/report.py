@@ -71,11 +71,28 @@ class KeptReport:
         out.append(
             f"Last build ({when}): {self.last_build.get('summary', 'no build recorded')}"
         )
+        if self.last_build.get("phases"):
+            out.append(f"Its time: {phases_line(self.last_build['phases'])}")  # type: ignore[arg-type]
         out.append(
             f"The stored catalogue: {len(self.sources)} source files, "
             f"{len(self.warnings)} warnings, {len(self.errors)} errors"
         )
         return out
+
+
+def phases_line(phases: dict[str, dict[str, float]]) -> str:
+    """Return a build's phases (see ``BuildReport.phases``) as one line: time, then CPU.
+
+    Example:
+        >>> phases_line({"reading and loading": {"seconds": 30.0, "cpu": 20.0,
+        ...                                      "workers_cpu": 45.5}})
+        'reading and loading 30.00 s (CPU 20.00 s + 45.50 s in workers)'
+    """
+    parts = []
+    for name, t in phases.items():
+        workers = f" + {t['workers_cpu']:.2f} s in workers" if t.get("workers_cpu") else ""
+        parts.append(f"{name} {t['seconds']:.2f} s (CPU {t['cpu']:.2f} s{workers})")
+    return "; ".join(parts)
 
 
 def report_path(store_path: Path) -> Path:
@@ -185,6 +202,7 @@ def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None
         "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "summary": build.summary(),
         "notes": list(build.notes),
+        "phases": build.phases,
     }
     if data and sources == before:
         _replace_json(last_build_path(Path(store_path)), last_build)
