@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -101,6 +102,9 @@ def test_the_build_report_is_kept_and_shown_again(faulty, tmp_path):
     assert 'Warning: catalogue/seed.txt:5: country: "Atlantis" is not an ISO 3166' in shown.output
     assert "The stored catalogue: 2 source files" in shown.output
     assert "Last build (" in shown.output and "0 files read, 2 unchanged" in shown.output
+    # Where the last build's time went: each phase, wall time then CPU.
+    assert re.search(r"Its time: hashing files [\d.]+ s \(CPU [\d.]+ s\); reading and loading "
+                     r"[\d.]+ s .*; shared graphs .*; commit [\d.]+ s", shown.output)
     # Fixing a file drops its warnings; the other file's stay.
     (faulty / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     run("build", faulty, "--store", store)
@@ -112,7 +116,8 @@ def test_the_build_report_is_kept_and_shown_again(faulty, tmp_path):
     run("build", faulty, "--store", store)
     again = run("report", "--store", store)
     assert "0 files read, 2 unchanged" in again.output
-    assert again.output.splitlines()[:-2] == shown.output.splitlines()[:-2]
+    # All but the last build's summary, its time and the totals.
+    assert again.output.splitlines()[:-3] == shown.output.splitlines()[:-3]
     nothing = run("report", "--store", tmp_path / "none")
     assert nothing.exit_code == 2 and "no build report kept here" in nothing.output
 

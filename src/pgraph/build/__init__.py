@@ -27,8 +27,11 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,14 +44,14 @@ from pgraph.build.reading import (
     HashCache,
     ReadJob,
     ReadResult,
-    discover,
+    discover_files,
     in_file_order,
     mapping_fingerprint,
     preload,
     read_files,
     root_prefix,
 )
-from pgraph.build.report import update_kept_report
+from pgraph.build.report import phases_line, update_kept_report
 from pgraph.build.unresolved import unresolved_change
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import (
@@ -87,7 +90,38 @@ class BuildReport:
     changed_graphs: list[str] = field(default_factory=list)  # replaced, added or dropped
     notes: list[str] = field(default_factory=list)
     """What the build did to partner names: acronyms resolved, organisation IRIs retired."""
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Where the time went: per phase, its ``seconds``, the build process's ``cpu`` and its
+    ``workers_cpu`` (the reading processes, counted when they end), in seconds."""
     _store: Store | None = field(default=None, repr=False)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        """Add the wall and CPU time of the ``with`` block to :attr:`phases` under ``phase``."""
+        start, before = time.perf_counter(), os.times()
+        try:
+            yield
+        finally:
+            after = os.times()
+            own = after.user + after.system - before.user - before.system
+            workers = (after.children_user + after.children_system
+                       - before.children_user - before.children_system)
+            self.phases[phase] = {
+                "seconds": round(time.perf_counter() - start, 3),
+                "cpu": round(max(own, 0.0), 3),  # never "-0.00" from the clocks' rounding
+                "workers_cpu": round(max(workers, 0.0), 3),
+            }
+
+    def timing(self) -> str:
+        """Return where the build's time went, on one line (``pgraph report`` shows it).
+
+        Example:
+            >>> report = BuildReport(phases={"commit": {"seconds": 2.0, "cpu": 1.5,
+            ...                                         "workers_cpu": 0.0}})
+            >>> report.timing()
+            'commit 2.00 s (CPU 1.50 s)'
+        """
+        return phases_line(self.phases)
 
     @property
     def store(self) -> Store:
@@ -161,15 +195,19 @@ def build_catalogue(
     preloaded = preload()  # the language model loads while the files are found and hashed
     with writing(store_path, wait=wait) as store:
         try:
-            plan = _plan(store, sources, iris, base, report, strict=strict)
+            with report.timed("hashing files"):
+                plan = _plan(store, sources, iris, base, report, strict=strict)
         finally:
             preloaded()  # before any worker forks
         transaction = begin(
             store, changes=plan.changes + len(report.removed), stored_graphs=len(plan.known)
         )
-        read = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
-        change = _commit_for(store, plan, iris, read, report, started)
-        transaction.commit(change)
+        with report.timed("reading and loading"):
+            read = _write(transaction, plan, iris, base, report, strict=strict, jobs=jobs)
+        with report.timed("shared graphs"):
+            change = _commit_for(store, plan, iris, read, report, started)
+        with report.timed("commit"):
+            transaction.commit(change)
         report.changed_graphs = change.changed_graphs
         _count(store, report)
         if store_path is None:
@@ -187,7 +225,7 @@ def _plan(
     """Return what to read: the files whose hash changed; note the unchanged and removed ones."""
     fingerprint = mapping_fingerprint(base)
     known = stored_source_graphs(store)
-    files = discover(sources)
+    files = discover_files(sources)  # each file as text: a Path for the changed ones only
     clashing = _clashing_names(files, iris, report, strict=strict)
     changed, remembered = [], {}
     hashes = HashCache(store.path, fingerprint)
@@ -198,7 +236,7 @@ def _plan(
         if name in known and known[name][1] == content_hash:
             report.unchanged.append(name)
         else:
-            changed.append((path, root, name, content_hash))
+            changed.append((Path(path), root, name, content_hash))
             if (failure := hashes.failure(name, content_hash)) is not None:
                 remembered[name] = failure
     hashes.save()
@@ -298,7 +336,7 @@ def _commit_for(
 
 
 def _clashing_names(
-    files: list[tuple[Path, Path, str]], iris: Iris, report: BuildReport, *, strict: bool
+    files: list[tuple[str, Path, str]], iris: Iris, report: BuildReport, *, strict: bool
 ) -> set[str]:
     """Return the names whose graph is another file's graph ("a b.txt" and "a-b.txt"), reported.
 

@@ -25,13 +25,14 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pgraph.errors import StoreError
+from pgraph.jsonfiles import read_json, write_json
 
 
 @dataclass
@@ -70,11 +71,28 @@ class KeptReport:
         out.append(
             f"Last build ({when}): {self.last_build.get('summary', 'no build recorded')}"
         )
+        if self.last_build.get("phases"):
+            out.append(f"Its time: {phases_line(self.last_build['phases'])}")  # type: ignore[arg-type]
         out.append(
             f"The stored catalogue: {len(self.sources)} source files, "
             f"{len(self.warnings)} warnings, {len(self.errors)} errors"
         )
         return out
+
+
+def phases_line(phases: dict[str, dict[str, float]]) -> str:
+    """Return a build's phases (see ``BuildReport.phases``) as one line: time, then CPU.
+
+    Example:
+        >>> phases_line({"reading and loading": {"seconds": 30.0, "cpu": 20.0,
+        ...                                      "workers_cpu": 45.5}})
+        'reading and loading 30.00 s (CPU 20.00 s + 45.50 s in workers)'
+    """
+    parts = []
+    for name, t in phases.items():
+        workers = f" + {t['workers_cpu']:.2f} s in workers" if t.get("workers_cpu") else ""
+        parts.append(f"{name} {t['seconds']:.2f} s (CPU {t['cpu']:.2f} s{workers})")
+    return "; ".join(parts)
 
 
 def report_path(store_path: Path) -> Path:
@@ -104,7 +122,7 @@ def _read_data(store_path: Path) -> dict:
     """Return the kept report's JSON as it is written (``{}`` when there is none)."""
     path = report_path(Path(store_path))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
@@ -139,16 +157,12 @@ def _write_data(store_path: Path, data: dict) -> None:
 def _replace_json(path: Path, data: dict) -> None:
     """Put ``data`` in place of ``path`` at once, as one line of JSON.
 
-    One line: the C encoder (json's indented output is written in Python, five
-    times slower). The report is a convenience: a read-only or full disk must
-    not fail the build, so nothing is written then.
+    One line (``pgraph.jsonfiles``: orjson, no indentation). The report is a
+    convenience: a read-only or full disk must not fail the build, so nothing is
+    written then.
     """
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_json(path, data)
 
 
 def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None:
@@ -188,6 +202,7 @@ def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None
         "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "summary": build.summary(),
         "notes": list(build.notes),
+        "phases": build.phases,
     }
     if data and sources == before:
         _replace_json(last_build_path(Path(store_path)), last_build)
