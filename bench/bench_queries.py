@@ -66,11 +66,11 @@ Why some queries are still over target on this catalogue:
   practice's facets, memberships or assessments (60,000 assessments for the rated
   criteria); quality-* use MINUS, since Oxigraph evaluates a FILTER NOT EXISTS of
   two patterns without the outer bindings (seconds per query).
-- practices-rated-at-least and search-practices fold case and accents with chains
-  of REPLACE on every candidate label or text; practices-rated-at-least resolves
-  the criterion and the threshold first (a sub-SELECT: 25 s before), then reads
-  every assessment on that criterion; where its remaining time goes was not
-  investigated.
+- search-practices folds case and accents with chains of REPLACE on every
+  candidate text. practices-rated-at-least gets the concepts' IRIs (pgraph
+  resolves labels before the query runs) and starts from the country's practices:
+  what remains is one store lookup per assessment of those practices (~6 each),
+  their titles and the rating labels (bench/RESULTS.md, "Speed, round six").
 - Timings are on a 2-core machine; the load average is given above.
 """
 SLOW_SECONDS = 10.0
@@ -141,6 +141,16 @@ def bench_params(store: ox.Store) -> dict[str, dict[str, str]]:
         },
         "practices-started-between": {"from": "2015-01-01", "to": "2018-12-31"},
     }
+
+
+def bound_text(info: QueryInfo, params: dict, store: ox.Store) -> str:
+    """Return the query text that ``run_query`` runs: names resolved to IRIs in ``store``
+    (as pgraph does on any endpoint), then the parameters bound, for rdflib to run too."""
+    from pgraph.query.resolve import has_concept_defaults, local_lookup, resolve_params
+
+    if info.declares_params and (params or has_concept_defaults(info)):
+        params = resolve_params(info, params, lookup=local_lookup(store))
+    return bind_query(info.text, bind_params(info, params))
 
 
 def time_oxigraph(info: QueryInfo, location: Path, params: dict, repeat: int) -> tuple[float, int]:
@@ -293,7 +303,7 @@ def main() -> int:
             failures.append(info.name)
         rd_seconds = rd_count = None
         if not args.no_rdflib:
-            text = bind_query(info.text, bind_params(info, query_params))
+            text = bound_text(info, query_params, store)
             rd_seconds, rd_count = time_rdflib(text, args.rdflib_limit)
         rows.append((info.name, count, ox_seconds, target, ok, rd_seconds, rd_count))
         if args.no_rdflib:

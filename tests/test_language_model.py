@@ -8,7 +8,7 @@ import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE
 from py3langid.modelio import load_model
 
-from pgraph.sources.language_model import _copy_path, language_model
+from pgraph.sources.language_model import _copy_path, _read, language_model
 
 
 def same(model, reference) -> bool:
@@ -28,6 +28,7 @@ def test_the_cached_copy_is_the_shipped_model_and_a_broken_one_is_not_used(tmp_p
     assert same(language_model(), reference)  # loaded as py3langid does, copy written
     assert (copy / "nextmove.npy").exists()
     assert same(language_model(), reference)  # read from the copy
+    assert same(_read(copy), reference)  # (and not the shipped model again: reading it works)
     (copy / "output.npy").write_bytes(b"not an array")
     assert same(language_model(), reference)  # a broken copy: the shipped model
 

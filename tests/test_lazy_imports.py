@@ -99,3 +99,22 @@ def test_the_lazy_group_names_every_command_of_every_module():
         assert command.callback.__module__ == cli.lazy[name], name
     help_text = CliRunner().invoke(cli, ["--help"]).output
     assert all(f"\n  {name} " in help_text for name in cli.lazy)
+
+
+def test_build_and_validate_import_no_query_library(small_build):
+    # pgraph.query is imported at its first use (pgraph.__getattr__): a rebuild and a
+    # validation need none of it. The same probe sees it where a command needs it.
+    pages, store = small_build
+    probe = RUN.replace('name.split(".")[0] in heavy', 'name.startswith("pgraph.query")')
+
+    def query_modules(argv: list[str]) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", probe.format(heavy=HEAVY, argv=argv)],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode in (0, 1), result.stderr
+        line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
+        return json.loads(line.removeprefix("MODULES "))
+
+    assert query_modules(["build", str(pages), "--store", str(store), "-q"]) == []
+    assert query_modules(["validate", "--store", str(store), "--no-warnings"]) == []
+    assert "pgraph.query" in query_modules(["query", "practices-per-country", "--store",
+                                            str(store)])

@@ -785,3 +785,25 @@ def test_cli_writes_every_format(built_store_path, tmp_path):
         "Error: turtle is for CONSTRUCT and DESCRIBE results; a SELECT result is written as "
         "table, csv, tsv, json, xml or markdown\n"
     )
+
+
+def test_rated_at_least_keeps_practices_without_a_country_unless_one_is_asked_for():
+    """The country filter is a join on the country's IRI; given none, every practice
+    counts, also one without a country (the derived graph's pg:NoCountry) or with an
+    unmapped one; an unmapped country or domain asked for finds nothing."""
+    effective = {"effectiveness": Assessment(rating="Effective")}
+    store = store_of([
+        Practice(slug="paris", title="Paris", language="en", country="France",
+                 domains=["Cybercrime"], assessments=effective),
+        Practice(slug="nowhere", title="Nowhere", language="en", assessments=effective),
+        Practice(slug="atlantis", title="Atlantis", language="en", country="Atlantis",
+                 domains=["Bullying on the moon"], assessments=effective),
+    ])
+    assert [r["title"] for r in rows("practices-rated-at-least", store)] == [
+        "Atlantis", "Nowhere", "Paris"]
+    assert [r["title"] for r in rows("practices-rated-at-least", store, country="FR")] == [
+        "Paris"]
+    assert [r["title"] for r in rows("practices-rated-at-least", store,
+                                     domain="cybercrime")] == ["Paris"]
+    assert rows("practices-rated-at-least", store, country="Atlantis") == []
+    assert rows("practices-rated-at-least", store, domain="Bullying on the moon") == []

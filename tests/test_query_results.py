@@ -9,8 +9,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
+from pgraph.query import run_query
 from pgraph.query.results import RESULT_FORMATS, QueryResult, graph_result, python_value
-from pgraph.store import TermConverter
+from pgraph.store import TermConverter, from_oxigraph
+from pgraph.store.terms import python_value_of
 
 ROWS = [
     {"org": URIRef("https://e.org/a"), "n": Literal(3), "d": Literal(' été, "x"\n', lang="fr")},
@@ -94,3 +96,41 @@ def test_every_result_format_writes_something_for_a_select():
 def test_python_values(term, value):
     assert python_value(term) == value
     assert type(python_value(term)) is type(value)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize("term", [
+    ox.NamedNode("https://example.org/a"),
+    ox.BlankNode("b1"),
+    ox.Literal("text"),
+    ox.Literal("texte", language="fr"),
+    *[ox.Literal(text, datatype=ox.NamedNode(_XSD + "integer"))
+      for text in ("7", "07", "+7", "-12", " 7", "seven", "")],
+    *[ox.Literal(text, datatype=ox.NamedNode(_XSD + "date"))
+      for text in ("2014-01-01", "2014-02-30", "2014-01-01Z", "2014-1-1", "x")],
+    *[ox.Literal(text, datatype=ox.NamedNode(_XSD + kind))
+      for kind, text in (("decimal", "1.50"), ("double", "1e3"), ("boolean", "true"),
+                         ("boolean", "0"), ("dateTime", "2024-01-01T10:00:00Z"),
+                         ("gYear", "2014"), ("anyURI", "https://e.org/"))],
+    ox.Literal("x", datatype=ox.NamedNode("https://example.org/datatype")),
+], ids=repr)
+def test_cells_read_straight_from_pyoxigraph_equal_their_rdflib_python_values(term):
+    assert python_value_of(term) == python_value(from_oxigraph(term))
+    assert type(python_value_of(term)) is type(python_value(from_oxigraph(term)))
+
+
+def test_a_local_select_gives_the_same_rows_and_terms_as_converting_each_term():
+    store = ox.Store()
+    objects = [ox.Literal("x", language="en"), ox.BlankNode("b"), ox.NamedNode("https://e.org/o"),
+               ox.Literal("5", datatype=ox.NamedNode(_XSD + "integer"))]
+    store.extend(ox.Quad(ox.NamedNode(f"https://e.org/s{i}"), ox.NamedNode("https://e.org/p"),
+                         term, ox.DefaultGraph()) for i, term in enumerate(objects))
+    result = run_query("SELECT * WHERE { ?s ?p ?o }", store=store)
+    convert = TermConverter()
+    raw = store.query("SELECT * WHERE { ?s ?p ?o }")
+    names = [v.value for v in raw.variables]
+    terms = [dict(zip(names, map(convert, solution), strict=True)) for solution in raw]
+    assert result.terms == terms
+    assert result.rows == [{v: python_value(row[v]) for v in result.variables} for row in terms]

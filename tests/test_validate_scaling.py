@@ -155,3 +155,27 @@ def test_warnings_left_undescribed_give_the_same_violations_and_counts(tmp_path)
     assert [str(f) for f in quick.violations] == [str(f) for f in full.violations]
     assert any(f.practice for f in full.warnings)
     assert not any(f.practice for f in quick.warnings)
+
+
+def test_findings_printed_from_the_kept_rows_are_those_of_the_results(tmp_path):
+    # A validation with a state makes its findings from the state's rows (pgraph.validate.
+    # report_from_rows: warnings straight from their rows with --no-warnings).
+    from pgraph.shacl.engine import run_plan
+    from pgraph.shacl.state import results_from_rows, validated_rows
+    from pgraph.validate import compiled_plan, report_from_results, report_from_rows
+
+    generate_catalogue(tmp_path / "catalogue", practices=30, seed=3, malformed_share=0.1)
+    store = build_catalogue([tmp_path / "catalogue"], store_path=None).store
+    inject_faults(store, seed=3, per_kind=1)
+    rows = validated_rows(compiled_plan(), store, tmp_path / "state.json")
+    kept = [row for found in rows.values() for row in found]
+    # Violations and warnings, values as text, as IRIs, and none: the check can fail.
+    assert {row[2] for row in kept} == {"Violation", "Warning"}
+    assert {row[4][0] if row[4] else None for row in kept} >= {"literal", "iri", None}
+    results = results_from_rows(rows)
+    assert results == set(run_plan(compiled_plan(), store))
+    for describe in (False, True):
+        ours = report_from_rows(store, rows, describe_warnings=describe)
+        assert ours == report_from_results(store, results, describe_warnings=describe)
+    quick = validate_store(store, state=tmp_path / "state.json", describe_warnings=False)
+    assert quick == report_from_results(store, results, describe_warnings=False)

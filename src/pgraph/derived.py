@@ -397,9 +397,11 @@ def _practices_in(store, graphs: list[str]) -> set[str]:
     """Practices described in ``graphs``: typed there, or owning a partnership described there."""
     if not graphs:
         return set()
+    # LATERAL: each subject of the graphs looks its practice up (a plain join read every
+    # partnership of the store first: 40-75 ms at 10,000 practices, against 1.3 ms).
     query = f"""SELECT DISTINCT ?p {{ {_values('g', graphs)}
         {{ GRAPH ?g {{ ?p a <{PG.Practice}> }} }}
-        UNION {{ GRAPH ?g {{ ?s ?x ?y }} ?p <{PG.partnership}> ?s }} }}"""
+        UNION {{ GRAPH ?g {{ ?s ?x ?y }} LATERAL {{ ?p <{PG.partnership}> ?s }} }} }}"""
     return {p for (p,) in _rows(store, query)}
 
 

@@ -32,15 +32,17 @@ Example:
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from pgraph.jsonfiles import read_json, write_json
 from pgraph.store.location import read_commit_marker
 
 STATS_FILE = "pgraph-stats.json"
@@ -150,14 +152,33 @@ def stored_stats(path: Path) -> dict[str, object] | None:
 def stored_source_graphs(path: Path) -> list[tuple[str, str, str]] | None:
     """Return the store's source graphs as :func:`pgraph.store.sources.source_graphs` gives
     them, from ``STORE/pgraph-sources.json``, if it describes the committed state."""
-    rows = _kept(path, SOURCES_FILE)
+    rows = _kept(path, SOURCES_FILE, remember=True)
     return [tuple(row) for row in rows] if isinstance(rows, list) else None  # type: ignore[misc]
 
 
-def _kept(path: Path, name: str) -> object:
-    """Return the data of a file kept in the store's folder, or None if it is not the store's."""
+_REMEMBERED: dict[str, tuple[tuple[int, ...], Any]] = {}
+"""Kept files read already in this process, by path, with the status they had then."""
+
+
+def _kept(path: Path, name: str, *, remember: bool = False) -> object:
+    """Return the data of a file kept in the store's folder, or None if it is not the store's.
+
+    With ``remember``, the file is read once per process while its status (inode,
+    size, modification and change times) stays the same: a build reads the store's
+    10,000 sources before it starts and again at its commit. The caller must then
+    only read the data, never change it.
+    """
+    file = Path(path) / name
     try:
-        data = json.loads((Path(path) / name).read_text(encoding="utf-8"))
+        if remember:
+            status = os.stat(file)
+            signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+            known = _REMEMBERED.get(str(file))
+            if known is None or known[0] != signature:
+                known = _REMEMBERED[str(file)] = (signature, read_json(file))
+            data = known[1]
+        else:
+            data = read_json(file)
         marker = read_commit_marker(Path(path))
         if marker is not None and data["marker"] == asdict(marker):
             return data["data"]
@@ -202,14 +223,9 @@ def _keep(path: Path, figures: dict[str, object], sources: list[tuple[str, str, 
     if marker is None:
         return
     for name, data in ((SOURCES_FILE, sources), (STATS_FILE, figures)):
-        target = path / name
-        temporary = target.with_name(f"{name}.tmp")
-        try:
-            temporary.write_text(json.dumps({"marker": asdict(marker), "data": data}),
-                                 encoding="utf-8")
-            os.replace(temporary, target)
-        except OSError:  # a shortcut only: without the file, figures are counted
-            temporary.unlink(missing_ok=True)
+        # A shortcut only: without the file, figures are counted.
+        with contextlib.suppress(OSError):
+            write_json(path / name, {"marker": asdict(marker), "data": data})
 
 
 _PG = "https://w3id.org/pgraph/ontology#"

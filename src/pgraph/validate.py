@@ -19,6 +19,7 @@ import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +35,7 @@ from pgraph.shacl.owners import (
     owners_in_store,
 )
 from pgraph.shacl.plan import Plan, UnsupportedShapes, read_plan
-from pgraph.store import from_oxigraph
+from pgraph.store import from_oxigraph, read_turtle
 from pgraph.vocab import prefixes
 
 
@@ -95,7 +96,7 @@ class ValidationReport:
 @cached_on_files(shapes_files)
 def shapes_graph() -> Graph:
     """Return ``ontology/shapes.ttl``."""
-    return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    return read_turtle(ontology_dir() / "shapes.ttl")
 
 
 def validate_graph(data: Graph) -> ValidationReport:
@@ -140,11 +141,11 @@ def validate_store(
     if plan is None:
         return validate_graph(store_graph(store))
     if state is not None:
-        from pgraph.shacl.state import validate_incrementally
+        from pgraph.shacl.state import validated_rows
 
-        results = validate_incrementally(plan, store, state, workers=workers)
-    else:
-        results = run_plan(plan, store, workers=workers)
+        rows = validated_rows(plan, store, state, workers=workers)
+        return report_from_rows(store, rows, describe_warnings=describe_warnings)
+    results = run_plan(plan, store, workers=workers)
     return report_from_results(store, results, describe_warnings=describe_warnings)
 
 
@@ -166,6 +167,49 @@ def report_from_results(
     }
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
+    )
+
+
+def report_from_rows(
+    store: ox.Store, rows: dict[str, list[list]], *, describe_warnings: bool = True
+) -> ValidationReport:
+    """Return :func:`report_from_results` of the results kept as the validation state's rows.
+
+    A result not tied to its practice (a warning, with ``describe_warnings=False``)
+    gives its finding straight from its row: thousands of kept warnings are
+    printed again at every validation, and need no rdflib term.
+    """
+    from pgraph.shacl.state import results_from_rows
+
+    tied: list[list] = []
+    findings: set[Finding] = set()
+    for found in rows.values():
+        for row in found:
+            if describe_warnings or row[2] == "Violation":
+                tied.append(row)
+            else:
+                findings.add(_finding_from_row(row))
+    results = results_from_rows({"": tied})
+    owners = owners_in_store(store, {r.focus for r in results})
+    described = describe_in_store(store, owners.values())
+    findings |= {_finding(r, owners.get(r.focus), described.get) for r in results}
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
+    )
+
+
+def _finding_from_row(row: list) -> Finding:
+    """Return what :func:`_finding` gives for a result of no practice, from its state row
+    (``[focus, path, severity, message, value]``, terms as ``term_to_json`` wrote them)."""
+    focus, path, severity, message, value = row
+    shown = None
+    if value is not None:
+        text = value[1]
+        shown = (f'"{text[:60]}{"…" if len(text) > 60 else ""}"' if value[0] == "literal"
+                 else f"<{text}>")
+    return Finding(
+        severity=severity, source_file=None, practice_title=None, practice=None,
+        focus=focus[1], field=_curie(path) if path else None, message=message, value=shown,
     )
 
 
@@ -222,10 +266,13 @@ def _finding(result: ShaclResult, practice, describe) -> Finding:
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     # Ordered by every field as text, in their order (a finding's fields are plain values:
-    # read them directly, as dataclasses.astuple would after a deep copy of each).
-    return sorted(
-        findings, key=lambda f: ["" if v is None else str(v) for v in _FINDING_FIELDS(f)]
-    )
+    # read them directly, as dataclasses.astuple would after a deep copy of each). Most are
+    # plain text already, which needs no copy.
+    def key(finding: Finding) -> list[str]:
+        return [v if type(v) is str else "" if v is None else str(v)
+                for v in _FINDING_FIELDS(finding)]
+
+    return sorted(findings, key=key)
 
 
 _FINDING_FIELDS = operator.attrgetter(*(f.name for f in fields(Finding)))
@@ -243,6 +290,11 @@ def curie(iri: URIRef) -> str:
         >>> curie(URIRef("http://purl.org/dc/terms/title")), curie(URIRef("https://x.org/a"))
         ('dcterms:title', 'https://x.org/a')
     """
+    return _curie(str(iri))
+
+
+@lru_cache(maxsize=4_096)  # a report names a few dozen paths, thousands of times
+def _curie(iri: str) -> str:
     for prefix, namespace in _PREFIXES.items():
         if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
             return f"{prefix}:{iri[len(namespace):]}"

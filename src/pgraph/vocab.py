@@ -499,9 +499,11 @@ def load_vocabulary_graph() -> Graph:
 
     See :func:`derived_vocabulary_triples` for what is added to the files' statements.
     """
+    from pgraph.store.terms import read_turtle  # pgraph.store reads this module first
+
     graph = Graph()
     for path in sorted(vocabularies_dir().glob("*.ttl")):
-        graph.parse(path, format="turtle")
+        read_turtle(path, graph)
     for triple in derived_vocabulary_triples(graph):
         graph.add(triple)
     return graph

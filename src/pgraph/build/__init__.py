@@ -44,7 +44,7 @@ from pgraph.build.reading import (
     HashCache,
     ReadJob,
     ReadResult,
-    discover,
+    discover_files,
     in_file_order,
     mapping_fingerprint,
     preload,
@@ -225,7 +225,7 @@ def _plan(
     """Return what to read: the files whose hash changed; note the unchanged and removed ones."""
     fingerprint = mapping_fingerprint(base)
     known = stored_source_graphs(store)
-    files = discover(sources)
+    files = discover_files(sources)  # each file as text: a Path for the changed ones only
     clashing = _clashing_names(files, iris, report, strict=strict)
     changed, remembered = [], {}
     hashes = HashCache(store.path, fingerprint)
@@ -236,7 +236,7 @@ def _plan(
         if name in known and known[name][1] == content_hash:
             report.unchanged.append(name)
         else:
-            changed.append((path, root, name, content_hash))
+            changed.append((Path(path), root, name, content_hash))
             if (failure := hashes.failure(name, content_hash)) is not None:
                 remembered[name] = failure
     hashes.save()
@@ -336,7 +336,7 @@ def _commit_for(
 
 
 def _clashing_names(
-    files: list[tuple[Path, Path, str]], iris: Iris, report: BuildReport, *, strict: bool
+    files: list[tuple[str, Path, str]], iris: Iris, report: BuildReport, *, strict: bool
 ) -> set[str]:
     """Return the names whose graph is another file's graph ("a b.txt" and "a-b.txt"), reported.
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import threading
 import time
@@ -35,6 +34,7 @@ from rdflib import Literal, URIRef
 
 from pgraph import __version__, errors
 from pgraph.errors import MappingError, PgraphError, SourceError, Warning_
+from pgraph.jsonfiles import read_json, write_json
 from pgraph.mapping import BareAcronym, map_practices
 from pgraph.processes import die_with_parent
 from pgraph.resources import check_file_caches, mapping_files
@@ -84,6 +84,12 @@ class ReadResult:
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
     """Return (file, root, name) per source file; names are prefixed by their root folder."""
+    return [(Path(file), root, name) for file, root, name in discover_files(sources)]
+
+
+def discover_files(sources: Sequence[Path]) -> list[tuple[str, Path, str]]:
+    """Return what :func:`discover` does, each file as text (a rebuild of 10,000 files
+    makes a ``Path`` only for those it reads)."""
     missing = [str(s) for s in sources if not Path(s).exists()]
     if missing:
         raise SourceError(
@@ -93,7 +99,7 @@ def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
         )
     found = discover_source_names([Path(s) for s in sources])
     prefixes = {root: root_prefix(root) for root in {root for _, root, _ in found}}
-    return [(Path(file), root, f"{prefixes[root]}{name}") for file, root, name in found]
+    return [(file, root, f"{prefixes[root]}{name}") for file, root, name in found]
 
 
 def root_prefix(root: Path) -> str:
@@ -102,7 +108,7 @@ def root_prefix(root: Path) -> str:
     return f"{root.resolve().name}/" if root.is_dir() else ""
 
 
-def hash_file(path: Path, fingerprint: str) -> str:
+def hash_file(path: Path | str, fingerprint: str) -> str:
     """Return the content hash of a file, salted with everything else that decides its triples."""
     digest = hashlib.sha256(fingerprint.encode())
     with open(path, "rb") as handle:
@@ -173,14 +179,14 @@ class HashCache:
         self._saved: tuple[dict, dict] | None = None
         if self.path is not None:
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = read_json(self.path)
                 if data.get("fingerprint") == fingerprint and data.get("folder") == os.getcwd():
                     self.entries = dict(data["files"])
                     self.failed = dict(data.get("failed", {}))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self.entries, self.failed = {}, {}
 
-    def hash(self, path: Path) -> str:
+    def hash(self, path: Path | str) -> str:
         """Return the file's content hash (as :func:`hash_file`), from the cache when it may."""
         key = os.fspath(path)  # the cache is kept for one working folder (see __init__)
         status = os.stat(path)
@@ -191,7 +197,7 @@ class HashCache:
             self.reused += 1
             self.kept[key] = entry
             return entry[-1]
-        content_hash = hash_file(path, self.fingerprint)
+        content_hash = hash_file(Path(path), self.fingerprint)
         self.hashed += 1
         if time.time_ns() - status.st_ctime_ns >= self.SETTLED * 1e9:
             self.kept[key] = [*signature, content_hash]
@@ -237,15 +243,13 @@ class HashCache:
             self.kept == self.entries and self.hashed == 0 and self.failing == self.failed
         ) or self._saved == (self.kept, self.failing):  # as this build saved it already
             return
-        temporary = self.path.with_name(self.path.name + ".tmp")
         try:
             kept = {"fingerprint": self.fingerprint, "folder": os.getcwd(), "files": self.kept,
                     "failed": self.failing}
-            temporary.write_text(json.dumps(kept), encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_json(self.path, kept)
             self._saved = (dict(self.kept), dict(self.failing))
         except OSError:  # a shortcut only: a read-only or full disk must not fail the build
-            temporary.unlink(missing_ok=True)
+            pass
 
 
 def mapping_fingerprint(base: str) -> str:

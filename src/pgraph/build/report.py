@@ -25,13 +25,14 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pgraph.errors import StoreError
+from pgraph.jsonfiles import read_json, write_json
 
 
 @dataclass
@@ -121,7 +122,7 @@ def _read_data(store_path: Path) -> dict:
     """Return the kept report's JSON as it is written (``{}`` when there is none)."""
     path = report_path(Path(store_path))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
@@ -156,16 +157,12 @@ def _write_data(store_path: Path, data: dict) -> None:
 def _replace_json(path: Path, data: dict) -> None:
     """Put ``data`` in place of ``path`` at once, as one line of JSON.
 
-    One line: the C encoder (json's indented output is written in Python, five
-    times slower). The report is a convenience: a read-only or full disk must
-    not fail the build, so nothing is written then.
+    One line (``pgraph.jsonfiles``: orjson, no indentation). The report is a
+    convenience: a read-only or full disk must not fail the build, so nothing is
+    written then.
     """
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_json(path, data)
 
 
 def update_kept_report(store_path: Path, build, *, kept_names: set[str]) -> None:

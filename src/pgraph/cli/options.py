@@ -26,7 +26,6 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from pgraph.query.results import RESULT_FORMATS
 from pgraph.store import DEFAULT_STORE
 from pgraph.vocab import DEFAULT_BASE
 
@@ -48,12 +47,18 @@ base_option = click.option(
 
 
 def format_option(
-    choices: Sequence[str] = RESULT_FORMATS,
+    choices: Sequence[str] | None = None,
     *,
     default: str | None = None,
     help: str | None = None,
 ) -> Callable:
-    """Return the ``--format`` / ``-f`` option (parameter ``fmt``) with these choices."""
+    """Return the ``--format`` / ``-f`` option (parameter ``fmt``) with these choices
+    (default: the query results' formats)."""
+    if choices is None:
+        # Here, not at this module's import: build and validate load no query library.
+        from pgraph.query.results import RESULT_FORMATS
+
+        choices = RESULT_FORMATS
     text = help or "Output format" + (
         "" if default else " (default: table, or turtle for CONSTRUCT and DESCRIBE)"
     )

@@ -98,6 +98,8 @@ def to_term(value: object, kind: str, name: str) -> Node:
         return Literal(_date(value, name), datatype=XSD.date)
     if kind == "langstring":
         return _langstring(value, name)
+    if kind == "concept" and isinstance(value, URIRef):  # resolved to the concept it names
+        return check_iri(str(value), name)
     if kind in ("string", "concept"):
         if not isinstance(value, str | int | float | Decimal) or isinstance(value, bool):
             raise QueryError(f"expected text, got {type(value).__name__}", field=name)

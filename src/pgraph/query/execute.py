@@ -27,6 +27,7 @@ from pgraph.store import (
     open_store,
     require_store,
 )
+from pgraph.store.terms import python_value_of
 
 __all__ = ["DEFAULT_STORE", "Rows", "query", "result_from_oxigraph", "run_query"]
 
@@ -61,12 +62,13 @@ def run_query(
     kind = query_kind(info.text, path)
     if endpoint is None and not is_store(store):
         store = open_store(require_store(store), read_only=True)  # type: ignore[arg-type]
-    if params and info.declares_params:
-        from pgraph.query.resolve import local_lookup, resolve_params
+    if info.declares_params:
+        from pgraph.query.resolve import has_concept_defaults, local_lookup, resolve_params
 
-        lookup = (_remote_lookup(endpoint, timeout=timeout, retries=retries)
-                  if endpoint is not None else local_lookup(store))  # type: ignore[arg-type]
-        params = resolve_params(info, params, lookup=lookup)
+        if params or has_concept_defaults(info):  # concept defaults are resolved too
+            lookup = (_remote_lookup(endpoint, timeout=timeout, retries=retries)
+                      if endpoint is not None else local_lookup(store))  # type: ignore[arg-type]
+            params = resolve_params(info, params, lookup=lookup)
     text = bind_query(info.text, bind_params(info, params))
     if endpoint is not None:
         from pgraph.query.remote import run_remote
@@ -115,12 +117,59 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
         )
         return graph_result(triples, query=text)  # type: ignore[arg-type]
     assert isinstance(raw, ox.QuerySolutions)
-    variables = projection_order(text, [v.value for v in raw.variables])
-    rows = [
-        {name: convert(term) for name, term in zip(variables, solution, strict=True)}
-        for solution in raw
-    ]
-    return QueryResult("select", variables, rows, query=text)
+    names = [v.value for v in raw.variables]
+    variables = projection_order(text, names)
+    return SolutionsResult(variables, names, [tuple(solution) for solution in raw], text)
+
+
+class SolutionsResult(QueryResult):
+    """A SELECT result read from pyoxigraph, its cells converted only when first asked for:
+    ``rows`` straight to Python values, ``terms`` to rdflib terms (a writer's need).
+
+    Most callers want one or the other; making both, and rdflib terms on the way to
+    Python values, cost as much as the query itself for results of 100,000 rows.
+
+    Example:
+        >>> from pgraph.store import open_store
+        >>> result = run_query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", store=open_store(None))
+        >>> result.rows, result.terms[0]["n"].n3()
+        ([{'n': 1}, {'n': 2}], '"1"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
+
+    def __init__(self, variables: list[str], names: list[str], solutions: list[tuple],
+                 text: str) -> None:
+        super().__init__("select", variables, query=text)
+        self._terms: list[dict] | None = None
+        self._names = names  # the order of the cells in each solution
+        self._solutions = solutions
+
+    @property  # type: ignore[override]
+    def terms(self) -> list[dict]:
+        if self._terms is None:
+            convert = TermConverter()
+            cells = self._cells()
+            self._terms = [{name: convert(solution[i]) for name, i in cells}
+                           for solution in self._solutions]
+        return self._terms
+
+    @terms.setter
+    def terms(self, value: list[dict]) -> None:
+        self._terms = value if value else None
+
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        if self._rows is None:
+            cells = self._cells()
+            self._rows = [{name: python_value_of(solution[i]) for name, i in cells}
+                          for solution in self._solutions]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._solutions)
+
+    def _cells(self) -> list[tuple[str, int]]:
+        """Each variable in projection order, with the place of its cell in a solution."""
+        return [(name, self._names.index(name)) for name in self.variables]
 
 
 _SELECT_STAR = re.compile(r"(?is)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*")

@@ -7,7 +7,11 @@ up in the same store or endpoint the query will run on:
 
 - a **concept** parameter (``criterion``, ``rating``, ``country``, ``domain``,
   ``level``) is a label in any language, a notation (``GB``) or an IRI; it
-  must name a concept of its scheme (a rating: of the criterion's scale);
+  must name one concept of its scheme (a rating: of the criterion's scale),
+  and is replaced by that concept's IRI, so that the query joins on it (a
+  query that matched labels itself read every practice to filter them). A
+  default that names a concept is replaced too; one that names nothing (an
+  empty store) is bound as written and matches nothing;
 - an **entity** parameter (``organisation``, ``practice``, ``act``,
   ``resource``) is an IRI or a name (its ``rdfs:label``, which every resource
   has); a name is replaced by the IRI it names, an IRI must occur in the graph;
@@ -32,6 +36,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -40,7 +45,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from pgraph.errors import QueryError
-from pgraph.query.binding import bind_query, check_iri
+from pgraph.query.binding import bind_query, check_iri, sparql_term
 from pgraph.query.library import QueryInfo
 from pgraph.query.results import expand_prefixed_name
 from pgraph.vocab import fold
@@ -97,19 +102,26 @@ def resolve_params(
 ) -> dict[str, object]:
     """Return the parameters with names replaced by IRIs, after checking each against the graph.
 
-    Only values given are checked (defaults are the library's own); a value
-    that is an rdflib term is taken as meant.
+    Concept parameters become the IRI of the concept they name, defaults
+    included (a default naming nothing stays as written); entity names
+    become IRIs. A value that is an rdflib IRI is taken as meant.
     """
     resolved = dict(params or {})
     declared = {p.name: p.type for p in info.params}
     defaults = {p.name: p.default for p in info.params if p.default is not None}
-    for name in ("criterion", *[n for n in resolved if n != "criterion"]):
+    for name in ("criterion", *[n for n in {**defaults, **resolved} if n != "criterion"]):
         value = resolved.get(name)
         kind = declared.get(name)
-        if value is None or name not in PARAMETER_RANGES or kind not in ("concept", "iri"):
+        if name not in PARAMETER_RANGES or kind not in ("concept", "iri"):
             continue
-        if isinstance(value, URIRef | Literal):
+        if value is None and kind == "concept" and name in defaults and name not in resolved:
+            concept = _default_concept(name, defaults[name], resolved, lookup)
+            if concept is not None:
+                resolved[name] = concept
             continue
+        if value is None or isinstance(value, URIRef) or (
+                isinstance(value, Literal) and kind == "iri"):
+            continue  # an IRI term is taken as meant; a literal names a concept by its text
         text = expand_prefixed_name(str(value).strip(), info.text)
         if text.endswith(_CUT):
             raise QueryError(f'"{text}" was cut short (it ends with "{text[-1]}")', field=name,
@@ -117,37 +129,80 @@ def resolve_params(
                                   "print IRIs uncut")
         scope = PARAMETER_RANGES[name]
         if kind == "concept":
-            scale = (resolved.get("criterion", defaults.get("criterion"))
-                     if name == "rating" else None)
-            _check_concept(name, text, scope, lookup, criterion=scale)
+            scale = resolved.get("criterion") if name == "rating" else None
+            resolved[name] = _resolve_concept(name, text, scope, lookup, criterion=scale)
         else:
             resolved[name] = _resolve_entity(name, text, scope, lookup)
     return resolved
 
 
+def has_concept_defaults(info: QueryInfo) -> bool:
+    """Whether a query has concept parameters with defaults, which :func:`resolve_params`
+    turns into IRIs even when no value is given.
+
+    Example:
+        >>> from pgraph.query.library import load_query
+        >>> has_concept_defaults(load_query("practices-rated-at-least"))
+        True
+    """
+    return any(p.name in PARAMETER_RANGES and p.type == "concept" and p.default is not None
+               for p in info.params)
+
+
 # ---------------------------------------------------------------- concepts
 
 
-def _check_concept(name: str, text: str, scope: ParameterRange, lookup: Lookup, *,
-                   criterion: object = None) -> None:
-    candidates = _concept_candidates(scope, lookup, criterion)
+def _resolve_concept(name: str, text: str, scope: ParameterRange, lookup: Lookup, *,
+                     criterion: object = None) -> URIRef:
+    """Return the IRI of the one concept ``text`` names (a label, notation or IRI)."""
     wanted = fold(text)
-    if any(wanted == fold(label) or text == iri for iri, label in candidates):
-        return
+
+    def matching(candidates: list[tuple[str, str]]) -> list[str]:
+        return sorted({iri for iri, label in candidates if wanted == fold(label) or text == iri})
+
+    # First the concepts whose IRI or label (case aside) is the text, which the store
+    # finds without sending every label of the scheme back (thousands for countries);
+    # only a value written with other accents or spacing needs them all.
+    matches = matching(_concept_candidates(scope, lookup, criterion, text=text))
+    candidates: list[tuple[str, str]] = []
+    if not matches:
+        candidates = _concept_candidates(scope, lookup, criterion)
+        matches = matching(candidates)
+    if len(matches) == 1:
+        return URIRef(matches[0])
+    if matches:
+        listed = ", ".join(f"<{m}>" for m in matches[:5])
+        raise QueryError(f'"{text}" names {len(matches)} concepts: {listed}', field=name,
+                         hint="give the IRI of the one you mean")
     labels = sorted({label for _, label in candidates}, key=str.casefold)
     where = " on that criterion's scale" if name == "rating" and criterion else " in the graph"
     raise QueryError(f'"{text}" is not a{_n(scope.noun)} {scope.noun}{where}', field=name,
                      hint=_suggest(text, labels))
 
 
-def _concept_candidates(scope: ParameterRange, lookup: Lookup,
-                        criterion: object) -> list[tuple[str, str]]:
+def _default_concept(name: str, default: str, resolved: Mapping[str, object],
+                     lookup: Lookup) -> URIRef | None:
+    """Return the IRI a library default names, or None when the graph has no such concept."""
+    try:
+        return _resolve_concept(name, default, PARAMETER_RANGES[name], lookup,
+                                criterion=resolved.get("criterion") if name == "rating" else None)
+    except QueryError:
+        return None  # bound as written: it matches nothing, as in an empty store
+
+
+def _concept_candidates(scope: ParameterRange, lookup: Lookup, criterion: object, *,
+                        text: str | None = None) -> list[tuple[str, str]]:
+    """Return (IRI, label) of the concepts a parameter may name; given ``text``, only those
+    whose IRI is it or one of whose labels is it in lower case."""
     if scope.scheme == "(rating scale)":
         schemes = f"?criterion <{_PG}ratingScale> ?scheme ."
         if criterion is not None:
-            ours = _concept_candidates(PARAMETER_RANGES["criterion"], lookup, None)
-            chosen = {iri for iri, label in ours
-                      if fold(label) == fold(str(criterion)) or iri == str(criterion)}
+            if isinstance(criterion, URIRef):  # already resolved
+                chosen = {str(criterion)}
+            else:
+                ours = _concept_candidates(PARAMETER_RANGES["criterion"], lookup, None)
+                chosen = {iri for iri, label in ours
+                          if fold(label) == fold(str(criterion)) or iri == str(criterion)}
             if chosen:
                 schemes += " VALUES ?criterion { " + " ".join(f"<{c}>" for c in chosen) + " }"
     else:
@@ -157,8 +212,20 @@ def _concept_candidates(scope: ParameterRange, lookup: Lookup,
           {schemes}
           ?concept <{_SKOS}inScheme>|<{_PG}candidateFor> ?scheme .
           ?concept <{_SKOS}prefLabel>|<{_SKOS}altLabel>|<{_SKOS}notation>|<{_RDFS_LABEL}> ?label .
+          {_text_filter(text)}
         }}""")
     return [(row["concept"], row["label"]) for row in rows if "label" in row]
+
+
+def _text_filter(text: str | None) -> str:
+    if text is None:
+        return ""
+    wanted = sparql_term(Literal(text.lower()))
+    same_iri = ""
+    with contextlib.suppress(QueryError):  # not an IRI after all: compared as a label only
+        if _looks_like_iri(text):
+            same_iri = f"?concept = {sparql_term(URIRef(text))} || "
+    return f"FILTER({same_iri}LCASE(STR(?label)) = {wanted})"
 
 
 # ---------------------------------------------------------------- entities
@@ -240,4 +307,10 @@ def _n(noun: str) -> str:
     return "n" if noun[:1].lower() in "aeiou" else ""
 
 
-__all__ = ["PARAMETER_RANGES", "ParameterRange", "local_lookup", "resolve_params"]
+__all__ = [
+    "PARAMETER_RANGES",
+    "ParameterRange",
+    "has_concept_defaults",
+    "local_lookup",
+    "resolve_params",
+]

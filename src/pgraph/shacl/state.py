@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from pgraph import __version__
+from pgraph.jsonfiles import read_json, write_json
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import ShaclResult, run_plan
 from pgraph.shacl.plan import Plan
@@ -73,7 +73,7 @@ def load_state(path: Path) -> dict | None:
     """Return the saved state with what builds noted since, or None when there is none
     (or it cannot be read)."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        state = read_json(path)
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict) or state.get("fingerprint") != _fingerprint():
@@ -88,7 +88,7 @@ def load_state(path: Path) -> dict | None:
 
 def _load_pending(path: Path) -> dict:
     try:
-        pending = json.loads(pending_path(path).read_text(encoding="utf-8"))
+        pending = read_json(pending_path(path))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
@@ -101,25 +101,30 @@ def _add_pending(path: Path, *, dirty: Iterable[str] = (), full: bool = False) -
     pending = _load_pending(path)
     pending["dirty"] = sorted({*pending.get("dirty", []), *dirty})
     pending["full"] = bool(pending.get("full")) or full
-    target = pending_path(path)
-    temporary = target.with_name(f"{target.name}.tmp")
     try:
-        temporary.write_text(json.dumps(pending), encoding="utf-8")
-        os.replace(temporary, target)
+        write_json(pending_path(path), pending)
     except OSError:
         # What must be checked again could not be noted: the state must not be trusted.
-        for leftover in (temporary, path):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def validate_incrementally(
     plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
 ) -> set[ShaclResult]:
     """Return the results for the whole store, checking again only the nodes of changed graphs."""
-    rows = source_graphs(store)
-    graphs = {graph: content_hash for graph, _, content_hash in rows}
-    vocabularies = {graph for graph, name, _ in rows if name == VOCABULARIES_SOURCE}
+    return results_from_rows(validated_rows(plan, store, path, workers=workers))
+
+
+def validated_rows(
+    plan: Plan, store: ox.Store, path: Path, *, workers: int | None = None
+) -> dict[str, list[list]]:
+    """Return what :func:`validate_incrementally` does as the state keeps it: by focus node
+    (N-Triples), a row per result, ``[focus, path, severity, message, value]`` (terms as
+    :func:`pgraph.store.term_to_json` writes them)."""
+    sources = source_graphs(store)
+    graphs = {graph: content_hash for graph, _, content_hash in sources}
+    vocabularies = {graph for graph, name, _ in sources if name == VOCABULARIES_SOURCE}
     state = load_state(path)
     changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:
@@ -133,7 +138,39 @@ def validate_incrementally(
         # Every new result is about a node in ``focus``: none of the rows kept.
         rows.update(_rows(run_plan(plan, store, focus=focus, workers=workers)))
     _save(path, graphs, rows)
-    return {_result_from_json(row) for found in rows.values() for row in found}
+    return rows
+
+
+def results_from_rows(rows: dict[str, list[list]]) -> set[ShaclResult]:
+    """Return the results the state's rows hold.
+
+    Thousands of kept results name a few paths and values many times over: each
+    distinct term is made once (an rdflib ``Literal`` costs microseconds).
+
+    Example:
+        >>> row = [["iri", "https://e.org/p"], "https://e.org/title", "Warning", "missing",
+        ...        ["literal", "x", None, None]]
+        >>> [r.value for r in results_from_rows({"<https://e.org/p>": [row, row]})]
+        [rdflib.term.Literal('x')]
+    """
+    terms: dict[tuple | None, Node | None] = {}
+    paths: dict[str | None, URIRef | None] = {None: None, "": None}
+
+    def term(data: list | None) -> Node | None:
+        key = None if data is None else tuple(data)
+        if key not in terms:
+            terms[key] = term_from_json(data)
+        return terms[key]
+
+    def path_of(iri: str | None) -> URIRef | None:
+        if iri not in paths:
+            paths[iri] = URIRef(iri or "")
+        return paths[iri]
+
+    return {
+        ShaclResult(term(row[0]), path_of(row[1]), row[2], row[3], term(row[4]))  # type: ignore[arg-type]
+        for found in rows.values() for row in found
+    }
 
 
 def _changed_graphs(
@@ -273,17 +310,14 @@ def _save(path: Path, graphs: dict[str, str], rows: dict[str, list[list]]) -> No
 
 
 def _write(path: Path, state: dict) -> None:
-    temporary = path.with_name(f"{path.name}.tmp")
     try:
-        # Keys in order (graphs, focus nodes), by the C encoder: the same results, the same file.
-        temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
+        # Keys in order (graphs, focus nodes), by the encoder: the same results, the same file.
+        write_json(path, state, sort_keys=True)
     except OSError:
         # The state is a cache: a read-only or full disk must not stop validation. A
         # state that could not be brought up to date must not be trusted next time.
-        for leftover in (temporary, path):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _nt(node: Node) -> str:

@@ -300,17 +300,18 @@ def _path_lines(text: str) -> dict[str, str] | None:
         >>> _path_lines("pages/a.txt: 'https://e.org/a'\\n") is None
         True
     """
+    # Each line, its "\r" ending aside, must be printable and be a path line, blank or a
+    # comment. The checks run over all the lines at once, in C (map), not line by line.
+    body = text.replace("\r\n", "\n").removesuffix("\r")
+    if not body.replace("\n", "").isprintable():
+        return None
+    lines = body.split("\n")
     table: dict[str, str] = {}
-    for line in text.split("\n"):
-        line = line.removesuffix("\r")
-        if not line.isprintable():
+    for line, match in zip(lines, map(_PATH_LINE.fullmatch, lines), strict=True):
+        if match is not None:
+            table[match[1]] = match[2]
+        elif line.strip(" ") and not line.lstrip(" ").startswith("#"):
             return None
-        if not line.strip(" ") or line.lstrip(" ").startswith("#"):
-            continue
-        match = _PATH_LINE.fullmatch(line)
-        if match is None:
-            return None
-        table[match[1]] = match[2]
     return table or None
 
 

@@ -91,5 +91,6 @@ def _numpy(values: array) -> np.ndarray:
 
 def _array(values: np.ndarray) -> array:
     out = array(_TYPECODES[values.dtype.itemsize])
-    out.frombytes(np.ascontiguousarray(values).tobytes())
+    # Its buffer, as bytes: one copy, not two (tobytes first: ~20 ms more).
+    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))  # type: ignore[arg-type]
     return out

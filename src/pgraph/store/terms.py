@@ -33,9 +33,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -106,6 +107,31 @@ def _literal(term: ox.Literal, datatype: str | URIRef | None) -> Literal:
     if datatype is None or datatype == XSD_STRING:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def read_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Return a Turtle file as an rdflib graph (added to ``graph`` if given), parsed by
+    Oxigraph (2-3x rdflib's own parser).
+
+    Blank nodes are new ones, as with ``Graph.parse`` (two files' ``_:b0`` stay apart);
+    literals keep their lexical form (:func:`from_oxigraph`).
+
+    Example:
+        >>> from pgraph.resources import ontology_dir
+        >>> len(read_turtle(ontology_dir() / "shapes.ttl")) > 100
+        True
+    """
+    graph = Graph() if graph is None else graph
+    blank: dict[str, BNode] = {}
+
+    def term(node: OxigraphTerm) -> Node:
+        if isinstance(node, ox.BlankNode):
+            return blank.setdefault(node.value, BNode())
+        return from_oxigraph(node)
+
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    return graph
 
 
 class TermConverter:
@@ -182,6 +208,59 @@ def plain_value(term: OxigraphTerm | None) -> object:
             except ValueError:
                 return term.value
     return term.value
+
+
+_XSD_INTEGER = _XSD + "integer"
+_XSD_DATE = _XSD + "date"
+_CANONICAL_INTEGER = re.compile(r"[+-]?[0-9]+")
+_CANONICAL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def python_value_of(term: OxigraphTerm | None) -> object:
+    """Return exactly what ``pgraph.query.python_value`` gives for this term's rdflib term,
+    without making one for IRIs, text, integers and dates (the cells of most results).
+
+    Other datatypes go through rdflib's own conversion, as ``python_value`` does.
+
+    Example:
+        >>> python_value_of(ox.Literal("07", datatype=ox.NamedNode(_XSD_INTEGER)))
+        7
+        >>> python_value_of(ox.Literal("1.50", datatype=ox.NamedNode(_XSD + "decimal")))
+        Decimal('1.50')
+    """
+    if term is None:
+        return None
+    kind = type(term)
+    if kind is ox.NamedNode or kind is ox.BlankNode:
+        return term.value
+    if kind is ox.Literal:
+        if term.language:
+            return term.value
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return term.value
+        text = term.value
+        if datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(text):
+            return int(text)
+        if datatype == _XSD_DATE and _CANONICAL_DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass  # rdflib decides what an impossible date gives
+        elif not _rdflib_converts(datatype):  # e.g. pg:ISO3166Alpha2: rdflib keeps the text
+            return text
+    from pgraph.query.results import python_value
+
+    return python_value(from_oxigraph(term))
+
+
+@lru_cache(maxsize=1024)
+def _rdflib_converts(datatype: str) -> bool:
+    """Whether rdflib maps literals of this datatype to a Python value (else a literal of it
+    stays a Literal, whose Python value is its text)."""
+    from rdflib.term import _toPythonMapping  # the table Literal.toPython reads
+
+    return URIRef(datatype) in _toPythonMapping
 
 
 # ---------------------------------------------------------------- rdflib -> N-Triples text
