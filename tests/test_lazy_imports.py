@@ -30,9 +30,10 @@ main()
 """
 
 
-def imported_by(argv: list[str]) -> list[str]:
-    """Return the heavy modules that ``pgraph ARGV`` imported (run in a fresh interpreter)."""
-    result = subprocess.run([sys.executable, "-c", RUN.format(heavy=HEAVY, argv=argv)],
+def imported_by(argv: list[str], probe: str = RUN) -> list[str]:
+    """Return the heavy modules that ``pgraph ARGV`` imported (run in a fresh interpreter);
+    ``probe`` is the script that runs it and lists the modules (default: ``RUN``)."""
+    result = subprocess.run([sys.executable, "-c", probe.format(heavy=HEAVY, argv=argv)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode in (0, 1), result.stderr
     line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
@@ -108,11 +109,7 @@ def test_build_and_validate_import_no_query_library(small_build):
     probe = RUN.replace('name.split(".")[0] in heavy', 'name.startswith("pgraph.query")')
 
     def query_modules(argv: list[str]) -> list[str]:
-        result = subprocess.run([sys.executable, "-c", probe.format(heavy=HEAVY, argv=argv)],
-                                capture_output=True, text=True, timeout=300)
-        assert result.returncode in (0, 1), result.stderr
-        line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES "))
-        return json.loads(line.removeprefix("MODULES "))
+        return imported_by(argv, probe)
 
     assert query_modules(["build", str(pages), "--store", str(store), "-q"]) == []
     assert query_modules(["validate", "--store", str(store), "--no-warnings"]) == []
