@@ -51,7 +51,7 @@ from pgraph.build.reading import (
     read_files,
     root_prefix,
 )
-from pgraph.build.report import phases_line, update_kept_report
+from pgraph.build.report import update_kept_report
 from pgraph.build.unresolved import unresolved_change
 from pgraph.errors import PgraphError, SourceError, Warning_
 from pgraph.mapping import (
@@ -97,7 +97,15 @@ class BuildReport:
 
     @contextmanager
     def timed(self, phase: str) -> Iterator[None]:
-        """Add the wall and CPU time of the ``with`` block to :attr:`phases` under ``phase``."""
+        """Add the wall and CPU time of the ``with`` block to :attr:`phases` under ``phase``.
+
+        Example:
+            >>> report = BuildReport()
+            >>> with report.timed("nothing"):
+            ...     pass
+            >>> sorted(report.phases["nothing"])
+            ['cpu', 'seconds', 'workers_cpu']
+        """
         start, before = time.perf_counter(), os.times()
         try:
             yield
@@ -111,17 +119,6 @@ class BuildReport:
                 "cpu": round(max(own, 0.0), 3),  # never "-0.00" from the clocks' rounding
                 "workers_cpu": round(max(workers, 0.0), 3),
             }
-
-    def timing(self) -> str:
-        """Return where the build's time went, on one line (``pgraph report`` shows it).
-
-        Example:
-            >>> report = BuildReport(phases={"commit": {"seconds": 2.0, "cpu": 1.5,
-            ...                                         "workers_cpu": 0.0}})
-            >>> report.timing()
-            'commit 2.00 s (CPU 1.50 s)'
-        """
-        return phases_line(self.phases)
 
     @property
     def store(self) -> Store:
