@@ -160,11 +160,21 @@ def report_from_results(
     """
     results = set(results)
     tied = results if describe_warnings else {r for r in results if r.severity == "Violation"}
+    return _report(store, results, tied)
+
+
+def _report(
+    store: ox.Store, results: set[ShaclResult], tied: set[ShaclResult],
+    made: Iterable[Finding] = (),
+) -> ValidationReport:
+    """The report of ``results`` (those in ``tied`` tied to their practices) and of the
+    findings ``made`` already."""
     owners = owners_in_store(store, {r.focus for r in tied})
     described = describe_in_store(store, owners.values())
     findings = {
         _finding(r, owners.get(r.focus) if r in tied else None, described.get) for r in results
     }
+    findings.update(made)
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
     )
@@ -189,24 +199,15 @@ def report_from_rows(
                 tied.append(row)
             else:
                 findings.add(_finding_from_row(row))
-    results = results_from_rows({"": tied})
-    owners = owners_in_store(store, {r.focus for r in results})
-    described = describe_in_store(store, owners.values())
-    findings |= {_finding(r, owners.get(r.focus), described.get) for r in results}
-    return ValidationReport(
-        conforms=not any(r.severity == "Violation" for r in results), findings=_sorted(findings)
-    )
+    results = set(results_from_rows({"": tied}))
+    return _report(store, results, results, findings)
 
 
 def _finding_from_row(row: list) -> Finding:
     """Return what :func:`_finding` gives for a result of no practice, from its state row
     (``[focus, path, severity, message, value]``, terms as ``term_to_json`` wrote them)."""
     focus, path, severity, message, value = row
-    shown = None
-    if value is not None:
-        text = value[1]
-        shown = (f'"{text[:60]}{"…" if len(text) > 60 else ""}"' if value[0] == "literal"
-                 else f"<{text}>")
+    shown = None if value is None else _shown(value[1], literal=value[0] == "literal")
     return Finding(
         severity=severity, source_file=None, practice_title=None, practice=None,
         focus=focus[1], field=_curie(path) if path else None, message=message, value=shown,
@@ -305,11 +306,10 @@ _LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 def _show(value) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    if isinstance(value, Literal):
-        text = f'"{text[:60]}{"…" if len(text) > 60 else ""}"'
-    else:
-        text = f"<{text}>"
-    return text
+    return None if value is None else _shown(str(value), literal=isinstance(value, Literal))
+
+
+def _shown(text: str, *, literal: bool) -> str:
+    """A result's value as a finding shows it: a literal quoted (cut at 60 characters),
+    anything else as ``<IRI>``."""
+    return f'"{text[:60]}{"…" if len(text) > 60 else ""}"' if literal else f"<{text}>"
