@@ -68,9 +68,10 @@ Why some queries are still over target on this catalogue:
   two patterns without the outer bindings (seconds per query).
 - search-practices folds case and accents with chains of REPLACE on every
   candidate text. practices-rated-at-least gets the concepts' IRIs (pgraph
-  resolves labels before the query runs) and starts from the country's practices:
-  what remains is one store lookup per assessment of those practices (~6 each),
-  their titles and the rating labels (bench/RESULTS.md, "Speed, round six").
+  resolves labels before the query runs) and joins five sub-queries by hash:
+  the accepted ratings' assessments, the criterion's assessments, the country's
+  practices with their assessments, titles and country codes (bench/RESULTS.md,
+  "Speed, round seven").
 - Timings are on a 2-core machine; the load average is given above.
 """
 SLOW_SECONDS = 10.0

@@ -350,6 +350,14 @@ def test_practices_rated_at_least(data, small):
         )
         assert {URIRef(r["practice"]) for r in found} == gb_extremism, (country, domain)
     assert SEED in gb_extremism
+    # A domain alone: the query then starts from the domain's practices.
+    extremism = {
+        p for p in _rated_at_least(graph, "relevance", 3)
+        if (p, PG.domain, PGV["domain/violent-extremism"]) in graph
+    }
+    found = rows("practices-rated-at-least", store, criterion="relevance",
+                 rating="Very relevant", domain="Violent extremism")
+    assert {URIRef(r["practice"]) for r in found} == extremism > gb_extremism
     # The small catalogue: Effective (3) passes "at least Partly effective" (2), and so
     # does Partly effective; "Highly rated" is unmapped, unranked, never included.
     titles = [
