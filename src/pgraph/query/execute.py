@@ -9,8 +9,10 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -119,7 +121,34 @@ def result_from_oxigraph(raw: object, kind: str, text: str = "") -> QueryResult:
     assert isinstance(raw, ox.QuerySolutions)
     names = [v.value for v in raw.variables]
     variables = projection_order(text, names)
-    return SolutionsResult(variables, names, [tuple(solution) for solution in raw], text)
+    with collector_paused():
+        solutions = [tuple(solution) for solution in raw]
+    return SolutionsResult(variables, names, solutions, text)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a result's rows are made.
+
+    Reading 90,000 solutions (co-partnerships at 10,000 practices) makes ~450,000
+    objects that all stay alive, none in a cycle: the collector, started every
+    700 allocations, scanned them again and again (9 % of the query's time under
+    py-spy, ~0.2 s). Reference counting still frees everything as usual.
+
+    Example:
+        >>> with collector_paused():
+        ...     gc.isenabled()
+        False
+        >>> gc.isenabled()
+        True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class SolutionsResult(QueryResult):
@@ -160,8 +189,9 @@ class SolutionsResult(QueryResult):
     def rows(self) -> list[dict[str, object]]:
         if self._rows is None:
             cells = self._cells()
-            self._rows = [{name: python_value_of(solution[i]) for name, i in cells}
-                          for solution in self._solutions]
+            with collector_paused():
+                self._rows = [{name: python_value_of(solution[i]) for name, i in cells}
+                              for solution in self._solutions]
         return self._rows
 
     def __len__(self) -> int:
