@@ -65,6 +65,27 @@ def test_incremental_build_equals_a_full_rebuild(catalogue, tmp_path, monkeypatc
     assert incremental == full
 
 
+def test_a_copied_page_dropped_again_leaves_what_a_full_rebuild_gives(catalogue, tmp_path):
+    # The copy describes the same practice, generic partners included; once it goes,
+    # the organisations named by its graph are described again from the pages left,
+    # and a generic partner ("prison and probation services") must not become one.
+    folder = tmp_path / "catalogue"
+    shutil.copytree(catalogue, folder)
+    store_path = tmp_path / "store"
+    build_catalogue([folder], store_path=store_path)
+    page = sorted((folder / "pages").glob("*.txt"))[20]
+    copy = folder / "pages" / "zz_copy_of_20.txt"
+    shutil.copy(page, copy)
+    copied = build_catalogue([folder], store_path=store_path).store
+    assert copied.query("""ASK { GRAPH ?g {
+        ?partner a <https://w3id.org/pgraph/ontology#GenericPartner> .
+        ?g <https://w3id.org/pgraph/ontology#sourceFile> ?file
+        FILTER(STRENDS(?file, "zz_copy_of_20.txt")) } }"""), "no generic partner to test with"
+    copy.unlink()
+    incremental = quads(build_catalogue([folder], store_path=store_path).store)
+    assert incremental == quads(build_catalogue([folder], store_path=tmp_path / "fresh").store)
+
+
 def test_a_rebuild_of_an_unchanged_catalogue_reads_nothing(catalogue, tmp_path):
     store_path = tmp_path / "store"
     first = build_catalogue([catalogue], store_path=store_path)

@@ -60,6 +60,7 @@ _REPLACED_BY = ox.NamedNode(str(DCTERMS.isReplacedBy))
 _SAME_AS = ox.NamedNode(str(OWL.sameAs))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _ORGANIZATION = ox.NamedNode(str(ORG.Organization))
+_GENERIC_PARTNER = ox.NamedNode(str(PG.GenericPartner))
 _LABELS = {ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(SKOS.altLabel))}
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -241,12 +242,16 @@ def _node(iri: str) -> ox.NamedNode:
 
 
 def _mentioned_in(store: ox.Store, graphs: Iterable[str]) -> set[URIRef]:
-    return {
-        URIRef(quad.object.value)
-        for graph in graphs
-        for quad in store.quads_for_pattern(None, _MEMBER, None, ox.NamedNode(graph))
-        if isinstance(quad.object, ox.NamedNode)
-    }
+    """The organisations ``graphs`` name as members: not their generic partners ("local
+    residents"), which a graph describes itself and the organisations graph never does."""
+    found = set()
+    for graph in map(ox.NamedNode, graphs):
+        for quad in store.quads_for_pattern(None, _MEMBER, None, graph):
+            member = quad.object
+            if isinstance(member, ox.NamedNode) and not any(
+                    store.quads_for_pattern(member, _TYPE, _GENERIC_PARTNER, graph)):
+                found.add(URIRef(member.value))
+    return found
 
 
 def _stored_mentions(
