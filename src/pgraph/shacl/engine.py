@@ -228,6 +228,10 @@ def _property_results(
                 yield result(row["this"], row["v"])
 
 
+_SAME_LANGUAGE = '!sameTerm(?v, ?w) && LANG(?v) != "" && LCASE(LANG(?v)) = LCASE(LANG(?w))'
+"""Two values ?v, ?w of one node in one language: what sh:uniqueLang forbids."""
+
+
 def _whole_queries(
     targets: str, check: PropertyCheck, instance_of: _InstanceOf, test: str
 ) -> tuple[list[str], list[str]]:
@@ -273,7 +277,7 @@ def _whole_queries(
         queries.append(
             f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ {scan} }} GROUP BY ?this "
             f"HAVING (COUNT(DISTINCT ?v) > 1) }} {targeted} ?this {path} ?v , ?w . "
-            'FILTER (!sameTerm(?v, ?w) && LANG(?v) != "" && LCASE(LANG(?v)) = LCASE(LANG(?w))) }'
+            f"FILTER ({_SAME_LANGUAGE}) }}"
         )
     lacking = [instance_of.pattern("?v", cls) for cls in check.classes]
     for nested in check.nodes:
@@ -329,7 +333,7 @@ def _focus_queries(
     if check.unique_lang:
         queries.append(
             f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {path} ?v , ?w . "
-            'FILTER (!sameTerm(?v, ?w) && LANG(?v) != "" && LCASE(LANG(?v)) = LCASE(LANG(?w))) }'
+            f"FILTER ({_SAME_LANGUAGE}) }}"
         )
     value_queries = []
     failure = _value_failure(check, instance_of, few)
