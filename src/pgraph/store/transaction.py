@@ -261,15 +261,12 @@ def _copy_unchanged(old: Store, new: ox.Store, change: Commit) -> None:
             graph, triples = change.provenance
             bulk_load(new, [nquads(triples, graph).encode()])
         new.flush()
-        # A bulk load leaves many overlapping files; compacting them once makes every
-        # later read faster (at 10k practices validation takes a third less CPU).
+        for complete in change.complete:  # e.g. the derived graph, from the whole new state
+            complete(new)
+        new.flush()
+        # A bulk load leaves many overlapping files; compacting them once, after the last
+        # write, makes every later read faster (bench/RESULTS.md, "Speed, round eight").
         new.optimize()
-        if change.complete:
-            # e.g. the derived graph, from the whole new state: its queries read the
-            # compacted folder (at 10k practices 0.6 s of CPU instead of 1.8 s).
-            for complete in change.complete:
-                complete(new)
-            new.flush()
     except OSError as error:
         raise StoreError(f"writing to the store failed: {error}", hint=hint_for(error)) from error
 
