@@ -260,7 +260,6 @@ def _copy_unchanged(old: Store, new: ox.Store, change: Commit) -> None:
         if change.provenance is not None:
             graph, triples = change.provenance
             bulk_load(new, [nquads(triples, graph).encode()])
-        new.flush()
         for complete in change.complete:  # e.g. the derived graph, from the whole new state
             complete(new)
         new.flush()
