@@ -15,7 +15,7 @@ import pgraph.store.transaction as writing
 from pgraph.build import build_catalogue
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import run_plan
-from pgraph.shacl.state import load_state, pending_path, state_path
+from pgraph.shacl.state import _add_pending, load_state, pending_path, state_path
 from pgraph.store import open_store
 from pgraph.synth import generate_catalogue
 from pgraph.validate import compiled_plan, report_from_results, validate_store
@@ -153,6 +153,56 @@ def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, t
     assert incremental.findings == full.findings
     assert not pending_path(state_path(store_path)).exists()
     assert load_state(state_path(store_path))["dirty"] == []
+
+
+def test_what_a_build_notes_while_a_validation_runs_is_kept_for_the_next(
+    catalogue, tmp_path, monkeypatch
+):
+    folder, store_path = built_and_validated(catalogue, tmp_path)
+    state = state_path(store_path)
+    page = sorted((folder / "pages").glob("*.txt"))[5]
+    page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
+    build_catalogue([folder], store_path=store_path)
+    noted_before = set(load_state(state)["dirty"])
+    # A build that commits while the validation checks: it notes a node to check again.
+    late = "<https://example.org/noted-while-validating>"
+
+    def checking_while_a_build_commits(*args, **kwargs):
+        _add_pending(state, dirty=[late])
+        return run_plan(*args, **kwargs)
+
+    monkeypatch.setattr("pgraph.shacl.state.run_plan", checking_while_a_build_commits)
+    validate_store(open_store(store_path, read_only=True), state=state)
+    assert load_state(state)["dirty"] == [late]  # kept; what was noted before is checked
+    assert late not in noted_before
+    assert sorted(p.name for p in store_path.parent.glob("*.taken")) == []
+
+
+def test_notes_taken_by_a_validation_that_stopped_are_checked_by_the_next(
+    catalogue, tmp_path, monkeypatch
+):
+    folder, store_path = built_and_validated(catalogue, tmp_path)
+    state = state_path(store_path)
+    page = sorted((folder / "pages").glob("*.txt"))[5]
+    page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
+    build_catalogue([folder], store_path=store_path)
+    noted = load_state(state)["dirty"]
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pgraph.shacl.state.run_plan", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        validate_store(open_store(store_path, read_only=True), state=state)
+    monkeypatch.undo()
+    assert not pending_path(state).exists()  # taken aside, not lost
+    assert load_state(state)["dirty"] == noted
+    store = open_store(store_path, read_only=True)
+    incremental = validate_store(store, state=state)
+    full = report_from_results(store, run_plan(compiled_plan(), store))
+    assert incremental.findings == full.findings
+    assert load_state(state)["dirty"] == []
+    assert sorted(p.name for p in store_path.parent.glob("*.taken")) == []
 
 
 def test_a_validation_state_of_results_in_one_list_is_still_read(catalogue, tmp_path):

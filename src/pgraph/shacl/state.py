@@ -25,8 +25,11 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
+import os
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -64,21 +67,25 @@ def pending_path(path: Path) -> Path:
 
     A build does not rewrite the state (megabytes at 10,000 pages): it adds
     the nodes to check again, or that everything must be, to this small file;
-    :func:`load_state` reads both, and a validation removes it once it saved.
+    :func:`load_state` reads both. A validation takes the file aside before it
+    checks anything (:func:`_claim_notes`) and removes it once it saved, so
+    that what a build notes while it runs is kept for the next one.
     """
     return path.with_name(f"{path.name.removesuffix('.json')}.pending.json")
 
 
-def load_state(path: Path) -> dict | None:
-    """Return the saved state with what builds noted since, or None when there is none
-    (or it cannot be read)."""
+def load_state(path: Path, pending: dict | None = None) -> dict | None:
+    """Return the saved state with what builds noted since (``pending``, else read from
+    :func:`pending_path` and the notes a validation took aside), or None when there is
+    none (or it cannot be read)."""
     try:
         state = read_json(path)
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict) or state.get("fingerprint") != _fingerprint():
         return None
-    pending = _load_pending(path)
+    if pending is None:
+        pending = _merged([pending_path(path), *_taken(path)])
     if pending.get("dirty"):
         state["dirty"] = sorted({*state.get("dirty", []), *pending["dirty"]})
     if pending.get("full"):
@@ -86,9 +93,10 @@ def load_state(path: Path) -> dict | None:
     return state
 
 
-def _load_pending(path: Path) -> dict:
+def _load_pending(notes: Path) -> dict:
+    """Return what a notes file says: ``{"dirty": [nodes], "full": bool}``."""
     try:
-        pending = read_json(pending_path(path))
+        pending = read_json(notes)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
@@ -96,9 +104,52 @@ def _load_pending(path: Path) -> dict:
     return pending if isinstance(pending, dict) else {"full": True}
 
 
+def _claim_notes(path: Path) -> tuple[dict, list[Path]]:
+    """Take aside what builds noted for the validation state at ``path``; return it merged,
+    with the files to remove once the validation is saved.
+
+    The notes file is renamed (at once: a build adding to it finds it or starts a new
+    one), so that what a build notes while the validation runs stays for the next.
+    Notes taken aside by a validation that stopped before it saved are taken too.
+    What a build notes between the opening of the validation's store and this call is
+    checked against the store as it was opened: the window is the time it takes to
+    compile the shapes and list the source graphs.
+    """
+    notes = pending_path(path)
+    if notes.is_file():
+        try:
+            os.replace(notes, notes.with_name(f"{notes.name}.{os.getpid()}-{time.time_ns()}.taken"))
+        except FileNotFoundError:
+            pass  # another validation took them: it checks them too
+        except OSError:
+            return _load_pending(notes), []  # a read-only folder: read them in place
+    elif notes.exists():
+        return _load_pending(notes), []  # not a file: unreadable notes, a full run
+    taken = _taken(path)
+    return _merged(taken), taken
+
+
+def _taken(path: Path) -> list[Path]:
+    """The notes files validations took aside and have not removed yet."""
+    notes = pending_path(path)
+    return sorted(notes.parent.glob(f"{glob.escape(notes.name)}.*.taken"))
+
+
+def _merged(files: Iterable[Path]) -> dict:
+    """What the notes ``files`` say together."""
+    merged: dict = {}
+    for file in files:
+        pending = _load_pending(file)
+        if pending.get("dirty"):
+            merged["dirty"] = sorted({*merged.get("dirty", []), *pending["dirty"]})
+        if pending.get("full"):
+            merged["full"] = True
+    return merged
+
+
 def _add_pending(path: Path, *, dirty: Iterable[str] = (), full: bool = False) -> None:
     """Note, for the validation state at ``path``, nodes to check again or a full run."""
-    pending = _load_pending(path)
+    pending = _load_pending(pending_path(path))
     pending["dirty"] = sorted({*pending.get("dirty", []), *dirty})
     pending["full"] = bool(pending.get("full")) or full
     try:
@@ -125,7 +176,8 @@ def validated_rows(
     sources = source_graphs(store)
     graphs = {graph: content_hash for graph, _, content_hash in sources}
     vocabularies = {graph for graph, name, _ in sources if name == VOCABULARIES_SOURCE}
-    state = load_state(path)
+    pending, taken = _claim_notes(path)
+    state = load_state(path, pending)
     changed = _changed_graphs(state, graphs, vocabularies)
     if state is None or changed is None:
         rows = _rows(run_plan(plan, store, workers=workers))
@@ -137,7 +189,7 @@ def validated_rows(
         rows = {node: kept for node, kept in _state_rows(state).items() if node not in focus}
         # Every new result is about a node in ``focus``: none of the rows kept.
         rows.update(_rows(run_plan(plan, store, focus=focus, workers=workers)))
-    _save(path, graphs, rows)
+    _save(path, graphs, rows, taken)
     return rows
 
 
@@ -303,10 +355,13 @@ def _state_rows(state: dict) -> dict[str, list[list]]:
     return _rows(map(_result_from_json, results))
 
 
-def _save(path: Path, graphs: dict[str, str], rows: dict[str, list[list]]) -> None:
+def _save(path: Path, graphs: dict[str, str], rows: dict[str, list[list]],
+          checked: list[Path]) -> None:
+    """Write the state; remove the notes files this validation ``checked``."""
     _write(path, {"fingerprint": _fingerprint(), "graphs": graphs, "results": rows, "dirty": []})
-    with contextlib.suppress(OSError):  # checked now (a read-only disk: the state is gone too)
-        pending_path(path).unlink(missing_ok=True)
+    for notes in checked:
+        with contextlib.suppress(OSError):  # a read-only disk: the state is gone too
+            notes.unlink(missing_ok=True)
 
 
 def _write(path: Path, state: dict) -> None:

@@ -16,7 +16,9 @@ Beside the store folder ``STORE`` live the files that belong to it:
 - ``STORE.new`` and ``STORE.new.complete``: a new folder being written, and
   the marker that commits it (``pgraph.store.transaction``);
 - ``STORE.validation.json``: the last validation's results, and
-  ``STORE.validation.pending.json``: what builds since then changed (``pgraph.shacl.state``).
+  ``STORE.validation.pending.json``: what builds since then changed, which a
+  running validation takes aside as ``STORE.validation.pending.json.*.taken``
+  (``pgraph.shacl.state``).
 
 Example:
     >>> import tempfile
