@@ -155,14 +155,20 @@ def test_a_one_page_rebuild_sends_only_that_page_back_to_validation(catalogue, t
     assert load_state(state_path(store_path))["dirty"] == []
 
 
-def test_what_a_build_notes_while_a_validation_runs_is_kept_for_the_next(
-    catalogue, tmp_path, monkeypatch
-):
+def validated_then_rebuilt(catalogue, tmp_path):
+    """Build and validate a copy of the catalogue, edit one page and build again; return
+    (store, validation state): the build left notes for the next validation."""
     folder, store_path = built_and_validated(catalogue, tmp_path)
-    state = state_path(store_path)
     page = sorted((folder / "pages").glob("*.txt"))[5]
     page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
     build_catalogue([folder], store_path=store_path)
+    return store_path, state_path(store_path)
+
+
+def test_what_a_build_notes_while_a_validation_runs_is_kept_for_the_next(
+    catalogue, tmp_path, monkeypatch
+):
+    store_path, state = validated_then_rebuilt(catalogue, tmp_path)
     noted_before = set(load_state(state)["dirty"])
     # A build that commits while the validation checks: it notes a node to check again.
     late = "<https://example.org/noted-while-validating>"
@@ -181,11 +187,7 @@ def test_what_a_build_notes_while_a_validation_runs_is_kept_for_the_next(
 def test_notes_taken_by_a_validation_that_stopped_are_checked_by_the_next(
     catalogue, tmp_path, monkeypatch
 ):
-    folder, store_path = built_and_validated(catalogue, tmp_path)
-    state = state_path(store_path)
-    page = sorted((folder / "pages").glob("*.txt"))[5]
-    page.write_text(page.read_text(encoding="utf-8").replace("•", "• Edited", 1), encoding="utf-8")
-    build_catalogue([folder], store_path=store_path)
+    store_path, state = validated_then_rebuilt(catalogue, tmp_path)
     noted = load_state(state)["dirty"]
 
     def stopped(*args, **kwargs):
