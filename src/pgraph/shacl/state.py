@@ -85,11 +85,8 @@ def load_state(path: Path, pending: dict | None = None) -> dict | None:
     if not isinstance(state, dict) or state.get("fingerprint") != _fingerprint():
         return None
     if pending is None:
-        pending = _merged([pending_path(path), *_taken(path)])
-    if pending.get("dirty"):
-        state["dirty"] = sorted({*state.get("dirty", []), *pending["dirty"]})
-    if pending.get("full"):
-        state["full"] = True
+        pending = _union(map(_load_pending, [pending_path(path), *_taken(path)]))
+    state.update(_union([state, pending]))
     return state
 
 
@@ -126,7 +123,7 @@ def _claim_notes(path: Path) -> tuple[dict, list[Path]]:
     elif notes.exists():
         return _load_pending(notes), []  # not a file: unreadable notes, a full run
     taken = _taken(path)
-    return _merged(taken), taken
+    return _union(map(_load_pending, taken)), taken
 
 
 def _taken(path: Path) -> list[Path]:
@@ -135,23 +132,24 @@ def _taken(path: Path) -> list[Path]:
     return sorted(notes.parent.glob(f"{glob.escape(notes.name)}.*.taken"))
 
 
-def _merged(files: Iterable[Path]) -> dict:
-    """What the notes ``files`` say together."""
-    merged: dict = {}
-    for file in files:
-        pending = _load_pending(file)
-        if pending.get("dirty"):
-            merged["dirty"] = sorted({*merged.get("dirty", []), *pending["dirty"]})
-        if pending.get("full"):
-            merged["full"] = True
-    return merged
+def _union(notes: Iterable[dict]) -> dict:
+    """What several notes say together: every node to check again, and whether all are.
+
+    Example:
+        >>> _union([{"dirty": ["<b>"]}, {"dirty": ["<a>", "<b>"], "full": False}])
+        {'dirty': ['<a>', '<b>'], 'full': False}
+    """
+    dirty: set[str] = set()
+    full = False
+    for note in notes:
+        dirty.update(note.get("dirty", []))
+        full = full or bool(note.get("full"))
+    return {"dirty": sorted(dirty), "full": full}
 
 
 def _add_pending(path: Path, *, dirty: Iterable[str] = (), full: bool = False) -> None:
     """Note, for the validation state at ``path``, nodes to check again or a full run."""
-    pending = _load_pending(pending_path(path))
-    pending["dirty"] = sorted({*pending.get("dirty", []), *dirty})
-    pending["full"] = bool(pending.get("full")) or full
+    pending = _union([_load_pending(pending_path(path)), {"dirty": dirty, "full": full}])
     try:
         write_json(pending_path(path), pending)
     except OSError:
