@@ -39,9 +39,10 @@ def superseded_provenance(store: ox.Store, builds: str, graphs: Iterable[str]) -
             activities.add(quad.subject)
     agents: set = set()
     for activity in activities:
-        still = [q for q in store.quads_for_pattern(activity, _GENERATED, None, target)
-                 if q not in removed]
-        if still:
+        # Stops at the first graph the activity still generated: a first build generated
+        # thousands, and a one-page rebuild replaces one.
+        if any(q not in removed
+               for q in store.quads_for_pattern(activity, _GENERATED, None, target)):
             continue
         quads = set(store.quads_for_pattern(activity, None, None, target))
         removed |= quads
