@@ -12,13 +12,14 @@ from rdflib import SH, Graph
 from rdflib.namespace import PROV
 
 import pgraph.store.transaction as writing
-from pgraph.build import build_catalogue
+from pgraph.build import build_catalogue, stored_source_graphs
 from pgraph.resources import ontology_dir
 from pgraph.shacl.engine import run_plan
 from pgraph.shacl.state import _add_pending, load_state, pending_path, state_path
 from pgraph.store import open_store
 from pgraph.synth import generate_catalogue
 from pgraph.validate import compiled_plan, report_from_results, validate_store
+from pgraph.vocab import DEFAULT_BASE
 
 
 def quads(store: ox.Store) -> set[str]:
@@ -318,6 +319,34 @@ def test_the_hash_cache_skips_unchanged_files_and_sees_every_change(tmp_path, mo
     hashed.clear()
     broken = build_catalogue([folder], store_path=store_path)
     assert broken.read == [] and len(hashed) == len(first.read)
+
+
+def test_a_first_build_leaves_hashing_to_the_readers(tmp_path, monkeypatch):
+    # Every file is read: hashing them first, one after the other, kept a core idle.
+    import pgraph.build.reading as reading
+
+    monkeypatch.setattr(reading.HashCache, "SETTLED", 0.0)  # the test's files are seconds old
+    monkeypatch.setattr(reading, "PARALLEL_THRESHOLD", 1)  # read in worker processes
+    folder = tmp_path / "catalogue"
+    generate_catalogue(folder, practices=6, seed=3, malformed_share=0.0)
+    planned: list[str] = []
+    monkeypatch.setattr(reading.HashCache, "hash", lambda self, path: planned.append(path))
+    store_path = tmp_path / "store"
+    first = build_catalogue([folder], store_path=store_path, jobs=2)
+    assert planned == []
+    assert sorted(first.read) == sorted(name for _, _, name in reading.discover([folder]))
+    fingerprint = reading.mapping_fingerprint(DEFAULT_BASE)
+    stored = stored_source_graphs(first.store)
+    first.store.close()
+    for name in first.read:
+        assert stored[name][1] == reading.hash_file(tmp_path / name, fingerprint), name
+    # The readers' hashes are remembered as the planner's are: the next build hashes nothing.
+    monkeypatch.undo()
+    monkeypatch.setattr(reading.HashCache, "SETTLED", 0.0)
+    hashed: list[Path] = []
+    monkeypatch.setattr(reading, "hash_file", lambda path, fp: hashed.append(path))
+    again = build_catalogue([folder], store_path=store_path)
+    assert hashed == [] and again.read == [] and sorted(again.unchanged) == sorted(first.read)
 
 
 def test_a_just_written_file_is_hashed_again_next_time(tmp_path, monkeypatch):

@@ -202,9 +202,12 @@ def track_commit(transaction, change) -> Callable | None:
     from pgraph.derived import rebuilt_after_commit
 
     staged = transaction.staged
-    if figures is None or sources is None or staged is None or rebuilt_after_commit(
-        transaction, change
-    ):
+    if staged is None:  # a new folder: counted while it is compacted, kept once committed
+        counted: dict[str, Any] = {}
+        change.read.append(lambda new: counted.update(
+            figures=graph_stats(new), sources=_source_graphs(new)))
+        return lambda store: _keep(path, counted["figures"], counted["sources"])
+    if figures is None or sources is None or rebuilt_after_commit(transaction, change):
         return lambda store: _keep(path, graph_stats(store), _source_graphs(store))
     before = _Change(transaction.store, change, staged)
     return lambda store: _keep(

@@ -158,7 +158,7 @@ class _Plan:
 
     fingerprint: str
     known: dict[str, tuple[str, str]]  # name -> (graph, hash), as stored
-    changed: list[tuple[Path, Path, str, str]]  # (file, root, name, hash) to read
+    changed: list[tuple[Path, Path, str, str | None]]  # (file, root, name, hash) to read
     vocabulary_changed: bool
     hashes: HashCache | None = None
     remembered: dict[str, ReadResult] = field(default_factory=dict)
@@ -224,10 +224,19 @@ def _plan(
     known = stored_source_graphs(store)
     files = discover_files(sources)  # each file as text: a Path for the changed ones only
     clashing = _clashing_names(files, iris, report, strict=strict)
-    changed, remembered = [], {}
+    changed: list[tuple[Path, Path, str, str | None]] = []
+    remembered = {}
     hashes = HashCache(store.path, fingerprint)
+    vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
+    # No stored hash can match (none stored, or all salted with another fingerprint):
+    # every file is read, and hashed by its reader, on every core.
+    read_all = not known or vocabulary_changed
     for path, root, name in files:
         if name in clashing:
+            continue
+        if read_all:
+            hashes.defer(path, name)
+            changed.append((Path(path), root, name, None))
             continue
         content_hash = hashes.hash(path)
         if name in known and known[name][1] == content_hash:
@@ -236,7 +245,8 @@ def _plan(
             changed.append((Path(path), root, name, content_hash))
             if (failure := hashes.failure(name, content_hash)) is not None:
                 remembered[name] = failure
-    hashes.save()
+    if not read_all:  # else nothing is hashed yet
+        hashes.save()
     built = {name for _, _, name in files}
     roots = {root_prefix(root) for root in {root for _, root, _ in files}} | {
         root_prefix(Path(s)) for s in sources if Path(s).is_dir()
@@ -254,7 +264,6 @@ def _plan(
             path=", ".join(str(s) for s in sources),
             hint="pass .txt pages, .yaml/.json/.csv records, RDF files, or folders of them",
         )
-    vocabulary_changed = known.get(VOCABULARIES_SOURCE, (None, None))[1] != fingerprint
     return _Plan(fingerprint, known, changed, vocabulary_changed, hashes, remembered)
 
 
@@ -265,7 +274,7 @@ def _write(
     """Read and map the changed files into the transaction; return what they gave."""
     entries = [
         plan.remembered.get(name) or ReadJob(path, root, name, content_hash,
-                                             str(iris.source_graph(name)))
+                                             str(iris.source_graph(name)), plan.fingerprint)
         for path, root, name, content_hash in plan.changed
     ]
     jobs_to_read = [entry for entry in entries if isinstance(entry, ReadJob)]

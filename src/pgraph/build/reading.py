@@ -15,6 +15,13 @@ Example:
     >>> result = read_file(job, base="https://example.org/")
     >>> result.error, result.triples > 100, result.nquads.count("\\n") == result.triples
     (None, True, True)
+
+A build that reads every file (a first one) leaves the hashing to the readers
+too: a job without ``content_hash`` is hashed where it is read, on every core.
+
+    >>> job = ReadJob(*files[0], content_hash=None, graph="https://example.org/g", salt="s")
+    >>> read_file(job, base="https://example.org/").content_hash == hash_file(files[0][0], "s")
+    True
 """
 
 from __future__ import annotations
@@ -52,13 +59,17 @@ BATCHES_IN_FLIGHT = 4
 
 @dataclass(frozen=True)
 class ReadJob:
-    """One changed file to read: where it is, its name, its hash, and the graph to write."""
+    """One changed file to read: where it is, its name, its hash, and the graph to write.
+
+    Without ``content_hash``, the reader hashes the file, salted with ``salt``.
+    """
 
     path: Path
     root: Path
     name: str
-    content_hash: str
+    content_hash: str | None
     graph: str
+    salt: str = ""
 
 
 @dataclass
@@ -80,6 +91,8 @@ class ReadResult:
     """Its memberships naming a partner by an acronym alone."""
     unresolved: dict[URIRef, set[str]] = field(default_factory=dict)
     """The unmapped concepts and unresolved Acts it writes, and how."""
+    hashed: tuple[list[int], int] | None = None
+    """When the reader hashed the file: its status before, and the time (ns) of the hash."""
 
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path, str]]:
@@ -106,6 +119,13 @@ def root_prefix(root: Path) -> str:
     """Return the name prefix of files under ``root`` (its folder name and a slash)."""
     # The root folder's own name keeps two roots' "pages/x.txt" apart and reads well in messages.
     return f"{root.resolve().name}/" if root.is_dir() else ""
+
+
+def file_status(path: Path | str) -> list[int]:
+    """Return what a remembered hash is trusted by: size, modification and change times
+    (ns), inode and device (see :class:`HashCache`)."""
+    status = os.stat(path)
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev]
 
 
 def hash_file(path: Path | str, fingerprint: str) -> str:
@@ -176,6 +196,7 @@ class HashCache:
         self.failed: dict[str, dict] = {}  # source name -> its hash, error and warnings
         self.failing: dict[str, dict] = {}  # the same, for this build's files
         self.hashed = self.reused = 0
+        self.deferred: dict[str, str] = {}  # source name -> key, for files hashed by readers
         self._saved: tuple[dict, dict] | None = None
         if self.path is not None:
             try:
@@ -189,19 +210,25 @@ class HashCache:
     def hash(self, path: Path | str) -> str:
         """Return the file's content hash (as :func:`hash_file`), from the cache when it may."""
         key = os.fspath(path)  # the cache is kept for one working folder (see __init__)
-        status = os.stat(path)
-        signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
-                     status.st_dev]
+        status = file_status(path)
         entry = self.entries.get(key)
-        if isinstance(entry, list) and entry[:-1] == signature and isinstance(entry[-1], str):
+        if isinstance(entry, list) and entry[:-1] == status and isinstance(entry[-1], str):
             self.reused += 1
             self.kept[key] = entry
             return entry[-1]
         content_hash = hash_file(Path(path), self.fingerprint)
-        self.hashed += 1
-        if time.time_ns() - status.st_ctime_ns >= self.SETTLED * 1e9:
-            self.kept[key] = [*signature, content_hash]
+        self._remember(key, status, content_hash, time.time_ns())
         return content_hash
+
+    def defer(self, path: Path | str, name: str) -> None:
+        """Leave the file's hash to its reader; :meth:`note` remembers it."""
+        self.deferred[name] = os.fspath(path)
+
+    def _remember(self, key: str, status: list[int], content_hash: str, hashed_at: int) -> None:
+        # ``status`` was taken before hashing, at ``hashed_at`` (ns): racy files are not kept.
+        self.hashed += 1
+        if hashed_at - status[2] >= self.SETTLED * 1e9:
+            self.kept[key] = [*status, content_hash]
 
     def failure(self, name: str, content_hash: str) -> ReadResult | None:
         """Return what reading the file gave last time if it failed with this very content."""
@@ -221,8 +248,12 @@ class HashCache:
         return ReadResult(name, content_hash, "", warnings=warnings, error=error)
 
     def note(self, results: Iterator[ReadResult]) -> Iterator[ReadResult]:
-        """Yield the results, remembering the failures (for :meth:`failure` in the next build)."""
+        """Yield the results, remembering the hashes readers took and the failures (for
+        :meth:`failure` in the next build)."""
         for result in results:
+            if result.hashed is not None:
+                status, hashed_at = result.hashed
+                self._remember(self.deferred[result.name], status, result.content_hash, hashed_at)
             if result.error is not None:
                 error = result.error
                 self.failing[result.name] = {
@@ -290,7 +321,12 @@ def _preload() -> None:
 
 def read_file(job: ReadJob, *, base: str) -> ReadResult:
     """Read one source file and map it; never raises for the file's content."""
-    result = ReadResult(job.name, job.content_hash, job.graph)
+    result = ReadResult(job.name, job.content_hash or "", job.graph)
+    if job.content_hash is None:
+        with contextlib.suppress(OSError):  # read_source says why the file cannot be read
+            status = file_status(job.path)
+            result.content_hash = hash_file(job.path, job.salt)
+            result.hashed = (status, time.time_ns())
     # Messages and provenance use the root-prefixed name, e.g. "data/pages/x.txt".
     records = read_source(job.path, root=job.root, name=job.name)
     result.warnings = list(records.warnings)
@@ -301,7 +337,7 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
     triples = [
         *records.triples,  # an RDF file's own statements
         (graph, PG.sourceFile, Literal(job.name)),
-        (graph, PG.contentHash, Literal(job.content_hash)),
+        (graph, PG.contentHash, Literal(result.content_hash)),
     ]
     mapped = None
     try:
