@@ -298,6 +298,8 @@ bases = st.one_of(
 @given(texts, texts, st.one_of(st.none(), st.integers(-5000, 5000)))
 @example("../../etc/passwd", "\x00", 1998)
 @example("", "", None)
+@example("\u01b1THE:0", "", None)  # an article behind a letter the slug cannot spell
+@example("La La Land Trust", "", None)  # an article followed by another
 def test_minted_iris_are_valid_under_the_base_and_stable(key: str, other: str, year) -> None:
     iris = Iris("https://example.org/base/")
     minted = [

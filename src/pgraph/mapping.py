@@ -35,6 +35,7 @@ from pgraph.partners import (
     acronyms_of,
     canonical_organisation_name,
     generic_rule_text,
+    name_key,
     partner_name_as_written,  # noqa: F401  (re-exported: part of the mapping's interface)
     preferred_name,
     read_partner_name,
@@ -190,7 +191,7 @@ def _practice_iri(base: str, slug: str) -> URIRef:
 
 def _organisation_iri(base: str, name: str) -> URIRef:
     # Keyed by the name's key, not the name: read_partner_name follows edits of the alias table.
-    return _minted(base, ("organisation", stable_key(read_partner_name(name).key, "unnamed")))
+    return _minted(base, ("organisation", organisation_key(name)))
 
 
 @lru_cache(maxsize=64)
@@ -666,7 +667,16 @@ def organisation_key(name: str) -> str:
         >>> organisation_key("Transport for London (TfL)")
         'transport-for-london'
     """
-    return stable_key(read_partner_name(name).key, "unnamed")
+    return _organisation_slug(read_partner_name(name).key)
+
+
+@lru_cache(maxsize=200_000)
+def _organisation_slug(key: str) -> str:
+    # A slug spells ASCII letters and digits only: "ʊthe 0" slugs to "the-0", and the key
+    # of "the-0" drops its article. Keying the slug's words once more makes the key of
+    # a key itself (for any other key, a no-op: name_key gives its own key back).
+    slug = stable_key(key, "unnamed")
+    return stable_key(name_key(slug.replace("-", " ")), "unnamed")
 
 
 @lru_cache(maxsize=200_000)

@@ -87,18 +87,21 @@ def name_key(text: str) -> str:
     """Return what certainly-equal spellings of a name share: folded words, no article.
 
     Case, accents, apostrophes, punctuation and spacing go; "&" reads "and";
-    a leading "The" (or French "le", "la", "les", "l'") goes.
+    a leading "The" (or French "le", "la", "les", "l'") goes, unless another
+    article follows it ("La La Land"), so that a key is its own key.
 
     Example:
         >>> name_key("The  Residents\u2019 Groups.") == name_key("residents groups")
         True
         >>> name_key("HM Courts & Tribunals Service")
         'hm courts and tribunals service'
+        >>> name_key("La La Land Trust") == name_key(name_key("La La Land Trust"))
+        True
     """
     folded = fold(text).replace("&", " and ")
     folded = re.sub(r"^l'\s*", "", folded).replace("'", "")
     words = re.findall(r"\w+", folded)
-    if len(words) > 1 and words[0] in _ARTICLES:
+    if len(words) > 1 and words[0] in _ARTICLES and words[1] not in _ARTICLES:
         words = words[1:]
     return " ".join(words)
 
