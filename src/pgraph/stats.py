@@ -191,18 +191,22 @@ def track_commit(transaction, change) -> Callable | None:
     """The commit watcher keeping the figures (registered in ``pgraph/__init__.py``).
 
     Before the commit: forget the kept figures, and note what the change may
-    alter; return the function that, after the commit, keeps the new figures.
+    alter (a new folder: count it while it is compacted); return the function
+    that, after the commit, keeps the new figures.
     """
     path = transaction.path
     if path is None:
         return None
-    figures, sources = stored_stats(path), stored_source_graphs(path)
+    staged = transaction.staged
+    # A staged commit updates the kept figures; a new folder is counted anew.
+    figures, sources = (
+        (stored_stats(path), stored_source_graphs(path)) if staged is not None else (None, None)
+    )
     for name in (STATS_FILE, SOURCES_FILE):  # before the commit: never stale after a kill
         (path / name).unlink(missing_ok=True)
     from pgraph.derived import rebuilt_after_commit
 
-    staged = transaction.staged
-    if staged is None:  # a new folder: counted while it is compacted, kept once committed
+    if staged is None:
         counted: dict[str, Any] = {}
         change.read.append(lambda new: counted.update(
             figures=graph_stats(new), sources=_source_graphs(new)))
