@@ -344,9 +344,8 @@ def read_file(job: ReadJob, *, base: str) -> ReadResult:
         # The practices' triples come as N-Triples text (no rdflib term per value).
         mapped = map_practices(records.practices, base=base, as_text=True)
         context = f" {iri_text(job.graph)} .\n"
-        result.nquads = "".join(f"{line}{context}" for line in mapped.lines) + nquads(
-            triples, job.graph
-        )
+        lines = context.join(mapped.lines) + context if mapped.lines else ""
+        result.nquads = lines + nquads(triples, job.graph)
     except ValueError as error:  # an IRI or language tag that Oxigraph refuses
         result.warnings += mapped.warnings if mapped is not None else []
         result.error = MappingError(f"cannot store the file's triples: {error}", path=job.name)

@@ -14,11 +14,15 @@ from pgraph.errors import SourceError, Warning_
 
 _BINARY_PROBE = 1024
 # C0 and C1 control characters other than tab and line ends, which text never needs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 # Bidirectional embeddings, overrides and isolates make text display in another
 # order than it is stored ("Trojan source"); right-to-left text needs none of
 # them (its letters carry their direction; U+200E/U+200F marks are kept).
-_BIDI_OVERRIDE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_BIDI_OVERRIDES = r"\u202a-\u202e\u2066-\u2069"
+_BIDI_OVERRIDE = re.compile(f"[{_BIDI_OVERRIDES}]")
+_REMOVED = re.compile(f"[{_CONTROLS}{_BIDI_OVERRIDES}]")
+"""Either kind: one scan of a page tells whether any is there (most pages have none)."""
 _REPLACEMENTS = re.compile("\ufffd+")
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -60,8 +64,9 @@ def decode_text(data: bytes, *, name: str) -> tuple[str, list[Warning_]]:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise SourceError("the file is empty (only spaces)", path=name)
-    text = _strip_controls(text, name, warnings)
-    return _strip_bidi_overrides(text, name, warnings), warnings
+    if _REMOVED.search(text) is not None:
+        text = _strip_bidi_overrides(_strip_controls(text, name, warnings), name, warnings)
+    return text, warnings
 
 
 def _decode_bom(data: bytes, encoding: str, name: str) -> str:

@@ -57,7 +57,13 @@ NON_PRACTICE_SCHEME = URIRef("https://w3id.org/pgraph/vocab/non-practice-marker"
 _URL = re.compile(r"https?://[^\s<>\"'\]]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]{1,20}):", re.IGNORECASE)
 _MIN_TEXT_FOR_LANGUAGE = 20
-_LANGUAGE_SAMPLE = 2_000
+_LANGUAGE_SAMPLE = 1_000
+"""Characters of prose the content language is decided on: the classifier's cost grows with them.
+
+On the 10,000 synthetic pages, and on 566 texts of 6,000 characters in the 15 content
+languages (the system's gettext translations), the first 1,000 give the whole text's
+language every time (500 did not, twice).
+"""
 _BROKEN_BY_A_SPACE = re.compile(r"^ [^\s(\[]*[./][^\s]*$")
 
 

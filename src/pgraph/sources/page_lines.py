@@ -106,9 +106,13 @@ def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
     """
     if line.blank or line.bullet:
         return None
+    return _known_heading(line, vocabularies().field_for_heading(line.text.rstrip(":").strip()))
+
+
+def _known_heading(line: PageLine, found: Field | None) -> tuple[Field, str, str | None] | None:
+    # ``found``: the field of the line's own text, a final ":" aside (looked up once per line).
     vocab = vocabularies()
     text = line.text.rstrip(":").strip()
-    found = vocab.field_for_heading(text)
     if found is not None:
         return (found, text, None) if found.kind in SECTION_KINDS else None
     if line.text.endswith(_FINAL_PUNCTUATION):
@@ -178,15 +182,22 @@ def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
     Useful links a short line alone is a reference, not a heading.
     """
     sections = [PageSection(None, "", lines[start].number if start < len(lines) else 0)]
+    vocab = vocabularies()
     for i in range(start, len(lines)):
         line = lines[i]
         current = sections[-1]
         if line.blank or line.bullet:  # never a heading (nor chrome): the fast path
             current.body.append(line)
             continue
-        if is_chrome(line):
+        text = line.text
+        exact = vocab.field_for_heading(text)
+        if exact is not None and exact.kind == "chrome":  # as ``is_chrome``
             continue
-        heading = known_heading(line) if _may_open_section(lines, i, current) else None
+        stripped = text.rstrip(":").strip()
+        if stripped != text:
+            exact = vocab.field_for_heading(stripped)
+        opens = _may_open_section(lines, i, current, exact)
+        heading = _known_heading(line, exact) if opens else None
         if heading is not None:
             found, label, inline = heading
             section = PageSection(found, line.text, line.number, label=label)
@@ -200,12 +211,12 @@ def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
     return sections
 
 
-def _may_open_section(lines: list[PageLine], i: int, current: PageSection) -> bool:
+def _may_open_section(
+    lines: list[PageLine], i: int, current: PageSection, exact: Field | None
+) -> bool:
     # A heading-with-value line inside a running paragraph is prose that
     # happens to start with a facet's name ("Types of support include …");
-    # an exact heading line always opens a section.
-    line = lines[i]
-    exact = vocabularies().field_for_heading(line.text.rstrip(":").strip())
+    # an exact heading line (``exact``: the field of the line's own text) always opens one.
     if exact is not None:
         return True
     in_prose = current.field is not None and current.field.kind in {"prose", "assessment"}
