@@ -127,8 +127,9 @@ def read_page_lines(
     _read_header(reader, sections[0])
     for section in sections[1:]:
         _read_section(reader, section)
-    _warn_missing(reader, lines)
-    return _practice(reader, first.text, source_url), reader.warnings
+    interface_language = _interface_language(reader.labels)
+    _warn_missing(reader, lines, interface_language)
+    return _practice(reader, first.text, source_url, interface_language), reader.warnings
 
 
 def _labelled(line: PageLine) -> bool:
@@ -287,8 +288,7 @@ def _capped(reader: _PageReader, section: PageSection, items: list, what: str) -
     return items[:MAX_LIST_VALUES]
 
 
-def _warn_missing(reader: _PageReader, lines: list[PageLine]) -> None:
-    language = _interface_language(reader.labels)
+def _warn_missing(reader: _PageReader, lines: list[PageLine], language: str | None) -> None:
     message = fields.missing_message(set(reader.seen), language)
     if message:
         ends_early = message.startswith("page ends early")
@@ -296,7 +296,9 @@ def _warn_missing(reader: _PageReader, lines: list[PageLine]) -> None:
         reader.warn(message, last if ends_early else None)
 
 
-def _practice(reader: _PageReader, title: str, source_url: str | None) -> Practice:
+def _practice(
+    reader: _PageReader, title: str, source_url: str | None, interface_language: str | None
+) -> Practice:
     values = reader.values
     problem = link_problem(source_url) if source_url else None
     if problem:
@@ -308,7 +310,7 @@ def _practice(reader: _PageReader, title: str, source_url: str | None) -> Practi
     values["source_url"] = source_url
     values["source_file"] = reader.name
     values["language"] = fields.content_language(values)
-    values["interface_language"] = _interface_language(reader.labels)
+    values["interface_language"] = interface_language
     values["unrecognised_sections"] = reader.unrecognised
     values["not_reported"] = reader.not_reported
     values["lines"] = reader.lines
