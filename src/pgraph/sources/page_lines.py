@@ -106,13 +106,15 @@ def known_heading(line: PageLine) -> tuple[Field, str, str | None] | None:
     """
     if line.blank or line.bullet:
         return None
-    return _known_heading(line, vocabularies().field_for_heading(line.text.rstrip(":").strip()))
-
-
-def _known_heading(line: PageLine, found: Field | None) -> tuple[Field, str, str | None] | None:
-    # ``found``: the field of the line's own text, a final ":" aside (looked up once per line).
-    vocab = vocabularies()
     text = line.text.rstrip(":").strip()
+    return _known_heading(line, text, vocabularies().field_for_heading(text))
+
+
+def _known_heading(
+    line: PageLine, text: str, found: Field | None
+) -> tuple[Field, str, str | None] | None:
+    # ``text``: the line without a final ":"; ``found``: its field (looked up once per line).
+    vocab = vocabularies()
     if found is not None:
         return (found, text, None) if found.kind in SECTION_KINDS else None
     if line.text.endswith(_FINAL_PUNCTUATION):
@@ -197,7 +199,7 @@ def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
         if stripped != text:
             exact = vocab.field_for_heading(stripped)
         opens = _may_open_section(lines, i, current, exact)
-        heading = _known_heading(line, exact) if opens else None
+        heading = _known_heading(line, stripped, exact) if opens else None
         if heading is not None:
             found, label, inline = heading
             section = PageSection(found, line.text, line.number, label=label)
