@@ -167,7 +167,10 @@ def is_chrome(line: PageLine) -> bool:
     """Return True for the site's navigation line ("Curricula - Knowledge - Navigation")."""
     if line.blank or line.bullet:  # the chrome line is neither (a fast path for long lists)
         return False
-    found = vocabularies().field_for_heading(line.text)
+    return _is_chrome_field(vocabularies().field_for_heading(line.text))
+
+
+def _is_chrome_field(found: Field | None) -> bool:
     return found is not None and found.kind == "chrome"
 
 
@@ -193,7 +196,7 @@ def cut_sections(lines: list[PageLine], start: int) -> list[PageSection]:
             continue
         text = line.text
         exact = vocab.field_for_heading(text)
-        if exact is not None and exact.kind == "chrome":  # as ``is_chrome``
+        if _is_chrome_field(exact):
             continue
         stripped = text.rstrip(":").strip()
         if stripped != text:
